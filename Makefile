@@ -1,0 +1,53 @@
+# Entente: two commands do everything. `make run` serves the demo; `make test` passes the suite.
+# Nothing needs to be installed but Python >= 3.11 and make: PostgreSQL and Redis are embedded.
+
+PYTHON_BOOTSTRAP ?= $(shell command -v python3.11 || command -v python3.12 || command -v python3.13 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+EMBEDDED := $(PY) -m infra.embedded
+export PYTHONPATH := $(CURDIR):$(CURDIR)/platform
+
+.PHONY: run test lint bench install browser services stop reset clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON_BOOTSTRAP) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## run: set everything up and serve the demo on http://entente.localhost:8000
+run: $(STAMP)
+	$(EMBEDDED) run -- $(PY) -m infra.devserver
+
+## test: set everything up and run the whole suite against real PostgreSQL and Redis
+test: $(STAMP) browser
+	$(EMBEDDED) run -- $(PY) -m pytest $(PYTEST_ARGS)
+
+## browser: Debian's chromium for the browser tests, where it can be installed
+browser:
+	@$(PY) -m infra.browser ensure
+
+## lint: ruff and mypy
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(EMBEDDED) run -- $(VENV)/bin/mypy .
+
+## bench: every benchmark, printing its figures and conditions
+bench: $(STAMP)
+	$(EMBEDDED) run -- sh -c 'for b in benchmarks/*.py; do $(PY) $$b || exit 1; done'
+
+services: $(STAMP)
+	$(EMBEDDED) up
+
+stop:
+	-$(EMBEDDED) down
+
+reset: stop
+	rm -rf .data staticfiles
+
+clean: reset
+	rm -rf $(VENV)

@@ -1,0 +1,21 @@
+"""Test settings: real PostgreSQL and Redis (embedded or named by the variables), fast hashing."""
+
+from .base import *  # noqa: F403
+from .base import CACHES, DATABASES, env
+
+DEBUG = False
+SECRET_KEY = "entente-test-key-not-for-production"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ENTENTE_PORT = ""
+# Each test run gets its own cache namespace so runs never see each other's entries.
+CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="entente-test")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+
+# Parallel runs on one server (several developers, or xdist) each take their own test database.
+DATABASES["default"]["TEST"] = {"NAME": env("ENTENTE_TEST_DATABASE", default="test_entente")}

@@ -1,0 +1,15 @@
+"""URLs of a tenant's host `<slug>.<ENTENTE_DOMAIN>`."""
+
+from django.urls import include, path
+
+from entente.core import views as core_views
+from entente.spaces import views as space_views
+
+urlpatterns = [
+    path("", space_views.tenant_home, name="tenant_home"),
+    path("healthz", core_views.healthz, name="tenant_healthz"),
+    path("readyz", core_views.readyz, name="tenant_readyz"),
+    path("comptes/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("api.urls")),
+]

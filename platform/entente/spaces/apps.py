@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SpacesConfig(AppConfig):
+    name = "entente.spaces"
+    label = "spaces"
+    verbose_name = _("Espaces")

@@ -1,0 +1,172 @@
+"""The tenant (a collectivité: commune or EPCI), its domains and the federation links between them.
+
+All of these live in the public schema. Each tenant's own data lives in its schema.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+# Slugs that can never name a tenant: they are, or may become, the platform's own hosts.
+RESERVED_SLUGS = frozenset(
+    {
+        "admin", "api", "app", "assets", "auth", "blog", "cdn", "console", "contact", "demo",
+        "dev", "docs", "entente", "ftp", "help", "imap", "login", "mail", "media", "metrics",
+        "mx", "ns", "pop", "public", "smtp", "staging", "static", "status", "support", "test",
+        "www", "ws", "wss", "aide", "inscription", "connexion", "compte",
+    }
+)  # fmt: skip
+
+
+class TenantKind(models.TextChoices):
+    COMMUNE = "commune", _("Commune")
+    EPCI = "epci", _("Intercommunalité (EPCI)")
+
+
+class TenantState(models.TextChoices):
+    PROVISIONING = "provisioning", _("En cours de création")
+    FAILED = "failed", _("Création échouée")
+    TRIAL = "trial", _("Essai")
+    ACTIVE = "active", _("Active")
+    READ_ONLY = "read_only", _("Lecture seule")
+    SUSPENDED = "suspended", _("Suspendue")
+    CLOSING = "closing", _("En cours de fermeture")
+
+
+class TenantPlan(models.TextChoices):
+    TRIAL = "trial", _("Essai gratuit")
+    STANDARD = "standard", _("Standard")
+    FEDERATION = "federation", _("Intercommunal")
+
+
+# States in which people may open the tenant's pages.
+OPEN_STATES = frozenset({TenantState.TRIAL, TenantState.ACTIVE, TenantState.READ_ONLY})
+
+
+class Tenant(TenantMixin):
+    """A collectivité with its own PostgreSQL schema."""
+
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("identifiant"), max_length=63, unique=True)
+    kind = models.CharField(_("type"), max_length=16, choices=TenantKind.choices)
+    official_code = models.CharField(
+        _("code officiel"),
+        max_length=16,
+        help_text=_("Code INSEE pour une commune, SIREN pour un EPCI (France)."),
+    )
+    country = models.CharField(_("pays"), max_length=2, default="FR")
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    departement = models.CharField(_("département"), max_length=3, blank=True)
+    state = models.CharField(
+        _("état"), max_length=16, choices=TenantState.choices, default=TenantState.PROVISIONING
+    )
+    plan = models.CharField(
+        _("offre"), max_length=16, choices=TenantPlan.choices, default=TenantPlan.TRIAL
+    )
+    trial_ends_at = models.DateTimeField(_("fin de l'essai"), null=True, blank=True)
+    failure_reason = models.TextField(_("raison de l'échec"), blank=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Schemas are made by tenants.provisioning (template replay), never by save().
+    auto_create_schema = False
+    auto_drop_schema = False
+
+    class Meta:
+        verbose_name = _("collectivité")
+        verbose_name_plural = _("collectivités")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "kind", "official_code"], name="tenant_unique_official_code"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def is_writable(self) -> bool:
+        return self.state in {TenantState.TRIAL, TenantState.ACTIVE}
+
+    @property
+    def primary_host(self) -> str:
+        return f"{self.slug}.{settings.ENTENTE_DOMAIN}"
+
+    def url(self, path: str = "/") -> str:
+        from entente.core.links import absolute_url
+
+        return absolute_url(self.primary_host, path)
+
+
+class Domain(DomainMixin):
+    """A host name that reaches a tenant: `<slug>.<ENTENTE_DOMAIN>`, or a custom one."""
+
+    class Meta:
+        verbose_name = _("domaine")
+        verbose_name_plural = _("domaines")
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+class FederationState(models.TextChoices):
+    INVITED = "invited", _("Invitation envoyée")
+    ACTIVE = "active", _("Active")
+    REFUSED = "refused", _("Refusée")
+    ENDED = "ended", _("Terminée")
+
+
+class FederationLink(models.Model):
+    """Consent between an EPCI and one of its member communes to share thematic spaces.
+
+    The EPCI invites, the commune's admin accepts or refuses, either side can end it. A link
+    that was refused or ended may be invited again: that reuses this row, whose history keeps
+    every transition.
+    """
+
+    epci = models.ForeignKey(
+        Tenant, on_delete=models.CASCADE, related_name="member_links", verbose_name=_("EPCI")
+    )
+    commune = models.ForeignKey(
+        Tenant, on_delete=models.CASCADE, related_name="epci_links", verbose_name=_("commune")
+    )
+    state = models.CharField(
+        _("état"), max_length=16, choices=FederationState.choices, default=FederationState.INVITED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("lien de fédération")
+        verbose_name_plural = _("liens de fédération")
+        constraints = [
+            models.UniqueConstraint(fields=["epci", "commune"], name="federation_unique_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.epci} ↔ {self.commune} ({self.get_state_display()})"
+
+
+class FederationEvent(models.Model):
+    """One transition of a federation link: who did what, when, and why."""
+
+    link = models.ForeignKey(FederationLink, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField(max_length=16, choices=FederationState.choices, blank=True)
+    to_state = models.CharField(max_length=16, choices=FederationState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    acting_tenant = models.ForeignKey(Tenant, on_delete=models.SET_NULL, null=True, related_name="+")
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
