@@ -74,7 +74,7 @@ def start_postgres() -> tuple[str, bool]:
 def _ensure_database(socket_dir: str) -> None:
     psql = [str(postgres_bin("psql")), "-h", socket_dir, "-U", "postgres", "-d", "postgres", "-tAc"]
     exists = subprocess.run(
-        [*psql, f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}'"],
+        [*psql, f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}'"],  # noqa: S608 (a constant)
         check=True,
         capture_output=True,
         text=True,
@@ -138,7 +138,7 @@ def start_redis() -> tuple[str, bool]:
             "--databases", "16",
         ],
         check=True,
-    )
+    )  # fmt: skip
     deadline = time.monotonic() + 10
     while not _redis_alive(socket_path):
         if time.monotonic() > deadline:
@@ -214,12 +214,32 @@ def main(argv: list[str]) -> int:
     if args and args[0] == "--":
         args = args[1:]
     try:
-        completed = subprocess.run(args, env={**os.environ, **env}, check=False)
-        return completed.returncode
-    except KeyboardInterrupt:
-        return 130
+        return _run_to_the_end(args, {**os.environ, **env})
     finally:
         down(started)
+
+
+def _run_to_the_end(args: list[str], env: dict[str, str]) -> int:
+    """Run CMD and wait for it, even through Ctrl-C, so it can stop its own processes first.
+
+    Ctrl-C reaches CMD too (same process group); `subprocess.run` would kill it 0.25 s later,
+    leaving its children behind and stopping the servers under them. SIGTERM is passed on.
+    """
+    process = subprocess.Popen(args, env=env)
+
+    def pass_on(signum: int, _frame: object) -> None:
+        process.send_signal(signum)
+
+    previous = signal.signal(signal.SIGTERM, pass_on)
+    try:
+        while True:
+            try:
+                code = process.wait()
+            except KeyboardInterrupt:
+                continue
+            return 128 - code if code < 0 else code  # killed by a signal: the shell's convention
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -9,3 +9,6 @@ class TenantsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401
+        from .template import connect_signals
+
+        connect_signals()

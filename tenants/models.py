@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
@@ -83,6 +84,11 @@ class Tenant(TenantMixin):
             models.UniqueConstraint(
                 fields=["country", "kind", "official_code"], name="tenant_unique_official_code"
             ),
+        ]
+        indexes = [
+            # django-tenants checks `schema_name__iexact` before inserting a tenant: without
+            # this index that check reads the whole table (36,224 rows at full size).
+            models.Index(Upper("schema_name"), name="tenant_schema_name_upper"),
         ]
 
     def __str__(self) -> str:
@@ -164,9 +170,39 @@ class FederationEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    acting_tenant = models.ForeignKey(Tenant, on_delete=models.SET_NULL, null=True, related_name="+")
+    acting_tenant = models.ForeignKey(
+        Tenant, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+
+
+class TemplateCapture(models.Model):
+    """The template schema's SQL, captured once per migration state (see tenants/template.py).
+
+    `fingerprint` names the migration graph the capture was taken at; `sql` is the template's
+    pg_dump with its schema name replaced by a placeholder, ready to replay into a new schema.
+
+    Unmanaged (its table is made by RunSQL in migration 0002) so that a test flush, which
+    empties every managed table, leaves it alone: it describes the database's structure, it is
+    not application data.
+    """
+
+    fingerprint = models.CharField(_("empreinte des migrations"), max_length=64, unique=True)
+    sql = models.TextField(_("SQL du modèle"))
+    migration_count = models.PositiveIntegerField(_("migrations enregistrées"))
+    table_count = models.PositiveIntegerField(_("tables"))
+    pg_dump_version = models.CharField(_("version de pg_dump"), max_length=100)
+    captured_at = models.DateTimeField(_("capturé le"))
+
+    class Meta:
+        managed = False
+        db_table = "tenants_templatecapture"
+        verbose_name = _("capture du schéma modèle")
+        verbose_name_plural = _("captures du schéma modèle")
+
+    def __str__(self) -> str:
+        return f"{self.fingerprint[:12]} ({self.captured_at:%Y-%m-%d %H:%M})"

@@ -1,9 +1,15 @@
-"""Keep the routing cache true: any change to a tenant or a domain invalidates it."""
+"""Keep the routing cache true: a saved or deleted tenant or domain is forgotten everywhere.
+
+Only what changed is named (the tenant, the host names), so other processes keep the rest of
+their cache. Writes that send no signal (`QuerySet.update()`, raw SQL) must call
+`routing.note_change()` themselves, or wait for the age limit (see routing.py).
+"""
+
+from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from . import routing
@@ -11,7 +17,30 @@ from .models import Domain, Tenant
 
 
 @receiver([post_save, post_delete], sender=Tenant)
+def forget_tenant(sender: type[Tenant], instance: Tenant, **kwargs: Any) -> None:
+    routing.note_change({routing.TENANT: [instance.pk]})
+
+
+@receiver(pre_save, sender=Domain)
+def prepare_domain(sender: type[Domain], instance: Domain, **kwargs: Any) -> None:
+    """Store host names in lower case, as requests are looked up (host names ignore case).
+
+    Also note the row's previous name and tenant: a renamed or moved domain must be forgotten
+    under those too. That costs a query, on updates of a domain only.
+    """
+    instance.domain = instance.domain.strip().lower()
+    previous = None
+    if instance.pk is not None:
+        previous = Domain.objects.filter(pk=instance.pk).values_list("domain", "tenant_id").first()
+    instance._routing_previous = previous
+
+
 @receiver([post_save, post_delete], sender=Domain)
-def invalidate_routing(sender: type, **kwargs: Any) -> None:
-    routing.clear_local()
-    transaction.on_commit(routing.bump_generation)
+def forget_domain(sender: type[Domain], instance: Domain, **kwargs: Any) -> None:
+    hosts = [instance.domain]
+    tenant_ids = [instance.tenant_id]
+    previous = getattr(instance, "_routing_previous", None)
+    if previous is not None:
+        hosts.append(previous[0])
+        tenant_ids.append(previous[1])
+    routing.note_change({routing.HOST: hosts, routing.TENANT: tenant_ids})

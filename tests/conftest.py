@@ -6,10 +6,12 @@ Tenants are provisioned once, right after the test database is created, so that 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import connection
 from django.test import Client
@@ -18,11 +20,14 @@ from entente.accounts.models import Role, User
 from entente.accounts.services import add_member
 from tenants import routing
 from tenants.models import Tenant, TenantKind
-from tenants.provisioning import create_tenant
+from tenants.provisioning import create_tenant, drop_schema, schema_name_for, slug_for
+from tenants.template import ensure_template
+
+pytest_plugins = ["tests.support.browser"]
 
 SESSION_TENANTS = {
     "tenant_a": {"name": "Legé", "kind": TenantKind.COMMUNE, "official_code": "44081"},
-    "tenant_b": {"name": "Paulx", "kind": TenantKind.COMMUNE, "official_code": "44118"},
+    "tenant_b": {"name": "Paulx", "kind": TenantKind.COMMUNE, "official_code": "44119"},
     "tenant_epci": {
         "name": "CC Sud Retz Atlantique",
         "kind": TenantKind.EPCI,
@@ -32,13 +37,27 @@ SESSION_TENANTS = {
 }
 
 
+def ensure_session_tenants() -> None:
+    """Provision the shared tenants if missing.
+
+    A `transaction=True` test ends with a flush that empties the public tables (tenants
+    included) but leaves their schemas behind: drop those and provision again.
+    """
+    for spec in SESSION_TENANTS.values():
+        if Tenant.objects.filter(official_code=spec["official_code"]).exists():
+            continue
+        slug = spec.get("slug") or slug_for(str(spec["name"]))
+        drop_schema(schema_name_for(str(slug)))
+        create_tenant(**spec)  # type: ignore[arg-type]
+    connection.set_schema_to_public()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():
-        for spec in SESSION_TENANTS.values():
-            if not Tenant.objects.filter(official_code=spec["official_code"]).exists():
-                create_tenant(**spec)  # type: ignore[arg-type]
-        connection.set_schema_to_public()
+        # Migrating the test database built the template; a reused database may predate it.
+        ensure_template()
+        ensure_session_tenants()
 
 
 @pytest.fixture(autouse=True)
@@ -51,6 +70,7 @@ def _fresh_routing_and_schema() -> Iterator[None]:
 
 
 def _session_tenant(key: str) -> Tenant:
+    ensure_session_tenants()
     return Tenant.objects.get(official_code=SESSION_TENANTS[key]["official_code"])
 
 
@@ -105,3 +125,41 @@ def client_for(db: None) -> Callable[..., Client]:
         return client
 
     return make
+
+
+@pytest.fixture
+def committed_user(django_db_setup: None, django_db_blocker: Any) -> Iterator[Callable[..., User]]:
+    """Make people whose rows are committed (visible to a live server), deleted afterwards."""
+    made: list[User] = []
+    # Never write committed rows anywhere but a test database.
+    assert connection.settings_dict["NAME"].startswith("test"), connection.settings_dict["NAME"]
+
+    def make(memberships: dict[str, str], full_name: str = "Personne de test") -> User:
+        with django_db_blocker.unblock():
+            ensure_session_tenants()
+            user = User.objects.create_user(
+                f"{uuid.uuid4().hex[:12]}@example.fr", "mot-de-passe-solide-42", full_name=full_name
+            )
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+            for key, role in memberships.items():
+                add_member(_session_tenant(key), user, role)
+        made.append(user)
+        return user
+
+    yield make
+    with django_db_blocker.unblock():
+        User.objects.filter(pk__in=[user.pk for user in made]).delete()
+
+
+@pytest.fixture
+def official_data(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The official communes and EPCI (entente.reference), committed once for the session.
+
+    Use it with `pytestmark = pytest.mark.usefixtures("official_data")`: it then runs before
+    the test's transaction opens, so the import (about a second) is committed and paid once,
+    and again only if a `transaction=True` test's flush emptied the tables.
+    """
+    from entente.reference.services import ensure_reference_data
+
+    with django_db_blocker.unblock():
+        ensure_reference_data()

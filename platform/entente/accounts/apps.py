@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "entente.accounts"
     label = "accounts"
     verbose_name = _("Personnes")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

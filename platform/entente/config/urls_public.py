@@ -3,13 +3,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from entente.accounts import views as account_views
+from entente.accounts.language import set_language
 from entente.core import views as core_views
 
 urlpatterns = [
     path("", core_views.landing, name="landing"),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    path("metrics", core_views.metrics, name="metrics"),
     path("comptes/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("mes-collectivites/", account_views.choose_tenant, name="choose_tenant"),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

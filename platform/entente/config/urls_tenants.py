@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from entente.accounts.language import set_language
 from entente.core import views as core_views
 from entente.spaces import views as space_views
 
@@ -10,6 +11,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="tenant_healthz"),
     path("readyz", core_views.readyz, name="tenant_readyz"),
     path("comptes/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("api/", include("api.urls")),
+    path("federation/", include("entente.federation.urls")),
 ]

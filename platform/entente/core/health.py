@@ -1,7 +1,12 @@
-"""Readiness checks: each returns ok and a short detail, never raises."""
+"""Readiness checks: each returns ok and a short detail, never raises.
+
+/readyz is public (the ingress routes it like any page), so a failure shows only the kind of
+error; the full message, which may name servers or accounts, goes to the log.
+"""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -9,14 +14,24 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connection
 
+logger = logging.getLogger(__name__)
 
-def _timed(check: Callable[[], str]) -> dict[str, Any]:
+
+class CheckFailedError(Exception):
+    """A check's own verdict, whose message is safe to show."""
+
+
+def _timed(name: str, check: Callable[[], str]) -> dict[str, Any]:
     started = time.perf_counter()
     try:
         detail = check()
         ok = True
+    except CheckFailedError as error:
+        detail, ok = str(error), False
+        logger.warning("Readiness check %s failed: %s", name, error)
     except Exception as error:  # a readiness probe reports, it does not crash
-        detail, ok = f"{type(error).__name__}: {error}", False
+        detail, ok = type(error).__name__, False
+        logger.warning("Readiness check %s failed", name, exc_info=True)
     return {"ok": ok, "detail": detail, "ms": round((time.perf_counter() - started) * 1000, 2)}
 
 
@@ -29,7 +44,7 @@ def _database() -> str:
 def _redis() -> str:
     cache.set("readyz", "1", timeout=5)
     if cache.get("readyz") != "1":
-        raise RuntimeError("cache round-trip failed")
+        raise CheckFailedError("cache round-trip failed")
     return "connected"
 
 
@@ -37,13 +52,13 @@ def _template_schema() -> str:
     from tenants.template import template_is_current
 
     if not template_is_current():
-        raise RuntimeError("template schema is behind the migrations")
+        raise CheckFailedError("template schema is behind the migrations")
     return "current"
 
 
 def readiness_checks() -> dict[str, dict[str, Any]]:
     return {
-        "database": _timed(_database),
-        "redis": _timed(_redis),
-        "template_schema": _timed(_template_schema),
+        "database": _timed("database", _database),
+        "redis": _timed("redis", _redis),
+        "template_schema": _timed("template_schema", _template_schema),
     }

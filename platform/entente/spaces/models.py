@@ -28,12 +28,16 @@ class Visibility(models.TextChoices):
 class Space(TimestampedModel):
     name = models.CharField(_("nom"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    kind = models.CharField(_("type"), max_length=16, choices=SpaceKind.choices, default=SpaceKind.TEAM)
+    kind = models.CharField(
+        _("type"), max_length=16, choices=SpaceKind.choices, default=SpaceKind.TEAM
+    )
     visibility = models.CharField(
         _("visibilité"), max_length=16, choices=Visibility.choices, default=Visibility.TENANT
     )
+    # People live in the public schema: Django's deletion collector cannot follow them into
+    # tenant schemas, so the database constraint guards instead (see docs/architecture.md).
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, related_name="+"
     )
     archived_at = models.DateTimeField(null=True, blank=True)
 
@@ -44,3 +48,32 @@ class Space(TimestampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SpaceRole(models.TextChoices):
+    EDITOR = "editor", _("Éditeur")
+    COMMENTER = "commenter", _("Commentateur")
+    READER = "reader", _("Lecteur")
+
+
+class SpaceMembership(models.Model):
+    """A person's role in one space. Tenant admins need none to manage every space."""
+
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+"
+    )
+    role = models.CharField(
+        _("rôle"), max_length=16, choices=SpaceRole.choices, default=SpaceRole.EDITOR
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membre d'un espace")
+        verbose_name_plural = _("membres d'un espace")
+        constraints = [
+            models.UniqueConstraint(fields=["space", "user"], name="space_membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} — {self.space} ({self.get_role_display()})"

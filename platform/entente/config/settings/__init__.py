@@ -1,1 +1,1 @@
-"""Settings: base (shared), local (development), test, production. Every value from the environment."""
+"""Settings: base (shared), local (development), test, production. All from the environment."""

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import environ
-
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parents[4]  # the repository root
@@ -55,6 +54,8 @@ SHARED_APPS = [
     "entente.core",
     "entente.accounts",
     "entente.reference",
+    "entente.federation",
+    "entente.demo",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -74,6 +75,7 @@ SHARED_APPS = [
 TENANT_APPS = [
     "django.contrib.contenttypes",
     "entente.spaces",
+    "entente.activity",
 ]
 INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 
@@ -85,14 +87,18 @@ TENANT_LIMIT_SET_CALLS = True
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 MIDDLEWARE = [
+    # Outermost, so that request counts and latencies include every other middleware.
+    "entente.core.middleware.RequestMetricsMiddleware",
+    # Before tenant routing: probes and Prometheus call a pod by its IP address.
+    "entente.core.middleware.ProbeHostMiddleware",
     "tenants.middleware.TenantRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "entente.accounts.language.PersonLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -153,6 +159,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # One login for every subdomain: the session cookie is set on the parent domain.
 SESSION_COOKIE_DOMAIN = f".{ENTENTE_DOMAIN}"
+# The chosen language follows the person across subdomains too.
+LANGUAGE_COOKIE_DOMAIN = f".{ENTENTE_DOMAIN}"
 CSRF_COOKIE_DOMAIN = f".{ENTENTE_DOMAIN}"
 SESSION_COOKIE_NAME = "entente_session"
 CSRF_COOKIE_NAME = "entente_csrftoken"
@@ -168,11 +176,20 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
+# One address per person, which is also their login: "change my address", not a list of addresses.
+ACCOUNT_CHANGE_EMAIL = True
+# Clicking the link in the confirmation e-mail finishes the login that asked for it.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Entente] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = ENTENTE_SCHEME
 # People join a tenant by invitation or by the trial sign-up, not by allauth's open sign-up.
 ACCOUNT_ADAPTER = "entente.accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "entente.accounts.forms.LoginForm",
+    "reset_password": "entente.accounts.forms.ResetPasswordForm",
+    "add_email": "entente.accounts.forms.AddEmailForm",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 
 # -- Languages ----------------------------------------------------------------------------------
@@ -197,7 +214,9 @@ MEDIA_URL = "/media/"
 # -- E-mail -------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=f"Entente <ne-pas-repondre@{ENTENTE_DOMAIN}>")
+DEFAULT_FROM_EMAIL = env(
+    "DEFAULT_FROM_EMAIL", default=f"Entente <ne-pas-repondre@{ENTENTE_DOMAIN}>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # -- API ----------------------------------------------------------------------------------------
@@ -241,6 +260,23 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_ALWAYS_EAGER = False
+# Tasks go to this queue unless routed; test runs use their own so no dev worker takes them.
+CELERY_TASK_DEFAULT_QUEUE: str = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task killed by a lost broker connection is redelivered (acks_late), not left half-done.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Worker logs go through LOGGING below, so each line carries the task's tenant schema.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TIMEZONE = TIME_ZONE
+
+# -- Search -------------------------------------------------------------------------------------
+# An OpenSearch cluster for large deployments; empty means the PostgreSQL backend (ARCHITECTURE
+# §6). Credentials go in the URL: https://user:password@search.example.fr:9200
+OPENSEARCH_URL: str = env("OPENSEARCH_URL", default="")
+
+# -- Observability ------------------------------------------------------------------------------
+# Bearer token that Prometheus sends to /metrics (bare domain); empty turns /metrics off.
+METRICS_TOKEN: str = env("METRICS_TOKEN", default="")
 
 # -- Logging ------------------------------------------------------------------------------------
 LOGGING = {

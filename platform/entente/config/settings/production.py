@@ -1,9 +1,14 @@
-"""Production settings: everything from the environment; refuses to start with unsafe values."""
+"""Production settings: everything from the environment; refuses to start with unsafe values.
+
+Every variable is listed, with its default and meaning, in docs/operations.md and
+infra/.env.example. `manage.py check --deploy --fail-level WARNING` passes with these settings
+(tests/entente/core/test_production_settings.py).
+"""
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, DEBUG, ENTENTE_DOMAIN, SECRET_KEY, env
+from .base import ALLOWED_HOSTS, DATABASES, DEBUG, ENTENTE_DOMAIN, METRICS_TOKEN, SECRET_KEY, env
 
 UNSAFE_SECRET_KEYS = {
     "",
@@ -11,29 +16,52 @@ UNSAFE_SECRET_KEYS = {
     "entente-test-key-not-for-production",
     "change-me",
 }
+SECRET_KEY_MIN_LENGTH = 50
+METRICS_TOKEN_MIN_LENGTH = 32
 
 
-def check_production_settings(debug: bool, secret_key: str, allowed_hosts: list[str]) -> None:
+def check_production_settings(
+    debug: bool, secret_key: str, allowed_hosts: list[str], *, metrics_token: str = ""
+) -> None:
     """Refuse to start rather than run with a setting that exposes the platform."""
     if debug:
-        raise ImproperlyConfigured("DJANGO_DEBUG must be off in production.")
-    if secret_key in UNSAFE_SECRET_KEYS or len(secret_key) < 50:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set to a random value of at least 50 characters."
+            "DJANGO_DEBUG must be off in production: unset it or set DJANGO_DEBUG=false."
+        )
+    if (
+        secret_key in UNSAFE_SECRET_KEYS
+        or secret_key.startswith("django-insecure-")
+        or len(secret_key) < SECRET_KEY_MIN_LENGTH
+        or len(set(secret_key)) < 5
+    ):
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be a random value of at least 50 characters, e.g. "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(64))'`."
         )
     if not allowed_hosts or "*" in allowed_hosts:
-        raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must list the platform's domains.")
+        raise ImproperlyConfigured(
+            "DJANGO_ALLOWED_HOSTS must list the platform's domains, e.g. "
+            "`entente.example.fr,.entente.example.fr` (or leave it unset to derive it from "
+            "ENTENTE_DOMAIN)."
+        )
+    if metrics_token and len(metrics_token) < METRICS_TOKEN_MIN_LENGTH:
+        raise ImproperlyConfigured(
+            "METRICS_TOKEN must be at least 32 random characters, or unset to turn /metrics off."
+        )
 
 
-check_production_settings(DEBUG, SECRET_KEY, ALLOWED_HOSTS)
+check_production_settings(DEBUG, SECRET_KEY, ALLOWED_HOSTS, metrics_token=METRICS_TOKEN)
 
+# -- HTTPS --------------------------------------------------------------------------------------
+# TLS ends at the ingress, which says so in X-Forwarded-Proto.
 ENTENTE_SCHEME = "https"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# Probes (kubelet) and Prometheus call the pods directly over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = True
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
@@ -43,8 +71,30 @@ CSRF_TRUSTED_ORIGINS = env.list(
 )
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 
+# -- Database connections -----------------------------------------------------------------------
+# Tenancy relies on `SET search_path` lasting for the connection's session. Either keep
+# persistent connections (DATABASE_CONN_MAX_AGE, the default) behind nothing or behind PgBouncer
+# in *session* mode, or use Django's own pool (DATABASE_POOL=true): django-tenants sets the
+# search_path again on every connection taken from the pool. Never PgBouncer in transaction
+# mode: a later transaction could run with another tenant's search_path.
+if env.bool("DATABASE_POOL", default=False):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django's pool requires it
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
+        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
+        "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
+        # A connection caches the catalog of every schema it touched (PERFORMANCE.md): renew it.
+        "max_lifetime": env.int("DATABASE_POOL_MAX_LIFETIME", default=600),
+    }
+
+# -- Error reporting ----------------------------------------------------------------------------
 SENTRY_DSN = env("SENTRY_DSN", default="")
 if SENTRY_DSN:
     from entente.core.observability import init_sentry
 
-    init_sentry(SENTRY_DSN, environment=env("SENTRY_ENVIRONMENT", default="production"))
+    init_sentry(
+        SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        release=env("SENTRY_RELEASE", default="") or None,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )

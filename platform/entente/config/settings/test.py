@@ -7,9 +7,13 @@ DEBUG = False
 SECRET_KEY = "entente-test-key-not-for-production"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-ENTENTE_PORT = ""
+ENTENTE_PORT = env("ENTENTE_PORT", default="")
 # Each test run gets its own cache namespace so runs never see each other's entries.
 CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="entente-test")
+# ... and its own Celery queue, so a development worker never runs a test's task.
+CELERY_TASK_DEFAULT_QUEUE = env(
+    "CELERY_TASK_DEFAULT_QUEUE", default=f"{CACHES['default']['KEY_PREFIX']}-tasks"
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,0 +1,366 @@
+"""Provisioning a tenant: our template replay versus django-tenants' migrations, as tenants grow.
+
+Run: `.venv/bin/python benchmarks/provisioning.py [--sizes 0,1000,5000] [--samples 50]
+[--default-samples 10]`. It works in a database of its own (`bench_provisioning`, on the server
+of the Django settings), migrates it, fills it up to each size with tenants, times
+`create_tenant()` by both paths at each size, prints the figures and the conditions, and drops
+the database at the end (`--keep` leaves it).
+
+The filling is itself fast: tenant rows are bulk-inserted and the template's capture is
+replayed for many schemas per transaction, so 5,000 tenants take a minute or two.
+Target (ARCHITECTURE.md §2): p95 ≤ 150 ms, flat as the number of tenants grows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "entente.config.settings.local")
+os.environ["DJANGO_DEBUG"] = "false"  # no query log: time what production runs
+os.environ.setdefault("CACHE_KEY_PREFIX", "bench-provisioning")  # leave the dev cache alone
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+import django  # noqa: E402
+
+django.setup()
+
+import psycopg  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connections, transaction  # noqa: E402
+
+from entente.core.db import connection  # noqa: E402
+from tenants import provisioning, template  # noqa: E402
+from tenants.models import Domain, Tenant, TenantKind, TenantState  # noqa: E402
+
+BENCH_DATABASE = "bench_provisioning"
+TARGET_P95_MS = 150.0
+
+
+def maintenance_connection() -> psycopg.Connection:
+    params, password = template.libpq_params()
+    params["dbname"] = "postgres"
+    return psycopg.connect(**params, password=password or None, autocommit=True)
+
+
+def recreate_database(name: str) -> None:
+    with maintenance_connection() as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(name: str) -> None:
+    connections.close_all()
+    with maintenance_connection() as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def scalar(sql: str, params: list[Any] | None = None) -> object:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params or [])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+class Namer:
+    """Unique names, slugs and official codes for the tenants the benchmark makes."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def next(self, prefix: str) -> dict[str, str]:
+        self.count += 1
+        return {
+            "name": f"{prefix} {self.count:06d}",
+            "slug": f"{prefix}-{self.count:06d}",
+            "official_code": f"{self.count:09d}",
+        }
+
+
+def ours(spec: dict[str, str]) -> None:
+    provisioning.create_tenant(
+        kind=TenantKind.COMMUNE,
+        name=spec["name"],
+        slug=spec["slug"],
+        official_code=spec["official_code"],
+    )
+
+
+def migrations_path(spec: dict[str, str]) -> None:
+    """django-tenants' default: the same create_tenant, its schema made by running migrations.
+
+    As the first version of provisioning did: `tenant.create_schema()` outside a transaction
+    (the migrations commit as they go), then the state.
+    """
+    replay_build = provisioning.build_schema
+    timer = provisioning._create_schema
+    assert isinstance(timer, SchemaTimer)
+
+    def build_by_migrating(tenant: Tenant, *, final_state: str = TenantState.TRIAL) -> None:
+        started = time.perf_counter()
+        tenant.create_schema(check_if_exists=False, verbosity=0)
+        timer.times.append((time.perf_counter() - started) * 1000)
+        Tenant.objects.filter(pk=tenant.pk).update(state=final_state)
+
+    provisioning.build_schema = build_by_migrating
+    try:
+        provisioning.create_tenant(
+            kind=TenantKind.COMMUNE,
+            name=spec["name"],
+            slug=spec["slug"],
+            official_code=spec["official_code"],
+        )
+    finally:
+        provisioning.build_schema = replay_build
+
+
+class SchemaTimer:
+    """Times the schema step alone (`provisioning._create_schema`) inside create_tenant."""
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+        self.wrapped = provisioning._create_schema
+
+    def __call__(self, tenant: Tenant) -> None:
+        started = time.perf_counter()
+        self.wrapped(tenant)
+        self.times.append((time.perf_counter() - started) * 1000)
+
+
+def timed(
+    make: Callable[[dict[str, str]], None], namer: Namer, prefix: str, n: int
+) -> tuple[list[float], list[float]]:
+    """Milliseconds for each whole create_tenant(), and for its schema step."""
+    times = []
+    schema_timer = SchemaTimer()
+    provisioning._create_schema = schema_timer
+    try:
+        for _ in range(n):
+            spec = namer.next(prefix)
+            started = time.perf_counter()
+            make(spec)
+            times.append((time.perf_counter() - started) * 1000)
+    finally:
+        provisioning._create_schema = schema_timer.wrapped
+    return times, schema_timer.times
+
+
+def fill(target: int, namer: Namer, per_transaction: int) -> tuple[int, float]:
+    """Bring the number of tenants up to `target` by bulk rows and batched replays."""
+    existing = Tenant.objects.count()
+    missing = max(0, target - existing)
+    if not missing:
+        return 0, 0.0
+    capture_sql = template.current_capture().sql
+    started = time.perf_counter()
+    made = 0
+    while made < missing:
+        batch = min(per_transaction, missing - made)
+        specs = [namer.next("remplissage") for _ in range(batch)]
+        tenants = [
+            Tenant(
+                kind=TenantKind.COMMUNE,
+                state=TenantState.TRIAL,
+                schema_name=provisioning.schema_name_for(spec["slug"]),
+                **spec,
+            )
+            for spec in specs
+        ]
+        with transaction.atomic():
+            Tenant.objects.bulk_create(tenants)
+            Domain.objects.bulk_create(
+                Domain(
+                    domain=f"{tenant.slug}.{settings.ENTENTE_DOMAIN}",
+                    tenant=tenant,
+                    is_primary=True,
+                )
+                for tenant in tenants
+            )
+            script = "".join(
+                f'CREATE SCHEMA "{tenant.schema_name}";\n'
+                + capture_sql.replace(template.SCHEMA_PLACEHOLDER, f'"{tenant.schema_name}"')
+                for tenant in tenants
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(script)
+        made += batch
+    return made, time.perf_counter() - started
+
+
+def settle() -> None:
+    """Let the catalog settle after a fill, as it is in production between sign-ups.
+
+    Filling thousands of schemas in a minute leaves dead catalog rows, stale statistics and
+    dirty buffers that autovacuum and the checkpointer would otherwise work off while we
+    measure. (CHECKPOINT needs a superuser: without one, only the VACUUM runs.)
+    """
+    catalogs = [
+        "pg_class",
+        "pg_attribute",
+        "pg_type",
+        "pg_depend",
+        "pg_constraint",
+        "pg_index",
+        "pg_namespace",
+        "pg_sequence",
+        "pg_attrdef",
+        "pg_description",
+        "pg_shdepend",
+    ]
+    with connection.cursor() as cursor:
+        for catalog in catalogs:
+            cursor.execute(f"VACUUM (ANALYZE) pg_catalog.{catalog}")
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        row = cursor.fetchone()
+        if row and row[0]:
+            cursor.execute("CHECKPOINT")
+
+
+def load() -> str:
+    return " / ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def p95(values: list[float]) -> float:
+    if len(values) < 2:
+        return values[0]
+    return statistics.quantiles(values, n=20, method="inclusive")[18]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sizes", default="0,1000,5000", help="existing tenants (default 0,1000,5000)"
+    )
+    parser.add_argument("--samples", type=int, default=50, help="tenants timed per size, our path")
+    parser.add_argument(
+        "--default-samples", type=int, default=10, help="tenants timed per size, migrations path"
+    )
+    parser.add_argument(
+        "--database", default=BENCH_DATABASE, help=f"throwaway database (default {BENCH_DATABASE})"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the database at the end")
+    args = parser.parse_args()
+    sizes = sorted({int(size) for size in args.sizes.split(",")})
+
+    if args.database in {
+        "postgres",
+        "template0",
+        "template1",
+        settings.DATABASES["default"]["NAME"],
+    }:
+        parser.error(f"{args.database} is not a throwaway database")
+    settings.DATABASES["default"]["NAME"] = args.database
+    recreate_database(args.database)
+    try:
+        run(sizes, args.samples, args.default_samples)
+    finally:
+        if args.keep:
+            print(f"\nKept the database {args.database}.")
+        else:
+            drop_database(args.database)
+
+
+def run(sizes: list[int], samples: int, default_samples: int) -> None:
+    started = time.perf_counter()
+    call_command("migrate_schemas", interactive=False, verbosity=0)
+    migrate_seconds = time.perf_counter() - started
+    connection.set_schema_to_public()
+    capture = template.current_capture()
+    schema = template.template_schema()
+    relations = int(
+        str(
+            scalar(
+                "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE n.nspname = %s",
+                [schema],
+            )
+        )
+    )
+    per_transaction = max(1, min(200, 3000 // max(relations, 1)))
+
+    print("Provisioning a tenant: template replay vs django-tenants' migrations")
+    print(f"Load average (1/5/15 min) at start: {load()} (other work on the machine skews figures)")
+    print(
+        f"Conditions: PostgreSQL {scalar('SHOW server_version')} "
+        f"(fsync={scalar('SHOW fsync')}, synchronous_commit={scalar('SHOW synchronous_commit')}), "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, Django {django.__version__}, "
+        f"django-tenants {version('django-tenants')}"
+    )
+    print(
+        f"Tenant schema: {capture.table_count} tables, {relations} relations, "
+        f"{capture.migration_count} migrations recorded; capture {len(capture.sql):,} bytes "
+        f"({capture.pg_dump_version})"
+    )
+    print(
+        f"Database {settings.DATABASES['default']['NAME']} migrated, template built and captured "
+        f"in {migrate_seconds:.1f} s"
+    )
+
+    namer = Namer()
+    # The first call of a process loads the migration graph (once) for the fingerprint; then
+    # these warm-up tenants go, so that the first size starts from what it says.
+    cold = timed(ours, namer, "froid", 1)[0][0]
+    timed(migrations_path, namer, "froid-migrations", 1)
+    for tenant in Tenant.objects.all():
+        provisioning.drop_schema(tenant.schema_name)
+        tenant.delete()
+    print(f"First provisioning in a fresh process (loads the migration graph): {cold:.0f} ms\n")
+
+    rows = []
+    for size in sizes:
+        made, seconds = fill(size, namer, per_transaction)
+        if made:
+            print(
+                f"Filled {made:,} tenants in {seconds:.1f} s "
+                f"({seconds * 1000 / made:.1f} ms per schema, {per_transaction} per transaction)"
+            )
+        settle()
+        print(f"Measuring at {Tenant.objects.count():,} tenants (load average {load()})")
+        existing = Tenant.objects.count()
+        replay, replay_schema = timed(ours, namer, "essai", samples)
+        migrated, migrated_schema = timed(
+            migrations_path, namer, "essai-migrations", default_samples
+        )
+        rows.append((existing, replay, replay_schema, migrated, migrated_schema))
+
+    print()
+    print("Milliseconds per create_tenant() (rows, schema, state); [schema step alone, median]")
+    header = (
+        f"{'existing tenants':>16} | {'replay median':>13} {'p95':>6} {'max':>6} {'[schema]':>8} | "
+        f"{'migrations median':>17} {'p95':>6} {'[schema]':>8} | {'ratio':>6}"
+    )
+    print(header)
+    print("-" * len(header))
+    for existing, replay, replay_schema, migrated, migrated_schema in rows:
+        ratio = statistics.median(migrated) / statistics.median(replay)
+        print(
+            f"{existing:>16,} | {statistics.median(replay):>13.1f} {p95(replay):>6.1f} "
+            f"{max(replay):>6.1f} {statistics.median(replay_schema):>8.1f} | "
+            f"{statistics.median(migrated):>17.0f} {p95(migrated):>6.0f} "
+            f"{statistics.median(migrated_schema):>8.0f} | {ratio:>5.1f}x"
+        )
+    print(
+        f"\nSamples per size: replay n={samples}, migrations n={default_samples} "
+        "(the p95 of a few samples is close to their max); ratio = migrations / replay medians."
+    )
+    worst = max(p95(row[1]) for row in rows)
+    verdict = "met" if worst <= TARGET_P95_MS else "NOT met"
+    print(
+        f"Target p95 ≤ {TARGET_P95_MS:.0f} ms for the replay: {verdict} (worst p95 {worst:.1f} ms)"
+    )
+    print(f"Schemas in the database at the end: {Tenant.objects.count() + 1:,} (with the template)")
+
+
+if __name__ == "__main__":
+    main()

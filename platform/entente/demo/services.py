@@ -1,0 +1,240 @@
+"""The demo: the CC Sud Retz Atlantique and its eight communes, federated, with people and spaces.
+
+`seed_demo()` is idempotent: it creates what is missing and changes nothing that exists (not
+even a role or a password someone changed since), so a second run creates nothing. It runs in
+one transaction (PostgreSQL's DDL is transactional, schemas included): an interrupted seed
+leaves nothing behind, which is what lets `make run` take the demo EPCI's tenant as the sign
+that the demo is complete.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+from django_tenants.utils import tenant_context
+
+from entente.accounts.models import Membership, Role, User
+from entente.accounts.services import add_member
+from entente.federation.services import accept_invitation, invite_commune
+from entente.reference.services import ensure_reference_data
+from entente.spaces.models import Space
+from entente.spaces.services import create_space
+from tenants.models import (
+    FederationLink,
+    FederationState,
+    Tenant,
+    TenantKind,
+    TenantPlan,
+    TenantState,
+)
+from tenants.provisioning import create_tenant, retry_provisioning
+
+from . import official
+from .catalogue import DEMO_PASSWORD, EPCI_SIREN, PEOPLE, SPACES, DemoPerson, DemoSpace
+
+COUNTRY = "FR"
+
+
+@dataclass
+class DemoSummary:
+    """What the demo holds after a run, and how many rows this run created."""
+
+    tenants: int = 0
+    people: int = 0
+    memberships: int = 0
+    links: int = 0
+    spaces: int = 0
+    created: int = 0
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    description: str
+
+
+@dataclass
+class DemoOverview:
+    tenants: list[Tenant] = field(default_factory=list)
+    logins: list[DemoLogin] = field(default_factory=list)
+    password: str = DEMO_PASSWORD
+
+
+# -- Reads --------------------------------------------------------------------------------------
+
+
+def demo_epci() -> Tenant | None:
+    return Tenant.objects.filter(
+        country=COUNTRY, kind=TenantKind.EPCI, official_code=EPCI_SIREN
+    ).first()
+
+
+def demo_is_seeded() -> bool:
+    """The demo EPCI exists: `seed_demo` made everything with it, in one transaction."""
+    return demo_epci() is not None
+
+
+def demo_tenants() -> list[Tenant]:
+    """The demo's tenants that exist: the EPCI first, then its communes by population."""
+    epci = demo_epci()
+    if epci is None:
+        return []
+    communes = Tenant.objects.filter(
+        epci_links__epci=epci, epci_links__state=FederationState.ACTIVE
+    ).order_by(F("population").desc(nulls_last=True), "name")
+    return [epci, *communes]
+
+
+def demo_overview(*, everyone: bool = False) -> DemoOverview:
+    """The URLs and logins to print: the featured people, or `everyone`."""
+    tenants = demo_tenants()
+    if not tenants:
+        return DemoOverview()
+    wanted = [person for person in PEOPLE if everyone or person.featured]
+    users = {
+        user.email: user
+        for user in User.objects.filter(email__in=[p.email for p in wanted]).prefetch_related(
+            "memberships__tenant"
+        )
+    }
+    logins = []
+    for person in wanted:
+        user = users.get(person.email)
+        if user is None:
+            continue
+        roles = " ; ".join(
+            f"{membership.get_role_display()} · {membership.tenant.name}"
+            for membership in sorted(user.memberships.all(), key=_epci_first)
+        )
+        logins.append(DemoLogin(user.email, f"{user.full_name}, {user.function} ({roles})"))
+    return DemoOverview(tenants=tenants, logins=logins)
+
+
+def _epci_first(membership: Membership) -> tuple[bool, str]:
+    return (membership.tenant.kind != TenantKind.EPCI, membership.tenant.name)
+
+
+# -- The seed -----------------------------------------------------------------------------------
+
+
+def seed_demo() -> DemoSummary:
+    """Provision the demo (or complete it); return what it holds."""
+    ensure_reference_data()  # the official lists, on a fresh database
+    return _seed()
+
+
+@transaction.atomic
+def _seed() -> DemoSummary:
+    summary = DemoSummary()
+    epci_body, commune_bodies = official.epci_with_members(EPCI_SIREN)
+    tenants = {body.code: _ensure_tenant(body, summary) for body in (epci_body, *commune_bodies)}
+    users = {person: _ensure_person(person, tenants, summary) for person in PEOPLE}
+    admins = {
+        code: user
+        for person, user in users.items()
+        for code, role in person.memberships
+        if role == Role.ADMIN
+    }
+    epci = tenants[EPCI_SIREN]
+    for body in commune_bodies:
+        commune = tenants[body.code]
+        _ensure_link(epci, commune, admins[EPCI_SIREN], admins[body.code], summary)
+    for code, spaces in SPACES.items():
+        _ensure_spaces(tenants[code], spaces, admins.get(code), summary)
+
+    summary.tenants = len(tenants)
+    summary.people = len(users)
+    summary.memberships = Membership.objects.filter(user__in=users.values()).count()
+    summary.links = FederationLink.objects.filter(epci=epci, state=FederationState.ACTIVE).count()
+    return summary
+
+
+def _ensure_tenant(body: official.OfficialBody, summary: DemoSummary) -> Tenant:
+    tenant = Tenant.objects.filter(country=COUNTRY, kind=body.kind, official_code=body.code).first()
+    if tenant is None:
+        tenant = create_tenant(
+            name=body.name,
+            kind=body.kind,
+            official_code=body.code,
+            country=COUNTRY,
+            population=body.population,
+            departement=body.departement,
+            state=TenantState.ACTIVE,
+        )
+        tenant.plan = TenantPlan.FEDERATION if body.kind == TenantKind.EPCI else TenantPlan.STANDARD
+        tenant.save(update_fields=["plan"])
+        summary.created += 1
+    elif tenant.state == TenantState.FAILED:
+        retry_provisioning(tenant, final_state=TenantState.ACTIVE)
+    return tenant
+
+
+def _ensure_person(person: DemoPerson, tenants: dict[str, Tenant], summary: DemoSummary) -> User:
+    email = person.email
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create(
+            email=email,
+            password=_demo_password_hash(),
+            full_name=person.full_name,
+            function=person.function,
+        )
+        # Verified, so that login works with mandatory e-mail verification.
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        for code, role in person.memberships:
+            add_member(tenants[code], user, role)
+        summary.created += 2 + len(person.memberships)
+        return user
+    # The person exists: add what is missing, change nothing (their role may have changed).
+    if not EmailAddress.objects.filter(user=user, email__iexact=email).exists():
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        summary.created += 1
+    member_of = set(user.memberships.values_list("tenant_id", flat=True))
+    for code, role in person.memberships:
+        if tenants[code].pk not in member_of:
+            add_member(tenants[code], user, role)
+            summary.created += 1
+    return user
+
+
+@functools.cache
+def _demo_password_hash() -> str:
+    """Hashed once for everyone: a real hasher takes a good part of a second per call."""
+    return make_password(DEMO_PASSWORD)
+
+
+def _ensure_link(
+    epci: Tenant, commune: Tenant, epci_admin: User, commune_admin: User, summary: DemoSummary
+) -> None:
+    """An active federation link, made as in real life: the EPCI invites, the commune accepts."""
+    if FederationLink.objects.filter(epci=epci, commune=commune).exists():
+        return
+    link = invite_commune(
+        epci, commune, actor=epci_admin, note=_("Invitation de la démonstration.")
+    )
+    accept_invitation(link, actor=commune_admin, note=_("Acceptée (démonstration)."))
+    summary.created += 1
+
+
+def _ensure_spaces(
+    tenant: Tenant, spaces: tuple[DemoSpace, ...], creator: User | None, summary: DemoSummary
+) -> None:
+    with tenant_context(tenant):
+        existing = set(Space.objects.values_list("name", flat=True))
+        for space in spaces:
+            if space.name not in existing:
+                create_space(
+                    name=space.name,
+                    kind=space.kind,
+                    visibility=space.visibility,
+                    description=space.description,
+                    created_by=creator,
+                )
+                summary.created += 1
+        summary.spaces += Space.objects.filter(name__in=[s.name for s in spaces]).count()

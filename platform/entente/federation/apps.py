@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FederationConfig(AppConfig):
+    """Federation links between an EPCI and its communes: consent, pages, admin actions.
+
+    The link and event models live in `tenants` (public schema, ground floor); this app holds
+    the rules, who may apply them, and the pages.
+    """
+
+    name = "entente.federation"
+    label = "federation"
+    verbose_name = _("Fédération intercommunale")

@@ -1,0 +1,188 @@
+"""`seed_demo` provisions the CC Sud Retz Atlantique and its 8 communes from the official data.
+
+Each test seeds inside its own transaction (schemas included: PostgreSQL's DDL is
+transactional), so nothing stays behind. The session tenants are set aside first, inside that
+transaction, so that every test seeds from nothing.
+"""
+
+from __future__ import annotations
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.test import Client
+from django_tenants.utils import tenant_context
+
+from entente.accounts.models import Membership, Role, User
+from entente.demo.catalogue import (
+    DEMO_PASSWORD,
+    EPCI_SIREN,
+    LEGE,
+    MACHECOUL,
+    PEOPLE,
+    SPACES,
+)
+from entente.demo.services import DemoSummary, demo_is_seeded, demo_overview, seed_demo
+from entente.spaces.models import Space, Visibility
+from tenants.models import (
+    FederationEvent,
+    FederationLink,
+    FederationState,
+    Tenant,
+    TenantKind,
+    TenantState,
+)
+from tenants.provisioning import create_tenant, drop_schema
+
+# Provisions 9 schemas per test; the official lists are imported once, committed.
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("official_data")]
+
+# The official list (INSEE COG 2026): CC Sud Retz Atlantique and its members.
+MEMBERS = {
+    "44087": "Machecoul-Saint-Même",
+    "44081": "Legé",
+    "44156": "Corcoué-sur-Logne",
+    "44178": "Saint-Mars-de-Coutais",
+    "44119": "Paulx",
+    "44206": "Touvois",
+    "44157": "Saint-Étienne-de-Mer-Morte",
+    "44090": "La Marne",
+}
+
+
+def set_aside_every_tenant() -> None:
+    """Within the test's transaction: the rollback brings them back, schemas included."""
+    for tenant in Tenant.objects.all():
+        drop_schema(tenant.schema_name)
+        tenant.delete()
+
+
+@pytest.fixture
+def seeded(db: None) -> DemoSummary:
+    set_aside_every_tenant()
+    assert not demo_is_seeded()
+    return seed_demo()
+
+
+def demo_counts() -> dict[str, int]:
+    return {
+        "tenants": Tenant.objects.count(),
+        "links": FederationLink.objects.count(),
+        "events": FederationEvent.objects.count(),
+        "people": User.objects.count(),
+        "memberships": Membership.objects.count(),
+        "emails": EmailAddress.objects.count(),
+        "spaces": sum(_space_count(tenant) for tenant in Tenant.objects.all()),
+    }
+
+
+def _space_count(tenant: Tenant) -> int:
+    with tenant_context(tenant):
+        return Space.objects.count()
+
+
+def test_the_epci_and_its_eight_communes_are_made_and_federated(seeded: DemoSummary) -> None:
+    epci = Tenant.objects.get(kind=TenantKind.EPCI, official_code=EPCI_SIREN)
+    communes = Tenant.objects.filter(kind=TenantKind.COMMUNE)
+
+    assert epci.name == "CC Sud Retz Atlantique"
+    assert epci.slug == "cc-sud-retz-atlantique"
+    assert {c.official_code: c.name for c in communes} == MEMBERS
+    assert communes.get(official_code=MACHECOUL).slug == "machecoul-saint-meme"
+    assert all(t.state == TenantState.ACTIVE for t in [epci, *communes])
+    assert all(t.population and t.departement == "44" for t in [epci, *communes])
+    links = FederationLink.objects.filter(epci=epci)
+    assert {link.commune.official_code for link in links} == set(MEMBERS)
+    assert {link.state for link in links} == {FederationState.ACTIVE}
+    for link in links:
+        assert [(e.from_state, e.to_state, e.acting_tenant) for e in link.events.all()] == [
+            ("", FederationState.INVITED, epci),
+            (FederationState.INVITED, FederationState.ACTIVE, link.commune),
+        ]
+    assert (seeded.tenants, seeded.links) == (9, 8)
+
+
+def test_every_tenant_has_people_in_every_role(seeded: DemoSummary) -> None:
+    for tenant in Tenant.objects.all():
+        roles = set(Membership.objects.filter(tenant=tenant).values_list("role", flat=True))
+        assert {Role.ADMIN, Role.AGENT, Role.ELECTED} <= roles, tenant.name
+    guests = Membership.objects.filter(role=Role.GUEST)
+    assert [(g.tenant.official_code, g.user.full_name) for g in guests] == [
+        (MACHECOUL, "Julie Perrin")
+    ]
+    assert User.objects.count() == len(PEOPLE) == seeded.people
+    assert not User.objects.filter(full_name="").exists()
+    assert not User.objects.filter(function="").exists()
+
+
+def test_intercommunal_staff_also_in_a_commune_have_two_memberships(
+    seeded: DemoSummary,
+) -> None:
+    brochard = User.objects.get(full_name="Julien Brochard")
+    praud = User.objects.get(full_name="Aurélie Praud")
+
+    assert sorted(brochard.memberships.values_list("tenant__official_code", "role")) == [
+        (EPCI_SIREN, Role.AGENT),
+        (MACHECOUL, Role.AGENT),
+    ]
+    assert sorted(praud.memberships.values_list("tenant__official_code", flat=True)) == [
+        EPCI_SIREN,
+        LEGE,
+    ]
+
+
+def test_demo_people_log_in_with_the_printed_password(seeded: DemoSummary) -> None:
+    """Their e-mail is verified, so mandatory verification lets them in."""
+    person = User.objects.get(full_name="Isabelle Giraudet")
+    assert EmailAddress.objects.filter(user=person, email=person.email, verified=True).exists()
+    machecoul = Tenant.objects.get(official_code=MACHECOUL)
+    client = Client(HTTP_HOST=machecoul.primary_host)
+
+    response = client.post("/comptes/login/", {"login": person.email, "password": DEMO_PASSWORD})
+
+    assert response.status_code == 302
+    assert client.session.get("_auth_user_id") == str(person.pk)
+    assert client.get("/").status_code == 200
+    overview = demo_overview()
+    assert overview.password == DEMO_PASSWORD
+    assert person.email in {login.email for login in overview.logins}
+
+
+def test_each_tenant_has_its_spaces(seeded: DemoSummary) -> None:
+    for tenant in Tenant.objects.all():
+        code = tenant.official_code
+        with tenant_context(tenant):
+            names = set(Space.objects.values_list("name", flat=True))
+            assert names == {space.name for space in SPACES[code]}, tenant.name
+            if code == EPCI_SIREN:
+                waste = Space.objects.get(name="Gestion des déchets")
+                assert waste.visibility == Visibility.FEDERATION
+                assert waste.created_by is not None
+                assert waste.created_by.full_name == "Claire Morand"
+    assert seeded.spaces == sum(len(spaces) for spaces in SPACES.values())
+
+
+def test_a_second_run_creates_nothing(seeded: DemoSummary) -> None:
+    before = demo_counts()
+
+    again = seed_demo()
+
+    assert demo_counts() == before
+    assert again.created == 0
+    assert seeded.created > 0
+    assert (again.tenants, again.people, again.links, again.spaces) == (
+        seeded.tenants,
+        seeded.people,
+        seeded.links,
+        seeded.spaces,
+    )
+
+
+def test_seeding_adopts_a_collectivite_that_already_exists(db: None) -> None:
+    """A commune that signed up before keeps its tenant: the demo joins it, makes no twin."""
+    set_aside_every_tenant()
+    lege = create_tenant(name="Legé", kind=TenantKind.COMMUNE, official_code=LEGE)
+
+    seed_demo()
+
+    assert Tenant.objects.filter(official_code=LEGE).get() == lege
+    assert Membership.objects.filter(tenant=lege, role=Role.ADMIN).exists()

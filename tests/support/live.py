@@ -1,0 +1,99 @@
+"""A real ASGI server (uvicorn, as in production) serving the test database, in a subprocess.
+
+Browser and websocket tests talk to it over loopback. Data they need must be committed (not
+inside a test transaction) so that the server's connections see it.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.error import URLError
+from urllib.parse import quote
+from urllib.request import Request, urlopen
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Tests that talk to a live server need committed rows: a transactional test database.
+# `available_apps` makes the flush at the end TRUNCATE … CASCADE, which the foreign keys from
+# tenant schemas to people require; the flush also empties the public tables, after which
+# tests/conftest.py provisions the session tenants again.
+LIVE_DB = pytest.mark.django_db(transaction=True, available_apps=list(settings.INSTALLED_APPS))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_database_url() -> str:
+    """The URL of the database this test process uses (the test database, once set up)."""
+    db = connection.settings_dict
+    host = db.get("HOST") or ""
+    user = quote(db.get("USER") or "")
+    password = quote(db.get("PASSWORD") or "")
+    auth = f"{user}:{password}@" if password else f"{user}@" if user else ""
+    if host.startswith("/"):
+        return f"postgres://{auth}/{db['NAME']}?host={host}"
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{auth}{host}{port}/{db['NAME']}"
+
+
+def server_environment(**extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "entente.config.settings.test",
+        "DATABASE_URL": test_database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "platform")]),
+        **extra,
+    }
+
+
+@contextmanager
+def live_asgi_server(**extra_env: str) -> Iterator[str]:
+    """Start uvicorn on a free loopback port; yield its port as a string; stop it after."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "uvicorn", "entente.config.asgi:application",
+            "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+        ],
+        cwd=ROOT,
+        env=server_environment(ENTENTE_PORT=str(port), **extra_env),
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"uvicorn exited with code {process.returncode}")
+            request = Request(
+                f"http://127.0.0.1:{port}/healthz", headers={"Host": settings.ENTENTE_DOMAIN}
+            )
+            try:
+                with urlopen(request, timeout=1) as response:  # noqa: S310 (loopback only)
+                    if response.status == 200:
+                        break
+            except (URLError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not answer /healthz within 30 s")
+            time.sleep(0.1)
+        yield str(port)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()

@@ -1,0 +1,240 @@
+"""The isolation matrix: every route of every host, crossed with the actors who must not pass.
+
+Routes are read from the URL configurations, so a route added without an entry in
+`TENANT_ROUTES` / `PLATFORM_ROUTES` makes `test_every_route_is_in_the_matrix` fail: nothing can
+be exposed by forgetting it here. Later issues add actors (federation, citizens) and websocket
+routes to the same matrix.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from django_tenants.utils import tenant_context
+
+from entente.spaces.services import create_space
+
+# Who may reach a route:
+OPEN = "open"  # anyone: log in, health, language; shows no tenant content
+MEMBERS = "members"  # members of the host's tenant only
+VENDOR_STAFF = "vendor_staff"  # Entente's own staff (Django admin, console)
+AUTHENTICATED = "authenticated"  # any logged-in person; shows only their own things
+MACHINE_TOKEN = "machine_token"  # a machine holding a configured bearer token (Prometheus)
+
+# Tenant hosts (<slug>.<ENTENTE_DOMAIN>): route name → policy.
+TENANT_ROUTES: dict[str, str] = {
+    "tenant_home": MEMBERS,
+    "tenant_healthz": OPEN,
+    "tenant_readyz": OPEN,
+    "set_language": OPEN,
+    "api-space-list": MEMBERS,
+    "api-schema": MEMBERS,
+    "api-docs": MEMBERS,
+    "federation:home": MEMBERS,
+    "federation:invite": MEMBERS,
+    "federation:accept": MEMBERS,
+    "federation:refuse": MEMBERS,
+    "federation:end": MEMBERS,
+}
+# The bare domain: route name → policy.
+PLATFORM_ROUTES: dict[str, str] = {
+    "landing": OPEN,
+    "healthz": OPEN,
+    "readyz": OPEN,
+    "set_language": OPEN,
+    "choose_tenant": AUTHENTICATED,
+    "metrics": MACHINE_TOKEN,
+}
+# Whole included applications with one policy, by URL prefix.
+OPEN_PREFIXES = ("comptes/", "admin/login/", "admin/logout/")  # log in, log out, reset, MFA
+VENDOR_STAFF_PREFIXES = ("admin/",)
+
+
+@dataclass(frozen=True)
+class Route:
+    path: str
+    name: str
+    pattern: str
+
+
+def _walk(
+    patterns: list[Any], prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, Any, str]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner_ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), inner_ns)
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry, namespace
+
+
+SAMPLES: tuple[Any, ...] = (1, "exemple", str(uuid.UUID(int=1)), "MQ-abc")
+
+
+def _sample_path(urlconf: str, name: str, entry: URLPattern) -> str | None:
+    params = list(getattr(entry.pattern, "converters", {}).keys()) or list(
+        entry.pattern.regex.groupindex.keys()
+    )
+    for sample in SAMPLES:
+        try:
+            return reverse(name, urlconf=urlconf, kwargs=dict.fromkeys(params, sample))
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def _path_from_pattern(pattern: str) -> str:
+    """For unnamed routes of included apps (Django admin): fill the pattern by hand."""
+    path = re.sub(r"<[^>]+>", "1", pattern)
+    path = re.sub(r"\(\?P<[^>]+>[^)]*\)", "1", path)
+    return "/" + path.replace("^", "").replace("$", "")
+
+
+def routes_of(urlconf: str) -> list[Route]:
+    routes = []
+    for pattern, entry, namespace in _walk(get_resolver(urlconf).url_patterns):
+        name = f"{namespace}{entry.name}" if entry.name else ""
+        path = _sample_path(urlconf, name, entry) if name else None
+        if path is None and pattern.startswith(OPEN_PREFIXES + VENDOR_STAFF_PREFIXES):
+            path = _path_from_pattern(pattern)
+        routes.append(Route(path=path or "", name=name or pattern, pattern=pattern))
+    return routes
+
+
+def policy_for(route: Route, table: dict[str, str]) -> str | None:
+    if route.pattern.startswith(OPEN_PREFIXES):
+        return OPEN
+    if route.pattern.startswith(VENDOR_STAFF_PREFIXES):
+        return VENDOR_STAFF
+    return table.get(route.name)
+
+
+TENANT_URLCONF = settings.ROOT_URLCONF
+PLATFORM_URLCONF = settings.PUBLIC_SCHEMA_URLCONF
+
+
+def test_every_route_is_in_the_matrix() -> None:
+    missing = [
+        f"{urlconf}: {route.pattern} (name={route.name or 'NONE'})"
+        for urlconf, table in ((TENANT_URLCONF, TENANT_ROUTES), (PLATFORM_URLCONF, PLATFORM_ROUTES))
+        for route in routes_of(urlconf)
+        if policy_for(route, table) is None or not route.path
+    ]
+    assert not missing, (
+        "Routes without a name, a sample path or an isolation policy:\n" + "\n".join(missing)
+    )
+
+
+def test_the_matrix_names_no_route_that_does_not_exist() -> None:
+    for urlconf, table in ((TENANT_URLCONF, TENANT_ROUTES), (PLATFORM_URLCONF, PLATFORM_ROUTES)):
+        names = {route.name for route in routes_of(urlconf)}
+        assert set(table) <= names, set(table) - names
+
+
+def _member_routes() -> list[Route]:
+    return [r for r in routes_of(TENANT_URLCONF) if policy_for(r, TENANT_ROUTES) == MEMBERS]
+
+
+@pytest.fixture
+def canary(tenant_b: Any) -> str:
+    """A string planted in tenant B that no outsider may ever read."""
+    text = f"CANARI-{uuid.uuid4().hex}"
+    with tenant_context(tenant_b):
+        create_space(name=text, created_by=None, description=text)
+    return text
+
+
+@pytest.mark.parametrize("route", _member_routes(), ids=lambda r: r.name)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_anonymous_reaches_no_member_route(
+    route: Route, method: str, tenant_b: Any, canary: str
+) -> None:
+    response = getattr(Client(HTTP_HOST=tenant_b.primary_host), method)(route.path)
+    assert response.status_code in {302, 401, 403}, response.status_code
+    if response.status_code == 302:
+        assert response["Location"].startswith("/comptes/login/")
+    assert canary not in response.content.decode(errors="replace")
+
+
+@pytest.mark.parametrize("route", _member_routes(), ids=lambda r: r.name)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_member_of_another_tenant_reaches_no_member_route(
+    route: Route,
+    method: str,
+    tenant_a: Any,
+    tenant_b: Any,
+    make_user: Any,
+    client_for: Any,
+    canary: str,
+) -> None:
+    outsider = make_user(tenant=tenant_a, role="admin")
+    response = getattr(client_for(tenant_b, outsider), method)(route.path)
+    assert response.status_code == 403, response.status_code
+    assert canary not in response.content.decode(errors="replace")
+
+
+@pytest.mark.parametrize("route", _member_routes(), ids=lambda r: r.name)
+def test_tenant_routes_do_not_exist_on_the_bare_domain(
+    route: Route, make_user: Any, client_for: Any
+) -> None:
+    staff = make_user(is_staff=True, is_superuser=True)
+    if route.path == "/":
+        return  # the bare domain's own home is the landing page
+    response = client_for(None, staff).get(route.path)
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "route",
+    [r for r in routes_of(PLATFORM_URLCONF) if policy_for(r, PLATFORM_ROUTES) == VENDOR_STAFF],
+    ids=lambda r: r.name,
+)
+def test_vendor_staff_routes_refuse_everyone_else(
+    route: Route, tenant_a: Any, make_user: Any, client_for: Any
+) -> None:
+    tenant_admin = make_user(tenant=tenant_a, role="admin")
+    for client in (Client(HTTP_HOST=settings.ENTENTE_DOMAIN), client_for(None, tenant_admin)):
+        response = client.get(route.path)
+        assert response.status_code in {302, 403, 404}, (route.pattern, response.status_code)
+        if response.status_code == 302:
+            assert "login" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    "route",
+    [r for r in routes_of(PLATFORM_URLCONF) if policy_for(r, PLATFORM_ROUTES) == AUTHENTICATED],
+    ids=lambda r: r.name,
+)
+def test_personal_platform_routes_send_anonymous_to_log_in(route: Route) -> None:
+    response = Client(HTTP_HOST=settings.ENTENTE_DOMAIN).get(route.path)
+    assert response.status_code == 302
+    assert "/comptes/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    "route",
+    [r for r in routes_of(PLATFORM_URLCONF) if policy_for(r, PLATFORM_ROUTES) == MACHINE_TOKEN],
+    ids=lambda r: r.name,
+)
+def test_machine_token_routes_refuse_people(
+    route: Route, tenant_a: Any, make_user: Any, client_for: Any, settings: Any
+) -> None:
+    """Not even vendor staff: only the configured token opens them (tests/entente/core)."""
+    settings.METRICS_TOKEN = f"token-{uuid.uuid4().hex}"
+    staff = make_user(is_staff=True, is_superuser=True)
+    tenant_admin = make_user(tenant=tenant_a, role="admin")
+    for client in (
+        Client(HTTP_HOST=settings.ENTENTE_DOMAIN),
+        client_for(None, tenant_admin),
+        client_for(None, staff),
+    ):
+        response = client.get(route.path)
+        assert response.status_code == 401, (route.pattern, response.status_code)
