@@ -1,12 +1,13 @@
 """The REST API, mounted at /api/ on tenant hosts."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from .v1.spaces.views import SpaceList
-
 urlpatterns = [
-    path("v1/spaces/", SpaceList.as_view(), name="api-space-list"),
+    path("v1/", include("api.v1.spaces.urls")),
+    path("", include("api.v1.tasks.urls")),
+    path("v1/", include("api.v1.checklists.urls")),
+    path("v1/", include("api.v1.discussions.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -231,6 +231,22 @@ def load() -> str:
     return " / ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
+def format_row(
+    existing: int,
+    replay: list[float],
+    replay_schema: list[float],
+    migrated: list[float],
+    migrated_schema: list[float],
+) -> str:
+    ratio = statistics.median(migrated) / statistics.median(replay)
+    return (
+        f"{existing:>16,} | {statistics.median(replay):>13.1f} {p95(replay):>6.1f} "
+        f"{max(replay):>6.1f} {statistics.median(replay_schema):>8.1f} | "
+        f"{statistics.median(migrated):>17.0f} {p95(migrated):>6.0f} "
+        f"{statistics.median(migrated_schema):>8.0f} | {ratio:>5.1f}x"
+    )
+
+
 def p95(values: list[float]) -> float:
     if len(values) < 2:
         return values[0]
@@ -250,6 +266,11 @@ def main() -> None:
         "--database", default=BENCH_DATABASE, help=f"throwaway database (default {BENCH_DATABASE})"
     )
     parser.add_argument("--keep", action="store_true", help="keep the database at the end")
+    parser.add_argument(
+        "--without-public-fks",
+        action="store_true",
+        help="what-if: replay without the foreign keys from tenant tables to public tables",
+    )
     args = parser.parse_args()
     sizes = sorted({int(size) for size in args.sizes.split(",")})
 
@@ -263,7 +284,7 @@ def main() -> None:
     settings.DATABASES["default"]["NAME"] = args.database
     recreate_database(args.database)
     try:
-        run(sizes, args.samples, args.default_samples)
+        run(sizes, args.samples, args.default_samples, what_if=args.without_public_fks)
     finally:
         if args.keep:
             print(f"\nKept the database {args.database}.")
@@ -271,11 +292,27 @@ def main() -> None:
             drop_database(args.database)
 
 
-def run(sizes: list[int], samples: int, default_samples: int) -> None:
+def strip_public_foreign_keys() -> int:
+    """WHAT-IF: drop the capture's foreign keys to public tables (this database only).
+
+    Shows what provisioning costs when tenant tables reference public rows without a database
+    constraint (`ForeignKey(db_constraint=False)`): each such constraint adds two triggers to
+    the public table, which every later one must load. Not the real structure: say so.
+    """
+    capture = template.current_capture()
+    statements = template.split_statements(capture.sql)
+    kept = [statement for statement in statements if "REFERENCES public." not in statement]
+    capture.sql = ";\n".join(kept) + ";\n"
+    capture.save(update_fields=["sql"])
+    return len(statements) - len(kept)
+
+
+def run(sizes: list[int], samples: int, default_samples: int, *, what_if: bool) -> None:
     started = time.perf_counter()
     call_command("migrate_schemas", interactive=False, verbosity=0)
     migrate_seconds = time.perf_counter() - started
     connection.set_schema_to_public()
+    stripped = strip_public_foreign_keys() if what_if else 0
     capture = template.current_capture()
     schema = template.template_schema()
     relations = int(
@@ -290,6 +327,11 @@ def run(sizes: list[int], samples: int, default_samples: int) -> None:
     per_transaction = max(1, min(200, 3000 // max(relations, 1)))
 
     print("Provisioning a tenant: template replay vs django-tenants' migrations")
+    if what_if:
+        print(
+            f"WHAT-IF RUN: the replay leaves out {stripped} foreign key(s) to public tables "
+            "(as with ForeignKey(db_constraint=False)); the migrations path keeps them."
+        )
     print(f"Load average (1/5/15 min) at start: {load()} (other work on the machine skews figures)")
     print(
         f"Conditions: PostgreSQL {scalar('SHOW server_version')} "
@@ -317,6 +359,10 @@ def run(sizes: list[int], samples: int, default_samples: int) -> None:
         tenant.delete()
     print(f"First provisioning in a fresh process (loads the migration graph): {cold:.0f} ms\n")
 
+    header = (
+        f"{'existing tenants':>16} | {'replay median':>13} {'p95':>6} {'max':>6} {'[schema]':>8} | "
+        f"{'migrations median':>17} {'p95':>6} {'[schema]':>8} | {'ratio':>6}"
+    )
     rows = []
     for size in sizes:
         made, seconds = fill(size, namer, per_transaction)
@@ -326,30 +372,34 @@ def run(sizes: list[int], samples: int, default_samples: int) -> None:
                 f"({seconds * 1000 / made:.1f} ms per schema, {per_transaction} per transaction)"
             )
         settle()
-        print(f"Measuring at {Tenant.objects.count():,} tenants (load average {load()})")
         existing = Tenant.objects.count()
+        triggers = int(
+            str(
+                scalar(
+                    "SELECT count(*) FROM pg_trigger"
+                    " WHERE tgrelid = 'public.accounts_user'::regclass"
+                )
+            )
+        )
+        print(
+            f"Measuring at {existing:,} tenants (load average {load()}; "
+            f"{triggers:,} triggers on public.accounts_user)"
+        )
         replay, replay_schema = timed(ours, namer, "essai", samples)
         migrated, migrated_schema = timed(
             migrations_path, namer, "essai-migrations", default_samples
         )
         rows.append((existing, replay, replay_schema, migrated, migrated_schema))
+        # Each row as soon as it is known, then the whole table at the end.
+        print(header)
+        print(format_row(*rows[-1]))
 
     print()
     print("Milliseconds per create_tenant() (rows, schema, state); [schema step alone, median]")
-    header = (
-        f"{'existing tenants':>16} | {'replay median':>13} {'p95':>6} {'max':>6} {'[schema]':>8} | "
-        f"{'migrations median':>17} {'p95':>6} {'[schema]':>8} | {'ratio':>6}"
-    )
     print(header)
     print("-" * len(header))
-    for existing, replay, replay_schema, migrated, migrated_schema in rows:
-        ratio = statistics.median(migrated) / statistics.median(replay)
-        print(
-            f"{existing:>16,} | {statistics.median(replay):>13.1f} {p95(replay):>6.1f} "
-            f"{max(replay):>6.1f} {statistics.median(replay_schema):>8.1f} | "
-            f"{statistics.median(migrated):>17.0f} {p95(migrated):>6.0f} "
-            f"{statistics.median(migrated_schema):>8.0f} | {ratio:>5.1f}x"
-        )
+    for row in rows:
+        print(format_row(*row))
     print(
         f"\nSamples per size: replay n={samples}, migrations n={default_samples} "
         "(the p95 of a few samples is close to their max); ratio = migrations / replay medians."

@@ -29,6 +29,7 @@ import argparse
 import io
 import os
 import platform
+import re
 import statistics
 import sys
 import time
@@ -139,9 +140,10 @@ def fill(target: int, mode: str, budget_s: float, log: list[str]) -> None:
         made.append(create_tenant(kind=TenantKind.COMMUNE, **_tenant_spec(i)))
         durations.append(time.perf_counter() - t0)
         i += 1
-        if mode == "auto" and len(durations) == PROVISIONING_SAMPLE:
-            projected = statistics.mean(durations) * (target - i)
-            if projected > budget_s:
+        # Re-judged as it goes: provisioning slows down on a loaded machine.
+        if mode == "auto" and len(durations) % PROVISIONING_SAMPLE == 0:
+            recent = statistics.mean(durations[-PROVISIONING_SAMPLE:])
+            if sum(durations) + recent * (target - i) > budget_s:
                 use_bulk = True
     provisioned = len(made)
     if provisioned:
@@ -591,6 +593,7 @@ def throwaway_database(url: str, keep: bool) -> Iterator[None]:
 
 
 def main() -> None:
+    global DB_NAME
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tenants", default="10,5000", help="tenant counts, comma-separated")
     parser.add_argument("--iterations", type=int, default=2000, help="requests per scenario")
@@ -602,9 +605,13 @@ def main() -> None:
         help="seconds of provisioning allowed before the rest is filled in bulk (auto)",
     )
     parser.add_argument("--settings", default="entente.config.settings.test")
+    parser.add_argument("--database", default=DB_NAME, help="name of the throwaway database")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
     counts = sorted({int(n) for n in args.tenants.split(",")})
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", args.database):
+        raise SystemExit("--database: lower-case letters, digits and underscores only")
+    DB_NAME = args.database
 
     url = prepare_environment(args.settings)
     with throwaway_database(url, args.keep):

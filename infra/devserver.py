@@ -187,6 +187,12 @@ class Child:
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
 
+    def stop_orphans(self) -> None:
+        """What a child that died left in its group (a Celery pool's processes) goes too."""
+        if self.process is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+
     def kill(self) -> None:
         if self.process is not None and self.process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
@@ -318,11 +324,16 @@ class Supervisor:
             for child in self.children:
                 code = child.exit_code
                 if code is not None:
+                    fr, en = (
+                        (f"tué par le signal {-code}", f"was killed by signal {-code}")
+                        if code < 0
+                        else (f"s'est arrêté (code {code})", f"exited with code {code}")
+                    )
                     return fail(
-                        f"Le processus « {child.name} » s'est arrêté (code {code}) : arrêt des "
-                        f"autres. Voir ses messages ci-dessus.\n"
-                        f"The {child.name} process exited (code {code}): stopping the others. "
-                        f"See its output above."
+                        f"Le processus « {child.name} » {fr} : arrêt des autres. Voir ses "
+                        f"messages ci-dessus.\n"
+                        f"The {child.name} process {en}: stopping the others. See its output "
+                        f"above."
                     )
             if site_ready and worker_ready:
                 continue
@@ -368,6 +379,7 @@ class Supervisor:
         for child in self.children:
             if child.process is not None:
                 child.process.wait()
+                child.stop_orphans()
             if child.reader is not None:
                 child.reader.join(timeout=2)
         say("entente", "Tout est arrêté. / Everything is stopped.")

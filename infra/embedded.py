@@ -167,22 +167,43 @@ def stop_redis() -> None:
 def up() -> tuple[dict[str, str], list[str]]:
     """Start what is needed and return the environment to use and what this call started."""
     env: dict[str, str] = {}
+    embedded: dict[str, str] = {}
     started: list[str] = []
     if os.environ.get("DATABASE_URL"):
         env["DATABASE_URL"] = os.environ["DATABASE_URL"]
     else:
         env["DATABASE_URL"], by_us = start_postgres()
+        embedded["DATABASE_URL"] = env["DATABASE_URL"]
         if by_us:
             started.append("postgres")
     if os.environ.get("REDIS_URL"):
         env["REDIS_URL"] = os.environ["REDIS_URL"]
     else:
         env["REDIS_URL"], by_us = start_redis()
+        embedded["REDIS_URL"] = env["REDIS_URL"]
         if by_us:
             started.append("redis")
-    DATA.mkdir(parents=True, exist_ok=True)
-    ENV_FILE.write_text("".join(f"{key}={value}\n" for key, value in env.items()))
+    _record_embedded(embedded)
     return env, started
+
+
+def _record_embedded(addresses: dict[str, str]) -> None:
+    """Write the embedded servers' addresses to ENV_FILE, keeping the other lines.
+
+    Only theirs: a DATABASE_URL given to one command must not become the default of every
+    later `manage.py` and test run that reads this file.
+    """
+    if not addresses:
+        return
+    DATA.mkdir(parents=True, exist_ok=True)
+    known: dict[str, str] = {}
+    if ENV_FILE.exists():
+        for line in ENV_FILE.read_text().splitlines():
+            key, sep, value = line.partition("=")
+            if sep:
+                known[key] = value
+    known.update(addresses)
+    ENV_FILE.write_text("".join(f"{key}={value}\n" for key, value in known.items()))
 
 
 def down(which: list[str] | None = None) -> None:

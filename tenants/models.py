@@ -43,8 +43,11 @@ class TenantPlan(models.TextChoices):
     FEDERATION = "federation", _("Intercommunal")
 
 
-# States in which people may open the tenant's pages.
-OPEN_STATES = frozenset({TenantState.TRIAL, TenantState.ACTIVE, TenantState.READ_ONLY})
+# States in which people may open the tenant's pages. A closing tenant stays open, read-only,
+# until its closing date, so that its people can read and export everything (tenants.lifecycle).
+OPEN_STATES = frozenset(
+    {TenantState.TRIAL, TenantState.ACTIVE, TenantState.READ_ONLY, TenantState.CLOSING}
+)
 
 
 class Tenant(TenantMixin):
@@ -68,6 +71,8 @@ class Tenant(TenantMixin):
         _("offre"), max_length=16, choices=TenantPlan.choices, default=TenantPlan.TRIAL
     )
     trial_ends_at = models.DateTimeField(_("fin de l'essai"), null=True, blank=True)
+    # Set when vendor staff start closing the tenant (tenants.lifecycle.start_closing).
+    closing_on = models.DateField(_("date de fermeture"), null=True, blank=True)
     failure_reason = models.TextField(_("raison de l'échec"), blank=True)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -178,6 +183,39 @@ class FederationEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+
+class TenantEvent(models.Model):
+    """One step of a tenant's life (tenants.lifecycle): who did it, when, and why.
+
+    Append-only. `action` names what was done (a trial extended keeps its state, so the pair of
+    states alone would not say it); `data` keeps the details (new trial end, plan, closing date).
+    """
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=32)
+    from_state = models.CharField(_("état avant"), max_length=16, choices=TenantState.choices)
+    to_state = models.CharField(_("état après"), max_length=16, choices=TenantState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("auteur"),
+    )
+    reason = models.TextField(_("raison"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("le"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("événement de la collectivité")
+        verbose_name_plural = _("événements des collectivités")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["tenant", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id}: {self.from_state} → {self.to_state} ({self.action})"
 
 
 class TemplateCapture(models.Model):

@@ -48,7 +48,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache.backends.base import BaseCache
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models.base import ModelState
 from django.utils.module_loading import import_string
 from django_tenants.utils import get_public_schema_name
@@ -197,7 +197,9 @@ def use_schema_of(tenant: Tenant | None) -> None:
     Nothing is sent to the server here: the backend sends `SET search_path` before the next
     statement if, and only if, the schema changed or the server may have forgotten it.
     """
-    db: Any = connection  # django-tenants' wrapper; the stubs know only Django's
+    # The wrapper itself, looked up once: each attribute read through the `connection` proxy
+    # costs a thread-local lookup (~1-4 µs). Typed Any: the stubs know only Django's wrapper.
+    db: Any = connections[DEFAULT_DB_ALIAS]
     schema = tenant.schema_name if tenant is not None else get_public_schema_name()
     if db.schema_name == schema and db.include_public_schema:
         if tenant is not None:

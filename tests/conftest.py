@@ -23,7 +23,7 @@ from tenants.models import Tenant, TenantKind
 from tenants.provisioning import create_tenant, drop_schema, schema_name_for, slug_for
 from tenants.template import ensure_template
 
-pytest_plugins = ["tests.support.browser"]
+pytest_plugins = ["tests.support.browser", "tests.support.smtp"]
 
 SESSION_TENANTS = {
     "tenant_a": {"name": "Legé", "kind": TenantKind.COMMUNE, "official_code": "44081"},
@@ -54,6 +54,10 @@ def ensure_session_tenants() -> None:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    if not connection.settings_dict["NAME"].startswith("test"):
+        # No test of this session asked for the database, so pytest-django made none: the
+        # connection still names the development database, which must never be touched.
+        return
     with django_db_blocker.unblock():
         # Migrating the test database built the template; a reused database may predate it.
         ensure_template()

@@ -28,6 +28,8 @@ MEMBERS = "members"  # members of the host's tenant only
 VENDOR_STAFF = "vendor_staff"  # Entente's own staff (Django admin, console)
 AUTHENTICATED = "authenticated"  # any logged-in person; shows only their own things
 MACHINE_TOKEN = "machine_token"  # a machine holding a configured bearer token (Prometheus)
+TENANT_ADMINS = "tenant_admins"  # the admins of the host's tenant only (its other members: 403)
+WEBHOOK_SECRET = "webhook_secret"  # a mail provider holding ENTENTE_INBOUND_WEBHOOK_SECRET
 
 # Tenant hosts (<slug>.<ENTENTE_DOMAIN>): route name → policy.
 TENANT_ROUTES: dict[str, str] = {
@@ -36,6 +38,41 @@ TENANT_ROUTES: dict[str, str] = {
     "tenant_readyz": OPEN,
     "set_language": OPEN,
     "api-space-list": MEMBERS,
+    "api-space-detail": MEMBERS,
+    "api-space-restore": MEMBERS,
+    "api-space-member-list": MEMBERS,
+    "api-space-member-detail": MEMBERS,
+    "api-space-activity": MEMBERS,
+    "spaces:list": MEMBERS,
+    "spaces:create": MEMBERS,
+    "spaces:detail": MEMBERS,
+    "spaces:settings": MEMBERS,
+    "spaces:archive": MEMBERS,
+    "spaces:restore": MEMBERS,
+    "spaces:members": MEMBERS,
+    "spaces:member_role": MEMBERS,
+    "spaces:member_remove": MEMBERS,
+    # Tasks (entente.tasks, api/v1/tasks).
+    "api-task-list": MEMBERS,
+    "api-task-detail": MEMBERS,
+    "api-task-comment-list": MEMBERS,
+    "api-task-comment-detail": MEMBERS,
+    "api-task-attachment-list": MEMBERS,
+    "api-task-attachment-detail": MEMBERS,
+    "api-label-list": MEMBERS,
+    "api-label-detail": MEMBERS,
+    "api-my-tasks": MEMBERS,
+    "tasks:mine": MEMBERS,
+    "tasks:detail": MEMBERS,
+    "tasks:move": MEMBERS,
+    "tasks:delete": MEMBERS,
+    "tasks:comment": MEMBERS,
+    "tasks:comment_edit": MEMBERS,
+    "tasks:attachment_upload": MEMBERS,
+    "tasks:attachment_download": MEMBERS,
+    "tasks:attachment_delete": MEMBERS,
+    "tasks:board": MEMBERS,
+    "tasks:create": MEMBERS,
     "api-schema": MEMBERS,
     "api-docs": MEMBERS,
     "federation:home": MEMBERS,
@@ -43,6 +80,42 @@ TENANT_ROUTES: dict[str, str] = {
     "federation:accept": MEMBERS,
     "federation:refuse": MEMBERS,
     "federation:end": MEMBERS,
+    "administration:export": TENANT_ADMINS,
+    "administration:export_download": TENANT_ADMINS,
+    "administration:support": TENANT_ADMINS,
+    "administration:support_revoke": TENANT_ADMINS,
+    "signup:welcome": MEMBERS,
+    "signup:join_requests": TENANT_ADMINS,
+    "signup:join_accept": TENANT_ADMINS,
+    "signup:join_refuse": TENANT_ADMINS,
+    # Procedures, discussions, e-mail → task (entente.checklists, .discussions, .mailin).
+    "checklists:template_list": MEMBERS,
+    "checklists:template_create": MEMBERS,
+    "checklists:template_edit": MEMBERS,
+    "checklists:template_delete": MEMBERS,
+    "checklists:launch": MEMBERS,
+    "checklists:item_add": MEMBERS,
+    "checklists:item_update": MEMBERS,
+    "checklists:item_delete": MEMBERS,
+    "checklists:item_move": MEMBERS,
+    "checklists:checklist_list": MEMBERS,
+    "checklists:checklist_detail": MEMBERS,
+    "checklists:item_complete": MEMBERS,
+    "api-checklist-template-list": MEMBERS,
+    "api-checklist-template-detail": MEMBERS,
+    "api-checklist-template-launch": MEMBERS,
+    "api-checklist-list": MEMBERS,
+    "api-checklist-detail": MEMBERS,
+    "discussions:thread_list": MEMBERS,
+    "discussions:thread": MEMBERS,
+    "discussions:comment_create": MEMBERS,
+    "discussions:comment_edit": MEMBERS,
+    "discussions:comment_history": MEMBERS,
+    "api-thread-list": MEMBERS,
+    "api-thread-detail": MEMBERS,
+    "api-comment-list": MEMBERS,
+    "api-comment-detail": MEMBERS,
+    "mailin:addresses": MEMBERS,
 }
 # The bare domain: route name → policy.
 PLATFORM_ROUTES: dict[str, str] = {
@@ -51,7 +124,24 @@ PLATFORM_ROUTES: dict[str, str] = {
     "readyz": OPEN,
     "set_language": OPEN,
     "choose_tenant": AUTHENTICATED,
+    "api_tokens": AUTHENTICATED,
+    "api_token_revoke": AUTHENTICATED,
     "metrics": MACHINE_TOKEN,
+    "mail_inbound": WEBHOOK_SECRET,
+    "console:tenants": VENDOR_STAFF,
+    "console:tenant": VENDOR_STAFF,
+    "console:tenant_action": VENDOR_STAFF,
+    "console:open_support": VENDOR_STAFF,
+    "console:audit_log": VENDOR_STAFF,
+    "signup:start": OPEN,
+    "signup:search": OPEN,
+    "signup:details": OPEN,
+    "signup:sent": OPEN,
+    "signup:confirm": OPEN,
+    "signup:join_confirm": OPEN,
+    "signup:progress": AUTHENTICATED,
+    "signup:status": AUTHENTICATED,
+    "signup:set_password": AUTHENTICATED,
 }
 # Whole included applications with one policy, by URL prefix.
 OPEN_PREFIXES = ("comptes/", "admin/login/", "admin/logout/")  # log in, log out, reset, MFA
@@ -140,7 +230,12 @@ def test_the_matrix_names_no_route_that_does_not_exist() -> None:
 
 
 def _member_routes() -> list[Route]:
-    return [r for r in routes_of(TENANT_URLCONF) if policy_for(r, TENANT_ROUTES) == MEMBERS]
+    """Routes for members only; those for admins only must refuse every outsider as well."""
+    return [
+        r
+        for r in routes_of(TENANT_URLCONF)
+        if policy_for(r, TENANT_ROUTES) in {MEMBERS, TENANT_ADMINS}
+    ]
 
 
 @pytest.fixture
@@ -194,6 +289,26 @@ def test_tenant_routes_do_not_exist_on_the_bare_domain(
 
 @pytest.mark.parametrize(
     "route",
+    [r for r in routes_of(TENANT_URLCONF) if policy_for(r, TENANT_ROUTES) == TENANT_ADMINS],
+    ids=lambda r: r.name,
+)
+@pytest.mark.parametrize("role", ["agent", "elected", "guest"])
+def test_admin_routes_refuse_the_tenants_other_members(
+    route: Route, role: str, tenant_b: Any, make_user: Any, client_for: Any, canary: str
+) -> None:
+    """403 for the method the route takes (405 for the other one), never the content."""
+    member = make_user(tenant=tenant_b, role=role)
+    client = client_for(tenant_b, member)
+    statuses = set()
+    for method in ("get", "post"):
+        response = getattr(client, method)(route.path)
+        statuses.add(response.status_code)
+        assert canary not in response.content.decode(errors="replace")
+    assert statuses in ({403}, {403, 405}), (route.pattern, statuses)
+
+
+@pytest.mark.parametrize(
+    "route",
     [r for r in routes_of(PLATFORM_URLCONF) if policy_for(r, PLATFORM_ROUTES) == VENDOR_STAFF],
     ids=lambda r: r.name,
 )
@@ -206,6 +321,24 @@ def test_vendor_staff_routes_refuse_everyone_else(
         assert response.status_code in {302, 403, 404}, (route.pattern, response.status_code)
         if response.status_code == 302:
             assert "login" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    "route",
+    [r for r in routes_of(PLATFORM_URLCONF) if r.pattern.startswith("console/")],
+    ids=lambda r: r.name,
+)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_console_is_a_404_for_everyone_but_staff(
+    route: Route, method: str, tenant_a: Any, make_user: Any, client_for: Any
+) -> None:
+    """Stricter than the Django admin: the console does not admit it exists (a 404, not a login
+    page) to anonymous people and tenant admins. Staff without MFA: tests/entente/console."""
+    assert PLATFORM_ROUTES[route.name] == VENDOR_STAFF
+    tenant_admin = make_user(tenant=tenant_a, role="admin")
+    for client in (Client(HTTP_HOST=settings.ENTENTE_DOMAIN), client_for(None, tenant_admin)):
+        response = getattr(client, method)(route.path)
+        assert response.status_code == 404, (route.pattern, response.status_code)
 
 
 @pytest.mark.parametrize(
@@ -238,3 +371,27 @@ def test_machine_token_routes_refuse_people(
     ):
         response = client.get(route.path)
         assert response.status_code == 401, (route.pattern, response.status_code)
+
+
+@pytest.mark.parametrize(
+    "route",
+    [r for r in routes_of(PLATFORM_URLCONF) if policy_for(r, PLATFORM_ROUTES) == WEBHOOK_SECRET],
+    ids=lambda r: r.name,
+)
+def test_webhook_routes_refuse_missing_and_wrong_secrets(
+    route: Route, tenant_a: Any, make_user: Any, client_for: Any, settings: Any
+) -> None:
+    """Neither people (even vendor staff) nor a wrong secret pass (more in tests/entente/mailin)."""
+    settings.ENTENTE_INBOUND_WEBHOOK_SECRET = f"secret-{uuid.uuid4().hex}"
+    staff = make_user(is_staff=True, is_superuser=True)
+    tenant_admin = make_user(tenant=tenant_a, role="admin")
+    for client in (
+        Client(HTTP_HOST=settings.ENTENTE_DOMAIN),
+        client_for(None, tenant_admin),
+        client_for(None, staff),
+    ):
+        for headers in ({}, {"HTTP_X_ENTENTE_WEBHOOK_SECRET": "faux"}):
+            response = client.post(
+                route.path, b"Subject: x\r\n\r\n", content_type="message/rfc822", **headers
+            )
+            assert response.status_code == 401, (route.pattern, response.status_code)

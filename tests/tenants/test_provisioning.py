@@ -360,6 +360,23 @@ def test_a_template_missing_a_migration_is_reported_behind() -> None:
 
 
 @pytest.mark.django_db
+def test_foreign_keys_to_public_tables_are_pointed_out() -> None:
+    """They make provisioning grow with the number of tenants (triggers on the public table)."""
+    schema = template_schema()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""CREATE TABLE "{schema}".essai_note (
+                    id bigint PRIMARY KEY,
+                    author_id bigint REFERENCES public.accounts_user (id),
+                    space_id bigint REFERENCES "{schema}".spaces_space (id))"""
+        )
+    found = template.foreign_keys_out_of_template()
+
+    notes = [(constraint, target) for table, constraint, target in found if table == "essai_note"]
+    assert notes == [("essai_note_author_id_fkey", "public.accounts_user")]
+
+
+@pytest.mark.django_db
 def test_a_lost_capture_is_taken_again_when_provisioning() -> None:
     TemplateCapture.objects.all().delete()
     assert not template_is_current()

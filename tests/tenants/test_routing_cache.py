@@ -232,7 +232,8 @@ def test_a_write_without_signal_is_seen_within_the_age_limit(
 
 def test_note_change_after_update_takes_effect_at_once(tenant_a: Tenant, routed: None) -> None:
     assert get(tenant_a, "/schema/").status_code == 200
-    Tenant.objects.filter(pk=tenant_a.pk).update(state=TenantState.CLOSING)
+    # Suspended, not closing: a closing tenant stays open, read-only, until its date.
+    Tenant.objects.filter(pk=tenant_a.pk).update(state=TenantState.SUSPENDED)
     routing.note_change({routing.TENANT: [tenant_a.pk]})
     assert get(tenant_a, "/schema/").status_code == 503
 

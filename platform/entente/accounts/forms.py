@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
+from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -29,3 +32,28 @@ class AddEmailForm(AllauthAddEmailForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].label = _("Nouvelle adresse e-mail")
+
+
+class ApiTokenForm(forms.Form):
+    """A personal API token's name and lifetime (a limited one is the safer default)."""
+
+    EXPIRY_CHOICES = (
+        ("30", _("30 jours")),
+        ("90", _("90 jours")),
+        ("365", _("1 an")),
+        ("never", _("Jamais (à révoquer vous-même)")),
+    )
+
+    name = forms.CharField(
+        label=_("Nom du jeton"),
+        max_length=100,
+        help_text=_("L'outil ou le script qui l'utilisera, pour le reconnaître plus tard."),
+        error_messages={
+            "required": _("Donnez un nom au jeton, par exemple l'outil qui l'utilisera.")
+        },
+    )
+    expiry = forms.ChoiceField(label=_("Durée de validité"), choices=EXPIRY_CHOICES, initial="90")
+
+    def expires_at(self) -> datetime | None:
+        value = self.cleaned_data["expiry"]
+        return None if value == "never" else timezone.now() + timedelta(days=int(value))

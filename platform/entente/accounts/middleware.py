@@ -2,7 +2,8 @@
 
 Anonymous people are sent to log in; a logged-in person who is not a member gets the page
 "you are not a member of <tenant>", never the tenant's content. Pages that must answer
-everyone (log in, health, static files) are listed in OPEN_PATHS.
+everyone (log in, health, static files) are listed in OPEN_PATHS. API requests carrying an
+`Authorization` header go through to DRF, whose `IsTenantMember` applies the same rule.
 
 The membership is answered from a per-process cache, so a member's request costs no query for
 it. Choice of freshness, the same as tenant routing's (tenants/routing.py): a membership that
@@ -30,7 +31,7 @@ from django.utils.translation import gettext as _
 from tenants import routing
 from tenants.models import Tenant
 
-from .models import Membership, User
+from .models import Membership, Role, User
 from .selectors import membership_for
 from .signals import MEMBERSHIP, membership_key
 
@@ -98,6 +99,17 @@ def _copy(membership: Membership, user: User, tenant: Tenant) -> Membership:
     return clone
 
 
+def support_reader(user: User, tenant: Tenant) -> Membership:
+    """A stand-in membership, never saved, for vendor staff reading during a support access.
+
+    It reads as an agent does (not private spaces, no admin pages); writes are refused before
+    it is ever used (`SupportAccessMiddleware`).
+    """
+    membership = Membership(user=user, tenant=tenant, role=Role.AGENT)
+    membership.is_support_reader = True  # type: ignore[attr-defined]
+    return membership
+
+
 memberships = MembershipCache()
 routing.register_local_cache(MEMBERSHIP, memberships.evict)
 
@@ -112,12 +124,19 @@ class TenantMembershipMiddleware:
         if tenant is None or request.path.startswith(OPEN_PATHS):
             return self.get_response(request)
         is_api = request.path.startswith("/api/")
+        if is_api and "HTTP_AUTHORIZATION" in request.META:
+            # A personal API token: its person is known only once DRF has authenticated it, so
+            # `api.permissions.IsTenantMember` (every API view's default) decides membership.
+            return self.get_response(request)
         user = request.user
         if not user.is_authenticated:
             if is_api:
                 return JsonResponse({"detail": _("Authentification requise.")}, status=401)
             return redirect_to_login(request.get_full_path())
         membership = memberships.membership(user, tenant)
+        if membership is None and getattr(request, "support_grant", None) is not None:
+            # Vendor staff during a support access (entente.console.middleware checked it).
+            membership = support_reader(user, tenant)
         if membership is None:
             if is_api:
                 return JsonResponse(

@@ -96,3 +96,35 @@ class Membership(models.Model):
     def is_staff_role(self) -> bool:
         """Staff of the collectivité (not a guest): agents, elected officials, admins."""
         return self.role != Role.GUEST
+
+
+class ApiToken(models.Model):
+    """A personal API token: `Authorization: Bearer ent_<prefix>_<secret>`.
+
+    Only the prefix (to find the row) and the SHA-256 of the whole token are kept: the token
+    is shown once, at creation, and cannot be read back. A token acts as its person on every
+    tenant host where they are a member, with their abilities there, no more.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("nom"), max_length=100)
+    prefix = models.CharField(max_length=16, unique=True)
+    key_hash = models.CharField(max_length=64)  # hex SHA-256 of the full token
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("expire le"), null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("jeton d'API")
+        verbose_name_plural = _("jetons d'API")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (ent_{self.prefix}_…)"
+
+    def is_usable(self, now: Any = None) -> bool:
+        now = now or timezone.now()
+        if self.revoked_at is not None:
+            return False
+        return self.expires_at is None or self.expires_at > now

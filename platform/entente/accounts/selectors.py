@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from tenants.models import OPEN_STATES, Tenant
 
-from .models import Membership, User
+from .models import ApiToken, Membership, User
 
 
 def membership_for(user: User, tenant: Tenant) -> Membership | None:
@@ -22,3 +22,8 @@ def memberships_of(user: User) -> QuerySet[Membership]:
         .select_related("tenant")
         .order_by("tenant__kind", "tenant__name")
     )
+
+
+def api_tokens_of(user: User) -> QuerySet[ApiToken]:
+    """The person's tokens, newest first, revoked ones included (their history)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")

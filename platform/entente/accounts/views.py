@@ -1,12 +1,20 @@
-"""Pages about the person on the bare domain: which collectivité to open."""
+"""Pages about the person on the bare domain: which collectivité to open, personal API tokens."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
-from .selectors import memberships_of
+from .forms import ApiTokenForm
+from .models import User
+from .selectors import api_tokens_of, memberships_of
+from .services import create_api_token, revoke_api_token
 
 
 @login_required
@@ -16,3 +24,41 @@ def choose_tenant(request: HttpRequest) -> HttpResponse:
     # The header's switcher shows the same list: hand it over rather than query twice.
     context = {"memberships": memberships, "my_memberships": memberships}
     return render(request, "accounts/choose_tenant.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The person's API tokens; a new one is shown on this response only, then never again."""
+    user: User = request.user  # type: ignore[assignment]
+    form = ApiTokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_token = create_api_token(
+                user, name=form.cleaned_data["name"], expires_at=form.expires_at()
+            )
+        except ValidationError as error:
+            for field, errors in getattr(error, "error_dict", {None: error.error_list}).items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form = ApiTokenForm()
+    context = {"form": form, "new_token": new_token, "tokens": list(api_tokens_of(user))}
+    response = render(
+        request, "accounts/api_tokens.html", context, status=400 if form.errors else 200
+    )
+    add_never_cache_headers(response)  # the one page that ever shows the secret
+    return response
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    # Someone else's token answers as a missing one.
+    token = api_tokens_of(user).filter(pk=token_id).first()
+    if token is None:
+        raise Http404(_("Ce jeton n'existe pas."))
+    revoke_api_token(user, token)
+    messages.success(request, _("Le jeton « %(name)s » est révoqué.") % {"name": token.name})
+    return redirect("api_tokens")

@@ -6,6 +6,7 @@ from django.urls import include, path
 from entente.accounts import views as account_views
 from entente.accounts.language import set_language
 from entente.core import views as core_views
+from entente.mailin import views as mailin_views
 
 urlpatterns = [
     path("", core_views.landing, name="landing"),
@@ -14,6 +15,15 @@ urlpatterns = [
     path("metrics", core_views.metrics, name="metrics"),
     path("comptes/", include("allauth.urls")),
     path("mes-collectivites/", account_views.choose_tenant, name="choose_tenant"),
+    path("mon-compte/jetons/", account_views.api_tokens, name="api_tokens"),
+    path(
+        "mon-compte/jetons/<int:token_id>/revoquer/",
+        account_views.api_token_revoke,
+        name="api_token_revoke",
+    ),
+    path("inscription/", include("entente.signup.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("mail/inbound", mailin_views.inbound_webhook, name="mail_inbound"),
+    path("console/", include("entente.console.urls")),
     path("admin/", admin.site.urls),
 ]

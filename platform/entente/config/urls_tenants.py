@@ -14,4 +14,11 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", include("api.urls")),
     path("federation/", include("entente.federation.urls")),
+    path("", include("entente.tasks.urls")),
+    path("administration/", include("entente.console.tenant_urls")),
+    path("espaces/", include("entente.spaces.urls")),
+    path("", include("entente.checklists.urls")),
+    path("", include("entente.discussions.urls")),
+    path("", include("entente.mailin.urls")),
+    path("", include("entente.signup.urls_tenant")),
 ]

@@ -13,7 +13,12 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 
 def landing(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/landing.html")
+    """What Entente is, and the way in: the free trial's sign-up (entente.signup)."""
+    return render(
+        request,
+        "core/landing.html",
+        {"trial_days": getattr(settings, "ENTENTE_TRIAL_DAYS", 30)},
+    )
 
 
 @never_cache

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.utils.text import slugify
 
 from entente.accounts.models import Role
-from entente.spaces.models import SpaceKind, Visibility
+from entente.spaces.models import SpaceKind, SpaceRole, Visibility
 
 EPCI_SIREN = "200071546"  # CC Sud Retz Atlantique
 
@@ -67,6 +67,8 @@ class DemoSpace:
     kind: str
     visibility: str
     description: str
+    owner: str = ""  # who opens it and becomes its first editor; the tenant's admin if empty
+    members: tuple[tuple[str, str], ...] = ()  # (full name, space role)
 
 
 P = DemoPerson
@@ -141,76 +143,103 @@ PRIVATE, TENANT, FEDERATION, PUBLIC = (
     Visibility.FEDERATION,
     Visibility.PUBLIC_PROJECT,
 )
-COUNCIL = S(
-    "Préparation du conseil municipal",
-    TEAM,
-    TENANT,
-    "Ordres du jour, délibérations à rédiger, pièces à joindre et suivi des décisions.",
-)
+EDITOR, COMMENTER, READER = SpaceRole.EDITOR, SpaceRole.COMMENTER, SpaceRole.READER
+
+
+def council(mayor: str) -> DemoSpace:
+    """Every commune prepares its council: the secretary opens the space, the mayor edits it."""
+    return S(
+        "Préparation du conseil municipal",
+        TEAM,
+        TENANT,
+        "Ordres du jour, délibérations à rédiger, pièces à joindre et suivi des décisions.",
+        members=((mayor, EDITOR),),
+    )
+
 
 SPACES: dict[str, tuple[DemoSpace, ...]] = {
     EPCI_SIREN: (
         S("Gestion des déchets", THEMATIC, FEDERATION,
           "Collecte, déchèteries, redevance incitative : le travail commun de la CC et des "
-          "communes."),
+          "communes.",
+          owner="Thomas Guérin", members=(("Nicolas Rousseau", COMMENTER),)),
         S("Tourisme", THEMATIC, FEDERATION,
           "Saison touristique, office de tourisme, sentiers de randonnée et patrimoine du "
-          "Pays de Retz."),
+          "Pays de Retz.",
+          owner="Sophie Lebreton",
+          members=(("Martine Hervouet", EDITOR), ("Nicolas Rousseau", EDITOR))),
         S("Petite enfance", THEMATIC, FEDERATION,
-          "Multi-accueils, relais petite enfance et coordination avec les écoles des communes."),
+          "Multi-accueils, relais petite enfance et coordination avec les écoles des communes.",
+          owner="Aurélie Praud"),
         S("Voirie et réseaux", THEMATIC, FEDERATION,
-          "Programme annuel de voirie, éclairage public, eaux pluviales."),
+          "Programme annuel de voirie, éclairage public, eaux pluviales.",
+          owner="Julien Brochard"),
         S("Conférence des maires", TEAM, PRIVATE,
-          "Ordres du jour et relevés de décisions de la conférence des maires."),
+          "Ordres du jour et relevés de décisions de la conférence des maires.",
+          members=(("Bernard Chauvet", EDITOR), ("Martine Hervouet", EDITOR))),
         S("Direction générale", TEAM, TENANT,
           "Budget, ressources humaines et coordination des services de la CC."),
     ),
     MACHECOUL: (
-        COUNCIL,
+        council("Philippe Baudry"),
         S("Services techniques", TEAM, TENANT,
-          "Demandes d'intervention, entretien des bâtiments et des espaces publics."),
+          "Demandes d'intervention, entretien des bâtiments et des espaces publics.",
+          owner="Mickaël Pineau", members=(("Julien Brochard", EDITOR),)),
         S("Écoles et périscolaire", TEAM, TENANT,
-          "Restauration scolaire, accueil périscolaire, travaux dans les écoles."),
+          "Restauration scolaire, accueil périscolaire, travaux dans les écoles.",
+          owner="Nathalie Rondeau", members=(("Karine Tessier", COMMENTER),)),
+        # The public project a citizen takes part in (commenter: the most a guest may be).
         S("Concours photo « Regards sur le marais »", PROJECT, PUBLIC,
-          "Le concours photo ouvert aux habitants : règlement, dépôts, jury et exposition."),
+          "Le concours photo ouvert aux habitants : règlement, dépôts, jury et exposition.",
+          owner="Nathalie Rondeau",
+          members=(("Karine Tessier", EDITOR), ("Julie Perrin", COMMENTER))),
     ),
     LEGE: (
-        COUNCIL,
+        council("Jean-Marc Ertaud"),
         S("Accueil et état civil", TEAM, TENANT,
-          "Procédures d'état civil, demandes des habitants, permanences."),
+          "Procédures d'état civil, demandes des habitants, permanences.",
+          owner="Sandrine Gautier"),
         S("Fêtes et cérémonies", PROJECT, TENANT,
-          "Cérémonies commémoratives, fête communale et forum des associations."),
+          "Cérémonies commémoratives, fête communale et forum des associations.",
+          members=(("Damien Moreau", EDITOR),)),
     ),
     CORCOUE: (
-        COUNCIL,
+        council("Bernard Chauvet"),
         S("Urbanisme et permis de construire", TEAM, TENANT,
-          "Instruction des demandes, échanges avec le service instructeur de la CC."),
+          "Instruction des demandes, échanges avec le service instructeur de la CC.",
+          owner="Émilie Boutin", members=(("Laurent Bertin", COMMENTER),)),
         S("Entretien des bâtiments communaux", TEAM, TENANT,
-          "Contrôles réglementaires, petits travaux et contrats de maintenance."),
+          "Contrôles réglementaires, petits travaux et contrats de maintenance.",
+          owner="Florian Durand", members=(("Laurent Bertin", EDITOR),)),
     ),
     SAINT_MARS: (
-        COUNCIL,
+        council("Alain Guillet"),
         S("Vie associative", TEAM, TENANT,
-          "Salles, subventions et calendrier des associations de la commune."),
+          "Salles, subventions et calendrier des associations de la commune.",
+          owner="Pauline Chevalier"),
     ),
     PAULX: (
-        COUNCIL,
+        council("Patrick Maillard"),
         S("Restaurant scolaire", TEAM, TENANT,
-          "Menus, effectifs, commandes et hygiène du restaurant scolaire."),
+          "Menus, effectifs, commandes et hygiène du restaurant scolaire.",
+          members=(("Laëtitia Brosseau", EDITOR), ("Anthony Rivière", READER))),
     ),
     TOUVOIS: (
-        COUNCIL,
+        council("Gérard Pichaud"),
         S("Rénovation de la salle polyvalente", PROJECT, TENANT,
-          "Le chantier de rénovation : marchés, planning, réunions de chantier."),
+          "Le chantier de rénovation : marchés, planning, réunions de chantier.",
+          owner="Quentin Grolleau", members=(("Martine Hervouet", EDITOR),)),
     ),
     SAINT_ETIENNE: (
-        COUNCIL,
+        council("Michel Ferré"),
         S("Espaces verts et fleurissement", TEAM, TENANT,
-          "Plan de fleurissement, tontes, entretien du cimetière."),
+          "Plan de fleurissement, tontes, entretien du cimetière.",
+          owner="Kévin Garnier"),
     ),
     LA_MARNE: (
-        COUNCIL,
+        council("Dominique Le Gall"),
         S("Bulletin municipal", PROJECT, TENANT,
-          "Sommaire, articles, photos et relectures du bulletin semestriel."),
+          "Sommaire, articles, photos et relectures du bulletin semestriel.",
+          owner="Marine Jaunet", members=(("Dominique Le Gall", EDITOR),)),
     ),
 }  # fmt: skip

@@ -24,7 +24,8 @@ from entente.accounts.services import add_member
 from entente.federation.services import accept_invitation, invite_commune
 from entente.reference.services import ensure_reference_data
 from entente.spaces.models import Space
-from entente.spaces.services import create_space
+from entente.spaces.selectors import space_role_of
+from entente.spaces.services import add_space_member, create_space
 from tenants.models import (
     FederationLink,
     FederationState,
@@ -146,7 +147,7 @@ def _seed() -> DemoSummary:
         commune = tenants[body.code]
         _ensure_link(epci, commune, admins[EPCI_SIREN], admins[body.code], summary)
     for code, spaces in SPACES.items():
-        _ensure_spaces(tenants[code], spaces, admins.get(code), summary)
+        _ensure_spaces(tenants[code], spaces, summary)
 
     summary.tenants = len(tenants)
     summary.people = len(users)
@@ -222,19 +223,36 @@ def _ensure_link(
     summary.created += 1
 
 
-def _ensure_spaces(
-    tenant: Tenant, spaces: tuple[DemoSpace, ...], creator: User | None, summary: DemoSummary
-) -> None:
+def _ensure_spaces(tenant: Tenant, spaces: tuple[DemoSpace, ...], summary: DemoSummary) -> None:
+    """Each space opened by its owner (its first editor), then its members added by the admin."""
+    emails = {person.email for person in PEOPLE}
+    people = {
+        membership.user.full_name: membership
+        for membership in Membership.objects.filter(tenant=tenant, user__email__in=emails)
+        .select_related("user", "tenant")
+        .order_by("pk")
+    }
+    admin = next(m for m in people.values() if m.role == Role.ADMIN)
     with tenant_context(tenant):
-        existing = set(Space.objects.values_list("name", flat=True))
-        for space in spaces:
-            if space.name not in existing:
-                create_space(
-                    name=space.name,
-                    kind=space.kind,
-                    visibility=space.visibility,
-                    description=space.description,
-                    created_by=creator,
+        existing = {
+            space.name: space for space in Space.objects.filter(name__in=[s.name for s in spaces])
+        }
+        for demo in spaces:
+            space = existing.get(demo.name)
+            if space is None:
+                owner = people[demo.owner] if demo.owner else admin
+                space = create_space(
+                    name=demo.name,
+                    kind=demo.kind,
+                    visibility=demo.visibility,
+                    description=demo.description,
+                    created_by=owner.user,
+                    membership=owner,
                 )
                 summary.created += 1
-        summary.spaces += Space.objects.filter(name__in=[s.name for s in spaces]).count()
+            for name, role in demo.members:
+                person = people[name]
+                if space_role_of(person.user_id, space) is None:
+                    add_space_member(admin, space, person=person, role=role)
+                    summary.created += 1
+            summary.spaces += 1

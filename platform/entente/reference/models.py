@@ -43,6 +43,10 @@ class Epci(models.Model):
                 name="ref_epci_search_name",
                 opclasses=["varchar_pattern_ops"],
             ),
+            # Words inside a name (`LIKE '%retz%'`) and near misses (`%`): pg_trgm, migration 0002.
+            GinIndex(
+                fields=["search_name"], name="ref_epci_search_trgm", opclasses=["gin_trgm_ops"]
+            ),
         ]
 
     def __str__(self) -> str:
@@ -82,6 +86,9 @@ class Commune(models.Model):
                 fields=["search_name"],
                 name="ref_commune_search_name",
                 opclasses=["varchar_pattern_ops"],
+            ),
+            GinIndex(
+                fields=["search_name"], name="ref_commune_search_trgm", opclasses=["gin_trgm_ops"]
             ),
             models.Index(fields=["siren"], name="ref_commune_siren"),
             GinIndex(fields=["postal_codes"], name="ref_commune_postal_codes"),

@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from django.db.models import F, QuerySet
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db.models import Case, F, QuerySet, Value, When
 
 from tenants.models import TenantKind
 
@@ -22,6 +23,9 @@ _INSEE_RE = re.compile(r"^(?:\d{5}|2[ABab]\d{3})$")
 _SIREN_RE = re.compile(r"^\d{9}$")
 MIN_NAME_LENGTH = 2
 MAX_LIMIT = 50
+# Near misses (trigram similarity) only from this length: shorter strings match too much.
+FUZZY_MIN_LENGTH = 4
+TRIGRAM_LENGTH = 3
 
 _Row = TypeVar("_Row", Commune, Epci)
 
@@ -37,6 +41,9 @@ class Collectivity:
     departement: str = ""
     postal_codes: tuple[str, ...] = field(default_factory=tuple)
     epci_kind: str = ""
+    # A commune's EPCI (SIREN and name), when it belongs to one.
+    epci_code: str = ""
+    epci_name: str = ""
 
 
 def current_communes() -> QuerySet[Commune]:
@@ -76,52 +83,98 @@ def is_official_member(epci_siren: str, insee_code: str) -> bool:
 def search_collectivities(query: str, limit: int = 10) -> list[Collectivity]:
     """Communes and EPCI matching a name, a postal code, an INSEE code or a SIREN.
 
-    Codes match exactly. Names match on a prefix first, then anywhere; larger collectivités
-    come first within each group, since they are the likelier answer to a short query.
+    Codes match exactly. Names match in one query per table, served by the trigram index on
+    `search_name` (migration 0002): the whole name first, then a name prefix, a word of the
+    name, anywhere in it; larger collectivités first within each group, since they are the
+    likelier answer to a short query. A name found nowhere falls back to near misses
+    (trigram similarity), so that a typo still finds its commune.
     """
     limit = max(1, min(limit, MAX_LIMIT))
     text = query.strip()
     compact = text.replace(" ", "")
     if _SIREN_RE.match(compact):
-        communes = list(current_communes().filter(siren=compact)[:limit])
+        communes = list(_communes().filter(siren=compact)[:limit])
         epcis = list(current_epcis().filter(siren=compact)[:limit])
         return ([_from_epci(e) for e in epcis] + [_from_commune(c) for c in communes])[:limit]
     if _INSEE_RE.match(compact):
         code = compact.upper()
-        by_code = list(current_communes().filter(insee_code=code))
+        by_code = list(_communes().filter(insee_code=code))
         by_postal = _by_population(
-            current_communes().filter(postal_codes__contains=[code]).exclude(insee_code=code)
+            _communes().filter(postal_codes__contains=[code]).exclude(insee_code=code)
         )[: limit - len(by_code)]
         return [_from_commune(c) for c in [*by_code, *by_postal]][:limit]
 
     name = normalize_name(text)
     if len(name) < MIN_NAME_LENGTH:
         return []
-    results: list[Collectivity] = []
-    # Best first: the whole name, a name prefix, a word of the name, then anywhere in it.
-    for lookup, pattern in (
-        ("search_name", name),
-        ("search_name__startswith", name),
-        ("search_name__contains", f" {name}"),
-        ("search_name__contains", name),
-    ):
-        wanted = limit - len(results)
-        if wanted <= 0:
-            break
-        found_communes = [r.code for r in results if r.kind == TenantKind.COMMUNE]
-        found_epcis = [r.code for r in results if r.kind == TenantKind.EPCI]
-        commune_matches = current_communes().filter(**{lookup: pattern})
-        epci_matches = current_epcis().filter(**{lookup: pattern})
-        group = [
-            _from_commune(c)
-            for c in _by_population(commune_matches.exclude(insee_code__in=found_communes))[:wanted]
-        ] + [
-            _from_epci(e)
-            for e in _by_population(epci_matches.exclude(siren__in=found_epcis))[:wanted]
+    rank = Case(
+        When(search_name=name, then=Value(0)),
+        When(search_name__startswith=name, then=Value(1)),
+        When(search_name__contains=f" {name}", then=Value(2)),
+        default=Value(3),
+    )
+    # The name's start first (the b-tree prefix index); words inside names (the trigram index)
+    # only when the starts did not fill the list, since common strings match thousands there.
+    # Two letters have no trigram: people typing them mean the name's start anyway.
+    found: list[tuple[int, Collectivity]] = []
+    tiers: list[tuple[dict[str, str], dict[str, str]]] = [({"search_name__startswith": name}, {})]
+    if len(name) >= TRIGRAM_LENGTH:
+        tiers.append(({"search_name__contains": name}, {"search_name__startswith": name}))
+    for wanted, unwanted in tiers:
+        communes = _ranked(_communes().filter(**wanted).exclude(**unwanted), rank, limit)
+        epcis = _ranked(current_epcis().filter(**wanted).exclude(**unwanted), rank, limit)
+        group = [(_rank(c.search_name, name), _from_commune(c)) for c in communes] + [
+            (_rank(e.search_name, name), _from_epci(e)) for e in epcis
         ]
-        group.sort(key=lambda item: -(item.population or 0))
-        results.extend(group[:wanted])
-    return results
+        group.sort(key=lambda item: (item[0], -(item[1].population or 0)))
+        found.extend(group[: limit - len(found)])
+        if len(found) >= limit:
+            break
+    if not found and len(name) >= FUZZY_MIN_LENGTH:
+        return _near_misses(name, limit)
+    return [item for _, item in found]
+
+
+def _rank(search_name: str, name: str) -> int:
+    """The database's ordering (`rank` in `_ranked`), for merging communes and EPCI."""
+    if search_name == name:
+        return 0
+    if search_name.startswith(name):
+        return 1
+    return 2 if f" {name}" in search_name else 3
+
+
+def _communes() -> QuerySet[Commune]:
+    return current_communes().select_related("epci")
+
+
+def _ranked(queryset: QuerySet[_Row], rank: Case, limit: int) -> list[_Row]:
+    return list(
+        queryset.annotate(rank=rank).order_by(
+            "rank", F("population").desc(nulls_last=True), "search_name"
+        )[:limit]
+    )
+
+
+def _near_misses(name: str, limit: int) -> list[Collectivity]:
+    """Names within trigram similarity of `name` ("machecoul st meme", "nantse")."""
+    communes = (
+        _communes()
+        .filter(search_name__trigram_similar=name)
+        .annotate(similarity=TrigramSimilarity("search_name", name))
+        .order_by("-similarity", F("population").desc(nulls_last=True))[:limit]
+    )
+    epcis = (
+        current_epcis()
+        .filter(search_name__trigram_similar=name)
+        .annotate(similarity=TrigramSimilarity("search_name", name))
+        .order_by("-similarity", F("population").desc(nulls_last=True))[:limit]
+    )
+    found = [(c.similarity, _from_commune(c)) for c in communes] + [
+        (e.similarity, _from_epci(e)) for e in epcis
+    ]
+    found.sort(key=lambda item: (-item[0], -(item[1].population or 0)))
+    return [item for _, item in found[:limit]]
 
 
 def _by_population(queryset: QuerySet[_Row]) -> QuerySet[_Row]:
@@ -136,6 +189,8 @@ def _from_commune(commune: Commune) -> Collectivity:
         population=commune.population,
         departement=commune.departement,
         postal_codes=tuple(commune.postal_codes),
+        epci_code=commune.epci.siren if commune.epci else "",
+        epci_name=commune.epci.name if commune.epci else "",
     )
 
 

@@ -6,3 +6,26 @@ class SpacesConfig(AppConfig):
     name = "entente.spaces"
     label = "spaces"
     verbose_name = _("Espaces")
+
+    def ready(self) -> None:
+        from .sections import SpaceSection, register_section
+        from .views import activity_section_context, members_section_context
+
+        register_section(
+            SpaceSection(
+                key="members",
+                title=_("Membres"),
+                template="spaces/_section_members.html",
+                context=members_section_context,
+                order=900,
+            )
+        )
+        register_section(
+            SpaceSection(
+                key="activity",
+                title=_("Activité récente"),
+                template="spaces/_section_activity.html",
+                context=activity_section_context,
+                order=1000,
+            )
+        )

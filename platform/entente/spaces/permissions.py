@@ -73,3 +73,10 @@ def space_abilities(
         restore = abilities.manage and (tenant or membership.tenant).is_writable
         return SpaceAbilities(view=abilities.view, manage=restore)
     return abilities
+
+
+def can_create_space(membership: Membership | None, *, tenant: Tenant | None = None) -> bool:
+    """The tenant's staff (agents, elected officials, admins) open spaces; guests do not."""
+    if membership is None or membership.role == Role.GUEST:
+        return False
+    return (tenant or membership.tenant).is_writable

@@ -1,12 +1,70 @@
-"""Writes of spaces, in the current tenant's schema."""
+"""Writes of spaces and of their members, in the current tenant's schema.
+
+Every write checks the acting member's abilities (`permissions.space_abilities`, the one
+decision) and raises `PermissionDenied`; bad input raises `ValidationError` with a message that
+says what to do; every change is recorded in the activity log in the same transaction.
+Membership writes lock the space row so that two concurrent changes cannot both remove the
+"last editor".
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from entente.accounts.models import User
+from entente.accounts.models import Membership, Role, User
+from entente.activity.services import record_activity
 
-from .models import Space, SpaceKind, Visibility
+from .models import Space, SpaceKind, SpaceMembership, SpaceRole, Visibility
+from .permissions import SpaceAbilities, can_create_space, space_abilities
+from .selectors import space_role_of
+
+NAME_MAX_LENGTH = Space._meta.get_field("name").max_length or 200
+
+
+def _abilities(membership: Membership, space: Space) -> SpaceAbilities:
+    return space_abilities(membership, space, space_role_of(membership.user_id, space))
+
+
+def _require_manage(membership: Membership, space: Space) -> None:
+    if not _abilities(membership, space).manage:
+        raise PermissionDenied(
+            _("Seuls les éditeurs de l'espace et les administrateurs peuvent faire cela.")
+        )
+
+
+def _require_active(space: Space) -> None:
+    if space.archived_at is not None:
+        raise ValidationError(_("Cet espace est archivé : restaurez-le avant de le modifier."))
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": _("Donnez un nom à l'espace.")})
+    if len(name) > NAME_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "name": _("Le nom est trop long : %(max)d caractères au plus.")
+                % {"max": NAME_MAX_LENGTH}
+            }
+        )
+    return name
+
+
+def _clean_choice(field: str, value: str, choices: type[SpaceKind | Visibility]) -> str:
+    if value not in choices.values:
+        raise ValidationError(
+            {
+                field: _("Choisissez l'une des valeurs proposées : %(values)s.")
+                % {"values": ", ".join(str(label) for label in choices.labels)}
+            }
+        )
+    return value
 
 
 @transaction.atomic
@@ -17,7 +75,235 @@ def create_space(
     kind: str = SpaceKind.TEAM,
     visibility: str = Visibility.TENANT,
     description: str = "",
+    membership: Membership | None = None,
 ) -> Space:
-    return Space.objects.create(
-        name=name, kind=kind, visibility=visibility, description=description, created_by=created_by
+    """Open a space. With `membership` (a person acting), they must be staff of the tenant and
+    become the space's first editor; without it, the caller is trusted code (seeding, tests).
+    """
+    if membership is not None:
+        if not can_create_space(membership):
+            raise PermissionDenied(
+                _("Seuls les agents, les élus et les administrateurs peuvent créer un espace.")
+            )
+        created_by = membership.user
+    space = Space.objects.create(
+        name=_clean_name(name),
+        kind=_clean_choice("kind", kind, SpaceKind),
+        visibility=_clean_choice("visibility", visibility, Visibility),
+        description=description.strip(),
+        created_by=created_by,
     )
+    if membership is not None:
+        SpaceMembership.objects.create(space=space, user=membership.user, role=SpaceRole.EDITOR)
+    record_activity(
+        actor=created_by,
+        verb="space.created",
+        object_type="space",
+        object_id=space.pk,
+        space_id=space.pk,
+        summary=_("a créé l'espace « %(name)s »") % {"name": space.name},
+    )
+    return space
+
+
+@transaction.atomic
+def update_space(
+    membership: Membership,
+    space: Space,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    kind: str | None = None,
+    visibility: str | None = None,
+) -> Space:
+    """Change a space's settings; fields left at None keep their value."""
+    space = Space.objects.select_for_update().get(pk=space.pk)
+    _require_manage(membership, space)
+    _require_active(space)
+    wanted: dict[str, Any] = {}
+    if name is not None:
+        wanted["name"] = _clean_name(name)
+    if description is not None:
+        wanted["description"] = description.strip()
+    if kind is not None:
+        wanted["kind"] = _clean_choice("kind", kind, SpaceKind)
+    if visibility is not None:
+        wanted["visibility"] = _clean_choice("visibility", visibility, Visibility)
+    changes = {
+        field: [getattr(space, field), value]
+        for field, value in wanted.items()
+        if getattr(space, field) != value
+    }
+    if not changes:
+        return space
+    for field, (_old, new) in changes.items():
+        setattr(space, field, new)
+    space.save(update_fields=[*changes, "updated_at"])
+    record_activity(
+        actor=membership.user,
+        verb="space.updated",
+        object_type="space",
+        object_id=space.pk,
+        space_id=space.pk,
+        summary=_("a modifié les paramètres de l'espace « %(name)s »") % {"name": space.name},
+        changes=changes,
+    )
+    return space
+
+
+@transaction.atomic
+def archive_space(membership: Membership, space: Space) -> Space:
+    """Archive: the space keeps its content, read-only, and leaves the lists of active spaces."""
+    space = Space.objects.select_for_update().get(pk=space.pk)
+    _require_manage(membership, space)
+    if space.archived_at is not None:
+        raise ValidationError(_("Cet espace est déjà archivé."))
+    space.archived_at = timezone.now()
+    space.save(update_fields=["archived_at", "updated_at"])
+    record_activity(
+        actor=membership.user,
+        verb="space.archived",
+        object_type="space",
+        object_id=space.pk,
+        space_id=space.pk,
+        summary=_("a archivé l'espace « %(name)s »") % {"name": space.name},
+    )
+    return space
+
+
+@transaction.atomic
+def restore_space(membership: Membership, space: Space) -> Space:
+    space = Space.objects.select_for_update().get(pk=space.pk)
+    _require_manage(membership, space)
+    if space.archived_at is None:
+        raise ValidationError(_("Cet espace n'est pas archivé."))
+    space.archived_at = None
+    space.save(update_fields=["archived_at", "updated_at"])
+    record_activity(
+        actor=membership.user,
+        verb="space.restored",
+        object_type="space",
+        object_id=space.pk,
+        space_id=space.pk,
+        summary=_("a restauré l'espace « %(name)s »") % {"name": space.name},
+    )
+    return space
+
+
+def _clean_role(role: str, person: Membership, space: Space) -> str:
+    if role not in SpaceRole.values:
+        raise ValidationError({"role": _("Choisissez un rôle : éditeur, commentateur ou lecteur.")})
+    if person.role == Role.GUEST:
+        if space.visibility != Visibility.PUBLIC_PROJECT:
+            raise ValidationError(
+                {"user": _("Un invité ne peut rejoindre qu'un projet ouvert aux citoyens.")}
+            )
+        if role == SpaceRole.EDITOR:
+            raise ValidationError(
+                {"role": _("Un invité peut être commentateur ou lecteur, pas éditeur.")}
+            )
+    return role
+
+
+def _other_editors(space: Space, user_id: int) -> bool:
+    return (
+        SpaceMembership.objects.filter(space=space, role=SpaceRole.EDITOR)
+        .exclude(user_id=user_id)
+        .exists()
+    )
+
+
+def _last_editor_error() -> ValidationError:
+    return ValidationError(
+        _("L'espace doit garder au moins un éditeur : nommez-en un autre d'abord.")
+    )
+
+
+@transaction.atomic
+def add_space_member(
+    membership: Membership, space: Space, *, person: Membership, role: str
+) -> SpaceMembership:
+    """Add `person` (a member of the same tenant) to the space with `role`."""
+    space = Space.objects.select_for_update().get(pk=space.pk)
+    _require_manage(membership, space)
+    _require_active(space)
+    if person.tenant_id != membership.tenant_id:
+        raise ValidationError({"user": _("Cette personne n'est pas membre de la collectivité.")})
+    role = _clean_role(role, person, space)
+    if SpaceMembership.objects.filter(space=space, user_id=person.user_id).exists():
+        raise ValidationError(
+            {"user": _("%(name)s est déjà membre de cet espace.") % {"name": person.user}}
+        )
+    added = SpaceMembership.objects.create(space=space, user_id=person.user_id, role=role)
+    record_activity(
+        actor=membership.user,
+        verb="space.member_added",
+        object_type="space_membership",
+        object_id=added.pk,
+        space_id=space.pk,
+        summary=_("a ajouté %(name)s à l'espace (%(role)s)")
+        % {"name": person.user, "role": added.get_role_display()},
+        changes={"user_id": person.user_id, "role": role},
+    )
+    return added
+
+
+@transaction.atomic
+def change_space_member_role(
+    membership: Membership, space_membership: SpaceMembership, *, role: str
+) -> SpaceMembership:
+    space = Space.objects.select_for_update().get(pk=space_membership.space_id)
+    _require_manage(membership, space)
+    _require_active(space)
+    current = SpaceMembership.objects.select_related("user").get(pk=space_membership.pk)
+    person = Membership.objects.filter(
+        tenant_id=membership.tenant_id, user_id=current.user_id
+    ).first()
+    if person is not None:
+        role = _clean_role(role, person, space)
+    elif role not in SpaceRole.values:
+        raise ValidationError({"role": _("Choisissez un rôle : éditeur, commentateur ou lecteur.")})
+    if current.role == role:
+        return current
+    if current.role == SpaceRole.EDITOR and not _other_editors(space, current.user_id):
+        raise _last_editor_error()
+    old = current.role
+    current.role = role
+    current.save(update_fields=["role"])
+    record_activity(
+        actor=membership.user,
+        verb="space.member_role_changed",
+        object_type="space_membership",
+        object_id=current.pk,
+        space_id=space.pk,
+        summary=_("a donné à %(name)s le rôle %(role)s")
+        % {"name": current.user, "role": current.get_role_display()},
+        changes={"role": [old, role], "user_id": current.user_id},
+    )
+    return current
+
+
+@transaction.atomic
+def remove_space_member(membership: Membership, space_membership: SpaceMembership) -> None:
+    """Remove someone from a space; anyone may also leave a space themselves."""
+    space = Space.objects.select_for_update().get(pk=space_membership.space_id)
+    current = SpaceMembership.objects.select_related("user").get(pk=space_membership.pk)
+    if current.user_id != membership.user_id:
+        _require_manage(membership, space)
+    _require_active(space)
+    if current.role == SpaceRole.EDITOR and not _other_editors(space, current.user_id):
+        raise _last_editor_error()
+    record_activity(
+        actor=membership.user,
+        verb="space.member_removed",
+        object_type="space_membership",
+        object_id=current.pk,
+        space_id=space.pk,
+        summary=(
+            _("a quitté l'espace")
+            if current.user_id == membership.user_id
+            else _("a retiré %(name)s de l'espace") % {"name": current.user}
+        ),
+        changes={"user_id": current.user_id, "role": current.role},
+    )
+    current.delete()

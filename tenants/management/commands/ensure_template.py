@@ -10,7 +10,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tenants.template import TemplateError, ensure_template, template_schema, template_status
+from tenants.template import (
+    TemplateError,
+    ensure_template,
+    foreign_keys_out_of_template,
+    template_schema,
+    template_status,
+)
 
 
 class Command(BaseCommand):
@@ -58,3 +64,12 @@ class Command(BaseCommand):
                 f"capturé le {capture.captured_at:%d/%m/%Y %H:%M}."
             )
         )
+        for table, constraint, target in foreign_keys_out_of_template():
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Attention : {table}.{constraint} référence {target}. Chaque collectivité "
+                    "ajoute des déclencheurs à cette table : la création d'une collectivité "
+                    "ralentit à mesure qu'elles sont nombreuses. Utilisez "
+                    "ForeignKey(db_constraint=False) vers les tables du schéma public."
+                )
+            )

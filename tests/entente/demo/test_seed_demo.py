@@ -22,7 +22,8 @@ from entente.demo.catalogue import (
     SPACES,
 )
 from entente.demo.services import DemoSummary, demo_is_seeded, demo_overview, seed_demo
-from entente.spaces.models import Space, Visibility
+from entente.spaces.models import Space, SpaceMembership, SpaceRole, Visibility
+from entente.spaces.selectors import space_role_of, spaces_for
 from tenants.models import (
     FederationEvent,
     FederationLink,
@@ -71,13 +72,13 @@ def demo_counts() -> dict[str, int]:
         "people": User.objects.count(),
         "memberships": Membership.objects.count(),
         "emails": EmailAddress.objects.count(),
-        "spaces": sum(_space_count(tenant) for tenant in Tenant.objects.all()),
+        "spaces": sum(_space_rows(tenant) for tenant in Tenant.objects.all()),
     }
 
 
-def _space_count(tenant: Tenant) -> int:
+def _space_rows(tenant: Tenant) -> int:
     with tenant_context(tenant):
-        return Space.objects.count()
+        return Space.objects.count() + SpaceMembership.objects.count()
 
 
 def test_the_epci_and_its_eight_communes_are_made_and_federated(seeded: DemoSummary) -> None:
@@ -149,16 +150,34 @@ def test_demo_people_log_in_with_the_printed_password(seeded: DemoSummary) -> No
 
 def test_each_tenant_has_its_spaces(seeded: DemoSummary) -> None:
     for tenant in Tenant.objects.all():
-        code = tenant.official_code
         with tenant_context(tenant):
             names = set(Space.objects.values_list("name", flat=True))
-            assert names == {space.name for space in SPACES[code]}, tenant.name
-            if code == EPCI_SIREN:
-                waste = Space.objects.get(name="Gestion des déchets")
-                assert waste.visibility == Visibility.FEDERATION
-                assert waste.created_by is not None
-                assert waste.created_by.full_name == "Claire Morand"
+            assert names == {space.name for space in SPACES[tenant.official_code]}, tenant.name
+    epci = Tenant.objects.get(official_code=EPCI_SIREN)
+    with tenant_context(epci):
+        waste = Space.objects.get(name="Gestion des déchets")
+        assert waste.visibility == Visibility.FEDERATION
+        assert waste.created_by is not None
+        assert waste.created_by.full_name == "Thomas Guérin"
+        assert space_role_of(waste.created_by.pk, waste) == SpaceRole.EDITOR
     assert seeded.spaces == sum(len(spaces) for spaces in SPACES.values())
+
+
+def test_the_invited_citizen_sees_the_public_project_and_nothing_else(
+    seeded: DemoSummary,
+) -> None:
+    machecoul = Tenant.objects.get(official_code=MACHECOUL)
+    guest = Membership.objects.get(tenant=machecoul, role=Role.GUEST)
+    agent = Membership.objects.get(tenant=machecoul, user__full_name="Karine Tessier")
+    with tenant_context(machecoul):
+        seen_by_guest = [space.name for space in spaces_for(guest)]
+        seen_by_agent = {space.name for space in spaces_for(agent)}
+        contest = Space.objects.get(visibility=Visibility.PUBLIC_PROJECT)
+        guest_role = space_role_of(guest.user_id, contest)
+
+    assert seen_by_guest == ["Concours photo « Regards sur le marais »"]
+    assert guest_role == SpaceRole.COMMENTER
+    assert len(seen_by_agent) == len(SPACES[MACHECOUL])
 
 
 def test_a_second_run_creates_nothing(seeded: DemoSummary) -> None:

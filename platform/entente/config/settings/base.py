@@ -56,6 +56,10 @@ SHARED_APPS = [
     "entente.reference",
     "entente.federation",
     "entente.demo",
+    "entente.signup",
+    "entente.trials",
+    "entente.console",
+    "entente.mailin",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -63,11 +67,14 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.admin",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "allauth",
     "allauth.account",
     "allauth.mfa",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our static files, never a CDN
+    "django_filters",
     "django_htmx",
     "channels",
 ]
@@ -76,6 +83,9 @@ TENANT_APPS = [
     "django.contrib.contenttypes",
     "entente.spaces",
     "entente.activity",
+    "entente.tasks",
+    "entente.checklists",
+    "entente.discussions",
 ]
 INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 
@@ -103,7 +113,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Vendor staff holding a support access granted by the tenant's admins (read-only, audited).
+    "entente.console.middleware.SupportAccessMiddleware",
     "entente.accounts.middleware.TenantMembershipMiddleware",
+    # A tenant that is not writable (ended trial, closing) refuses every write, clearly.
+    "entente.trials.middleware.ReadOnlyTenantMiddleware",
 ]
 
 ROOT_URLCONF = "entente.config.urls_tenants"
@@ -210,6 +224,9 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env("ENTENTE_MEDIA_ROOT", default=str(BASE_DIR / ".data" / "media")))
 MEDIA_URL = "/media/"
+# Largest file a person may attach to a task (entente.tasks); files are served only through views
+# that check the space's abilities, never from MEDIA_URL.
+TASK_ATTACHMENT_MAX_BYTES: int = env.int("TASK_ATTACHMENT_MAX_BYTES", default=25 * 1024 * 1024)
 
 # -- E-mail -------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -220,20 +237,33 @@ DEFAULT_FROM_EMAIL = env(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # -- API ----------------------------------------------------------------------------------------
+# Who: a personal token (`Authorization: Bearer ent_…`, first so that a refusal is a 401) or the
+# session. Where: IsTenantMember, then each view's space abilities (docs/architecture.md, "API").
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsTenantMember"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.DefaultPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Entente API",
     "DESCRIPTION": "L'API d'Entente, plateforme collaborative des collectivités.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs are for the tenant's members, whatever the authentication.
+    "SERVE_PERMISSIONS": ["api.permissions.IsTenantMember"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # -- Real time and background work --------------------------------------------------------------
@@ -268,6 +298,49 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # Worker logs go through LOGGING below, so each line carries the task's tenant schema.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
+
+# -- Trials (entente.trials, tenants.lifecycle) ---------------------------------------------------
+# Length of a new tenant's free trial; admins are e-mailed at D-7, D-1 and at its end.
+ENTENTE_TRIAL_DAYS: int = env.int("ENTENTE_TRIAL_DAYS", default=30)
+# Who a read-only tenant's people write to about their subscription (shown on refused writes).
+ENTENTE_SALES_EMAIL: str = env("ENTENTE_SALES_EMAIL", default=f"contact@{ENTENTE_DOMAIN}")
+
+# -- Sign-up for a free trial (entente.signup) ----------------------------------------------------
+# Hours a confirmation link stays valid; an unconfirmed sign-up then expires and frees its slug.
+SIGNUP_CONFIRMATION_HOURS: int = env.int("SIGNUP_CONFIRMATION_HOURS", default=48)
+# Sign-ups and join requests allowed per client IP address, and per e-mail address, per window.
+SIGNUP_RATE_LIMIT_PER_IP: int = env.int("SIGNUP_RATE_LIMIT_PER_IP", default=10)
+SIGNUP_RATE_LIMIT_PER_EMAIL: int = env.int("SIGNUP_RATE_LIMIT_PER_EMAIL", default=3)
+SIGNUP_RATE_LIMIT_WINDOW_SECONDS: int = env.int("SIGNUP_RATE_LIMIT_WINDOW_SECONDS", default=3600)
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    # Next occurrence of recurring tasks whose due date passed (one per tenant; idempotent).
+    "tasks-roll-recurring": {
+        "task": "entente.tasks.tasks.roll_recurring_tasks_everywhere",
+        "schedule": 60 * 60.0,
+    },
+    # Trial reminders (D-7, D-1) and expiry; idempotent, so running it often costs nothing.
+    "trials-apply-dates": {
+        "task": "entente.trials.tasks.apply_trial_dates",
+        "schedule": 15 * 60.0,
+    },
+    # Frees the slugs of sign-ups nobody confirmed (the confirmation checks expiry as well).
+    "signup-expire-unconfirmed": {
+        "task": "entente.signup.tasks.expire_signups",
+        "schedule": 15 * 60.0,
+    },
+}
+
+# -- E-mail → task (entente.mailin) ---------------------------------------------------------------
+# Inbound addresses are `<ENTENTE_MAIL_LOCAL_PART>+<token>@<ENTENTE_MAIL_DOMAIN>`; the domain's MX
+# points at `manage.py mail_receiver` (or a provider posts raw messages to /mail/inbound).
+ENTENTE_MAIL_DOMAIN: str = env("ENTENTE_MAIL_DOMAIN", default=ENTENTE_DOMAIN)
+ENTENTE_MAIL_LOCAL_PART: str = env("ENTENTE_MAIL_LOCAL_PART", default="taches")
+ENTENTE_SMTP_HOST: str = env("ENTENTE_SMTP_HOST", default="127.0.0.1")
+ENTENTE_SMTP_PORT: int = env.int("ENTENTE_SMTP_PORT", default=2525)
+# Largest message accepted, attachments included (bytes); larger ones get a 552 reply.
+ENTENTE_SMTP_MAX_MESSAGE_BYTES: int = env.int("ENTENTE_SMTP_MAX_MESSAGE_BYTES", default=10_485_760)
+# Shared secret a mail provider sends in the X-Entente-Webhook-Secret header; empty: no webhook.
+ENTENTE_INBOUND_WEBHOOK_SECRET: str = env("ENTENTE_INBOUND_WEBHOOK_SECRET", default="")
 
 # -- Search -------------------------------------------------------------------------------------
 # An OpenSearch cluster for large deployments; empty means the PostgreSQL backend (ARCHITECTURE

@@ -6,7 +6,10 @@ from .base import CACHES, DATABASES, env
 DEBUG = False
 SECRET_KEY = "entente-test-key-not-for-production"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Locmem, unless a test gives a subprocess (live server, worker) a real server's EMAIL_URL
+# (tests/support/smtp.py): then base.py's EMAIL_CONFIG, from that URL, stands.
+if not env("EMAIL_URL", default=""):
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ENTENTE_PORT = env("ENTENTE_PORT", default="")
 # Each test run gets its own cache namespace so runs never see each other's entries.
 CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="entente-test")

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from entente.discussions.models import Comment, CommentRevision, Thread
+
+
+class CommentSerializer(serializers.ModelSerializer[Comment]):
+    author_name = serializers.CharField(source="author.display_name", read_only=True, default=None)
+
+    class Meta:
+        model = Comment
+        fields = [
+            "id",
+            "thread",
+            "author",
+            "author_name",
+            "body",
+            "mentioned_ids",
+            "created_at",
+            "edited_at",
+        ]
+        read_only_fields = fields
+
+
+class CommentWriteSerializer(serializers.Serializer[Any]):
+    body = serializers.CharField(max_length=20_000)
+
+
+class RevisionSerializer(serializers.ModelSerializer[CommentRevision]):
+    class Meta:
+        model = CommentRevision
+        fields = ["id", "body", "edited_by", "created_at"]
+
+
+class CommentDetailSerializer(CommentSerializer):
+    revisions = RevisionSerializer(many=True, read_only=True)
+
+    class Meta(CommentSerializer.Meta):
+        fields = [*CommentSerializer.Meta.fields, "revisions"]
+        read_only_fields = fields
+
+
+class ThreadSerializer(serializers.ModelSerializer[Thread]):
+    comment_count = serializers.IntegerField(read_only=True, default=None)
+
+    class Meta:
+        model = Thread
+        fields = [
+            "id",
+            "space",
+            "title",
+            "created_by",
+            "created_at",
+            "last_comment_at",
+            "comment_count",
+        ]
+        read_only_fields = fields
+
+
+class ThreadCreateSerializer(serializers.Serializer[Any]):
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField(max_length=20_000)

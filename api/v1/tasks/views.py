@@ -1,0 +1,331 @@
+"""The task API: /api/v1/tasks/ (comments, attachments), /api/v1/labels/, /api/v1/me/tasks/."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, generics, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from entente.tasks import selectors, services
+from entente.tasks.files import attachment_response
+from entente.tasks.models import Label, Task, TaskAttachment, TaskComment
+from entente.tasks.permissions import may_create_labels, may_manage_labels
+
+from .permissions import SpaceScopedMixin, run_service
+from .serializers import (
+    AttachmentSerializer,
+    CommentSerializer,
+    LabelSerializer,
+    TaskDetailSerializer,
+    TaskSerializer,
+    TaskUpdateSerializer,
+    TaskWriteSerializer,
+)
+
+ORDERINGS = {
+    "due_date": ["due_date", "id"],
+    "-due_date": ["-due_date", "-id"],
+    "priority": ["priority", "id"],
+    "-priority": ["-priority", "due_date", "id"],
+    "updated_at": ["updated_at", "id"],
+    "-updated_at": ["-updated_at", "-id"],
+    "created_at": ["created_at", "id"],
+    "-created_at": ["-created_at", "-id"],
+    "title": ["title", "id"],
+}
+
+LIST_PARAMETERS = [
+    OpenApiParameter("space", int, description="Identifiant d'un espace"),
+    OpenApiParameter(
+        "status", str, description="Un ou plusieurs statuts, séparés par des virgules"
+    ),
+    OpenApiParameter("assignee", str, description="`me` ou l'identifiant d'une personne"),
+    OpenApiParameter("due_before", datetime.date),
+    OpenApiParameter("due_after", datetime.date),
+    OpenApiParameter("label", int, description="Identifiant d'une étiquette"),
+    OpenApiParameter("ordering", str, enum=list(ORDERINGS)),
+]
+
+
+def _date(request: Request, name: str) -> datetime.date | None:
+    raw = request.query_params.get(name)
+    if not raw:
+        return None
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise exceptions.ValidationError(
+            {name: [_("Date invalide : écrivez-la AAAA-MM-JJ, par exemple 2026-12-31.")]}
+        ) from None
+
+
+def _int(request: Request, name: str) -> int | None:
+    raw = request.query_params.get(name)
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise exceptions.ValidationError({name: [_("Nombre entier attendu.")]}) from None
+
+
+def filter_tasks(tasks: QuerySet[Task], request: Request, user_id: int) -> QuerySet[Task]:
+    if (space_id := _int(request, "space")) is not None:
+        tasks = tasks.filter(space_id=space_id)
+    if statuses := [s for s in request.query_params.get("status", "").split(",") if s]:
+        tasks = tasks.filter(status__in=statuses)
+    assignee = request.query_params.get("assignee")
+    if assignee == "me":
+        tasks = tasks.filter(assignments__user_id=user_id)
+    elif assignee:
+        tasks = tasks.filter(assignments__user_id=_int(request, "assignee") or 0)
+    if (before := _date(request, "due_before")) is not None:
+        tasks = tasks.filter(due_date__lte=before)
+    if (after := _date(request, "due_after")) is not None:
+        tasks = tasks.filter(due_date__gte=after)
+    if (label_id := _int(request, "label")) is not None:
+        tasks = tasks.filter(labels__id=label_id)
+    ordering = request.query_params.get("ordering", "due_date")
+    if ordering not in ORDERINGS:
+        raise exceptions.ValidationError(
+            {
+                "ordering": [
+                    _("Tri inconnu : choisissez parmi %(choices)s.")
+                    % {"choices": ", ".join(ORDERINGS)}
+                ]
+            }
+        )
+    return selectors.with_people(tasks).order_by(*ORDERINGS[ordering])
+
+
+@extend_schema(parameters=LIST_PARAMETERS)
+class TaskListCreate(SpaceScopedMixin, generics.ListCreateAPIView[Task]):
+    """Tasks of the spaces you can see; create one in a space where you may edit."""
+
+    serializer_class = TaskSerializer
+
+    def get_queryset(self) -> QuerySet[Task]:
+        tasks = selectors.visible_tasks(self.membership)
+        return filter_tasks(tasks, self.request, self.membership.user_id)
+
+    @extend_schema(request=TaskWriteSerializer, responses={201: TaskDetailSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        incoming = TaskWriteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        space, abilities = self.visible_space(incoming.validated_data["space"])
+        task = run_service(
+            services.create_task,
+            space=space,
+            actor=request.user,
+            abilities=abilities,
+            **incoming.service_values(),
+        )
+        return Response(TaskDetailSerializer(task).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(parameters=LIST_PARAMETERS)
+class MyTaskList(TaskListCreate):
+    """Tasks assigned to you, across the spaces of the collectivité you can see."""
+
+    http_method_names = ["get", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Task]:
+        tasks = selectors.visible_tasks(self.membership).filter(
+            assignments__user_id=self.membership.user_id
+        )
+        return filter_tasks(tasks, self.request, self.membership.user_id)
+
+
+class TaskDetail(SpaceScopedMixin, generics.GenericAPIView[Task]):
+    serializer_class = TaskDetailSerializer
+
+    def get(self, request: Request, pk: int) -> Response:
+        task, _abilities = self.visible_task(pk)
+        return Response(TaskDetailSerializer(task).data)
+
+    @extend_schema(request=TaskUpdateSerializer)
+    def patch(self, request: Request, pk: int) -> Response:
+        task, abilities = self.visible_task(pk)
+        incoming = TaskUpdateSerializer(data=request.data, partial=True)
+        incoming.is_valid(raise_exception=True)
+        task = run_service(
+            services.update_task,
+            task,
+            actor=request.user,
+            abilities=abilities,
+            **incoming.service_values(),
+        )
+        return Response(TaskDetailSerializer(task).data)
+
+    @extend_schema(request=TaskUpdateSerializer)
+    def put(self, request: Request, pk: int) -> Response:
+        return self.patch(request, pk)
+
+    def delete(self, request: Request, pk: int) -> Response:
+        task, abilities = self.visible_task(pk)
+        run_service(services.delete_task, task, actor=request.user, abilities=abilities)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TaskCommentListCreate(SpaceScopedMixin, generics.ListCreateAPIView[TaskComment]):
+    serializer_class = CommentSerializer
+
+    def get_queryset(self) -> QuerySet[TaskComment]:
+        task, _abilities = self.visible_task(self.kwargs["pk"])
+        return selectors.comments_of(task)
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        task, abilities = self.visible_task(self.kwargs["pk"])
+        incoming = CommentSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        comment = run_service(
+            services.add_comment,
+            task,
+            actor=request.user,
+            abilities=abilities,
+            body=incoming.validated_data["body"],
+        )
+        return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+class TaskCommentDetail(SpaceScopedMixin, generics.GenericAPIView[TaskComment]):
+    """Edit your own comment; the previous text stays in `revisions`."""
+
+    serializer_class = CommentSerializer
+
+    def _comment(self, pk: int, comment_id: int) -> tuple[TaskComment, Any]:
+        task, abilities = self.visible_task(pk)
+        comment = task.comments.filter(pk=comment_id).first()
+        if comment is None:
+            raise Http404
+        return comment, abilities
+
+    def get(self, request: Request, pk: int, comment_id: int) -> Response:
+        comment, _abilities = self._comment(pk, comment_id)
+        return Response(CommentSerializer(comment).data)
+
+    def patch(self, request: Request, pk: int, comment_id: int) -> Response:
+        comment, abilities = self._comment(pk, comment_id)
+        incoming = CommentSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        comment = run_service(
+            services.edit_comment,
+            comment,
+            actor=request.user,
+            abilities=abilities,
+            body=incoming.validated_data["body"],
+        )
+        return Response(CommentSerializer(comment).data)
+
+
+class TaskAttachmentListCreate(SpaceScopedMixin, generics.ListCreateAPIView[TaskAttachment]):
+    serializer_class = AttachmentSerializer
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_queryset(self) -> QuerySet[TaskAttachment]:
+        task, _abilities = self.visible_task(self.kwargs["pk"])
+        return selectors.attachments_of(task)
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        task, abilities = self.visible_task(self.kwargs["pk"])
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise exceptions.ValidationError({"file": [_("Choisissez un fichier à joindre.")]})
+        attachment = run_service(
+            services.add_attachment, task, actor=request.user, abilities=abilities, upload=upload
+        )
+        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+
+class TaskAttachmentDetail(SpaceScopedMixin, generics.GenericAPIView[TaskAttachment]):
+    """GET downloads the file (never served from MEDIA_URL); DELETE removes it."""
+
+    serializer_class = AttachmentSerializer
+
+    def _attachment(self, pk: int, attachment_id: int) -> tuple[TaskAttachment, Any]:
+        task, abilities = self.visible_task(pk)
+        attachment = task.attachments.filter(pk=attachment_id).first()
+        if attachment is None:
+            raise Http404
+        return attachment, abilities
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request: Request, pk: int, attachment_id: int) -> FileResponse:
+        attachment, _abilities = self._attachment(pk, attachment_id)
+        return attachment_response(attachment)
+
+    def delete(self, request: Request, pk: int, attachment_id: int) -> Response:
+        attachment, abilities = self._attachment(pk, attachment_id)
+        run_service(services.delete_attachment, attachment, actor=request.user, abilities=abilities)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LabelListCreate(SpaceScopedMixin, generics.ListCreateAPIView[Label]):
+    """The collectivité's labels; agents and elected officials create them."""
+
+    serializer_class = LabelSerializer
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[Label]:
+        return selectors.labels()
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        incoming = LabelSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        label = run_service(
+            services.create_label,
+            actor=request.user,
+            allowed=may_create_labels(self.membership),
+            name=incoming.validated_data["name"],
+            color=incoming.validated_data.get("color", "#1f6feb"),
+        )
+        return Response(LabelSerializer(label).data, status=status.HTTP_201_CREATED)
+
+
+class LabelDetail(SpaceScopedMixin, generics.GenericAPIView[Label]):
+    """Administrators rename, recolour and delete labels."""
+
+    serializer_class = LabelSerializer
+
+    def _label(self, pk: int) -> Label:
+        label = Label.objects.filter(pk=pk).first()
+        if label is None:
+            raise Http404
+        return label
+
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(LabelSerializer(self._label(pk)).data)
+
+    def patch(self, request: Request, pk: int) -> Response:
+        label = self._label(pk)
+        incoming = LabelSerializer(data=request.data, partial=True)
+        incoming.is_valid(raise_exception=True)
+        label = run_service(
+            services.update_label,
+            label,
+            actor=request.user,
+            allowed=may_manage_labels(self.membership),
+            name=incoming.validated_data.get("name"),
+            color=incoming.validated_data.get("color"),
+        )
+        return Response(LabelSerializer(label).data)
+
+    def put(self, request: Request, pk: int) -> Response:
+        return self.patch(request, pk)
+
+    def delete(self, request: Request, pk: int) -> Response:
+        run_service(
+            services.delete_label,
+            self._label(pk),
+            actor=request.user,
+            allowed=may_manage_labels(self.membership),
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ChecklistsConfig(AppConfig):
+    name = "entente.checklists"
+    label = "checklists"
+    verbose_name = _("Procédures et listes de contrôle")
+
+    def ready(self) -> None:
+        from entente.spaces.sections import SpaceSection, register_section
+
+        from .views import space_section_context
+
+        register_section(
+            SpaceSection(
+                key="checklists",
+                title=_("Procédures"),
+                template="checklists/_space_section.html",
+                context=space_section_context,
+                order=20,
+            )
+        )

@@ -1,0 +1,172 @@
+"""Reads of the console: tenants with their usage, support accesses, the audit log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from entente.accounts.models import Membership, Role
+from tenants.models import FederationLink, FederationState, Tenant, TenantEvent, TenantKind
+
+from .models import SUPPORT_ACTIONS, AuditEntry, SupportGrant
+
+SORTS = {
+    "name": "name",
+    "-name": "-name",
+    "created": "created_at",
+    "-created": "-created_at",
+    "trial_end": "trial_ends_at",
+    "-trial_end": "-trial_ends_at",
+    "members": "member_count",
+    "-members": "-member_count",
+}
+
+
+@dataclass(frozen=True)
+class TenantFilters:
+    q: str = ""
+    state: str = ""
+    kind: str = ""
+    departement: str = ""
+    epci: int | None = None
+    created_from: date | None = None
+    created_to: date | None = None
+    trial_end_from: date | None = None
+    trial_end_to: date | None = None
+    sort: str = "name"
+
+
+def search_tenants(filters: TenantFilters) -> QuerySet[Tenant]:
+    """Tenants matching the filters, with their member count, in the chosen order."""
+    tenants = Tenant.objects.exclude(schema_name="public").annotate(
+        member_count=Count("memberships", distinct=True)
+    )
+    if filters.q:
+        tenants = tenants.filter(
+            Q(name__icontains=filters.q) | Q(slug__icontains=filters.q) | Q(official_code=filters.q)
+        )
+    if filters.state:
+        tenants = tenants.filter(state=filters.state)
+    if filters.kind:
+        tenants = tenants.filter(kind=filters.kind)
+    if filters.departement:
+        tenants = tenants.filter(departement=filters.departement)
+    if filters.epci is not None:
+        linked = FederationLink.objects.filter(
+            epci_id=filters.epci, state=FederationState.ACTIVE
+        ).values("commune_id")
+        tenants = tenants.filter(Q(pk=filters.epci) | Q(pk__in=linked))
+    if filters.created_from:
+        tenants = tenants.filter(created_at__date__gte=filters.created_from)
+    if filters.created_to:
+        tenants = tenants.filter(created_at__date__lte=filters.created_to)
+    if filters.trial_end_from:
+        tenants = tenants.filter(trial_ends_at__date__gte=filters.trial_end_from)
+    if filters.trial_end_to:
+        tenants = tenants.filter(trial_ends_at__date__lte=filters.trial_end_to)
+    return tenants.order_by(SORTS.get(filters.sort, "name"), "pk")
+
+
+def epci_choices() -> QuerySet[Tenant]:
+    return Tenant.objects.filter(kind=TenantKind.EPCI).order_by("name")
+
+
+def departement_choices() -> list[str]:
+    return list(
+        Tenant.objects.exclude(departement="")
+        .order_by("departement")
+        .values_list("departement", flat=True)
+        .distinct()
+    )
+
+
+def admins_of(tenant: Tenant) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(tenant=tenant, role=Role.ADMIN)
+        .select_related("user")
+        .order_by("user__email")
+    )
+
+
+def federation_links_of(tenant: Tenant) -> QuerySet[FederationLink]:
+    return (
+        FederationLink.objects.filter(Q(epci=tenant) | Q(commune=tenant))
+        .select_related("epci", "commune")
+        .order_by("epci__name", "commune__name")
+    )
+
+
+# Content that the console counts (never reads): label → (app label, model name).
+COUNTED = {
+    "spaces": ("spaces", "Space"),
+    "tasks": ("tasks", "Task"),
+    "activity": ("activity", "ActivityEntry"),
+}
+
+
+def content_counts(tenant: Tenant) -> dict[str, int]:
+    """How much content the tenant has, counted in its schema. Apps not installed are skipped."""
+    counts: dict[str, int] = {}
+    with tenant_context(tenant):
+        for label, (app_label, model_name) in COUNTED.items():
+            try:
+                model: Any = apps.get_model(app_label, model_name)
+            except LookupError:
+                continue
+            counts[label] = model.objects.count()
+    return counts
+
+
+def history_of(tenant: Tenant) -> QuerySet[TenantEvent]:
+    return TenantEvent.objects.filter(tenant=tenant).select_related("actor")
+
+
+def active_grant(tenant: Tenant) -> SupportGrant | None:
+    return (
+        SupportGrant.objects.filter(
+            tenant=tenant, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .order_by("-expires_at")
+        .first()
+    )
+
+
+def grants_of(tenant: Tenant) -> QuerySet[SupportGrant]:
+    return SupportGrant.objects.filter(tenant=tenant).select_related("granted_by", "revoked_by")
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    tenant: str = ""  # slug
+    actor: str = ""  # e-mail, or part of it
+    action: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def audit_entries(filters: AuditFilters) -> QuerySet[AuditEntry]:
+    entries = AuditEntry.objects.select_related("tenant", "actor")
+    if filters.tenant:
+        entries = entries.filter(tenant__slug=filters.tenant)
+    if filters.actor:
+        entries = entries.filter(actor__email__icontains=filters.actor)
+    if filters.action:
+        entries = entries.filter(action=filters.action)
+    if filters.date_from:
+        entries = entries.filter(created_at__date__gte=filters.date_from)
+    if filters.date_to:
+        entries = entries.filter(created_at__date__lte=filters.date_to)
+    return entries
+
+
+def support_log_of(tenant: Tenant) -> QuerySet[AuditEntry]:
+    """What the tenant's admins may read: every support access event on their tenant."""
+    return AuditEntry.objects.filter(tenant=tenant, action__in=SUPPORT_ACTIONS).select_related(
+        "actor"
+    )

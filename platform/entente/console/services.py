@@ -1,0 +1,161 @@
+"""Writes of the console: actions on tenants (through tenants.lifecycle) and support accesses.
+
+Every action is audited in the same transaction; e-mails go after commit.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from entente.accounts.models import User
+from entente.trials.services import notify_closing
+from tenants import lifecycle
+from tenants.models import Tenant
+
+from .models import AuditAction, AuditEntry, SupportGrant
+
+# Durations a tenant's admin may choose for a support access.
+SUPPORT_DURATIONS = {
+    "1h": timedelta(hours=1),
+    "24h": timedelta(hours=24),
+    "7d": timedelta(days=7),
+}
+
+
+def _audit(
+    tenant: Tenant | None,
+    actor: User | None,
+    action: str,
+    *,
+    reason: str = "",
+    path: str = "",
+    grant: SupportGrant | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        tenant=tenant,
+        actor=actor,
+        action=action,
+        reason=reason,
+        path=path[:500],
+        grant=grant,
+        data=data or {},
+    )
+
+
+@transaction.atomic
+def extend_trial(tenant: Tenant, *, until: datetime, actor: User, reason: str) -> Tenant:
+    updated = lifecycle.extend_trial(tenant, until=until, actor=actor, reason=reason)
+    _audit(
+        updated,
+        actor,
+        AuditAction.TRIAL_EXTENDED,
+        reason=reason,
+        data={"trial_ends_at": until.isoformat()},
+    )
+    return updated
+
+
+@transaction.atomic
+def convert(tenant: Tenant, *, plan: str, actor: User, reason: str) -> Tenant:
+    updated = lifecycle.convert(tenant, plan=plan, actor=actor, reason=reason)
+    _audit(updated, actor, AuditAction.CONVERTED, reason=reason, data={"plan": plan})
+    return updated
+
+
+@transaction.atomic
+def set_read_only(tenant: Tenant, *, actor: User, reason: str) -> Tenant:
+    updated = lifecycle.set_read_only(tenant, actor=actor, reason=reason)
+    _audit(updated, actor, AuditAction.SET_READ_ONLY, reason=reason)
+    return updated
+
+
+@transaction.atomic
+def suspend(tenant: Tenant, *, actor: User, reason: str) -> Tenant:
+    updated = lifecycle.suspend(tenant, actor=actor, reason=reason)
+    _audit(updated, actor, AuditAction.SUSPENDED, reason=reason)
+    return updated
+
+
+@transaction.atomic
+def reactivate(tenant: Tenant, *, actor: User, reason: str) -> Tenant:
+    updated = lifecycle.reactivate(tenant, actor=actor, reason=reason)
+    _audit(updated, actor, AuditAction.REACTIVATED, reason=reason, data={"state": updated.state})
+    return updated
+
+
+@transaction.atomic
+def start_closing(tenant: Tenant, *, closing_on: date, actor: User, reason: str) -> Tenant:
+    """Closing with notice: the admins are told by e-mail (after commit) and can export."""
+    updated = lifecycle.start_closing(tenant, closing_on=closing_on, actor=actor, reason=reason)
+    _audit(
+        updated,
+        actor,
+        AuditAction.CLOSING_STARTED,
+        reason=reason,
+        data={"closing_on": closing_on.isoformat()},
+    )
+    transaction.on_commit(lambda: notify_closing(updated))
+    return updated
+
+
+# -- Support access -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def grant_support(tenant: Tenant, *, granted_by: User, duration: str) -> SupportGrant:
+    """A tenant's admin lets vendor staff read the tenant's content for `duration`."""
+    if duration not in SUPPORT_DURATIONS:
+        raise ValidationError(_("Choisissez une durée proposée."), code="invalid_duration")
+    now = timezone.now()
+    # One running grant at a time: a new one replaces the previous (its end is what counts).
+    for previous in SupportGrant.objects.select_for_update().filter(
+        tenant=tenant, revoked_at__isnull=True, expires_at__gt=now
+    ):
+        previous.revoked_at = now
+        previous.revoked_by = granted_by
+        previous.save(update_fields=["revoked_at", "revoked_by"])
+    grant = SupportGrant.objects.create(
+        tenant=tenant, granted_by=granted_by, expires_at=now + SUPPORT_DURATIONS[duration]
+    )
+    _audit(
+        tenant,
+        granted_by,
+        AuditAction.SUPPORT_GRANTED,
+        grant=grant,
+        data={"duration": duration, "expires_at": grant.expires_at.isoformat()},
+    )
+    return grant
+
+
+@transaction.atomic
+def revoke_support(grant: SupportGrant, *, revoked_by: User) -> SupportGrant:
+    """End a support access now. Staff reading the tenant lose access at their next page."""
+    grant = SupportGrant.objects.select_for_update().get(pk=grant.pk)
+    if grant.revoked_at is None:
+        grant.revoked_at = timezone.now()
+        grant.revoked_by = revoked_by
+        grant.save(update_fields=["revoked_at", "revoked_by"])
+        _audit(grant.tenant, revoked_by, AuditAction.SUPPORT_REVOKED, grant=grant)
+    return grant
+
+
+def open_support(grant: SupportGrant, *, staff: User) -> AuditEntry:
+    return _audit(grant.tenant, staff, AuditAction.SUPPORT_OPENED, grant=grant)
+
+
+def record_support_view(grant: SupportGrant, *, staff: User, path: str, method: str) -> AuditEntry:
+    return _audit(
+        grant.tenant,
+        staff,
+        AuditAction.SUPPORT_PAGE_VIEWED,
+        path=path,
+        grant=grant,
+        data={"method": method},
+    )

@@ -1,0 +1,66 @@
+"""The tenant export: a ZIP of JSON files, one per registered exporter.
+
+Each app that holds a tenant's content adds an `exports.py` module that calls `register()`;
+they are found like Django admin's `admin.py` (autodiscovery on first use), so `entente.core`
+imports no capability app and a new app is exported by adding one file. Exporters run inside
+the tenant's schema and only read: the export works in a read-only tenant.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Callable
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
+from django_tenants.utils import tenant_context
+
+from tenants.models import Tenant
+
+Exporter = Callable[[Tenant], list[dict[str, Any]]]
+
+_exporters: dict[str, Exporter] = {}
+_discovered = False
+
+
+def register(name: str, exporter: Exporter) -> None:
+    """Add `<name>.json` to every export: the list of rows `exporter(tenant)` returns."""
+    if name in _exporters and _exporters[name] is not exporter:
+        raise ValueError(f"Two exporters are named {name!r}.")
+    _exporters[name] = exporter
+
+
+def exporters() -> dict[str, Exporter]:
+    global _discovered
+    if not _discovered:
+        autodiscover_modules("exports")
+        _discovered = True
+    return dict(sorted(_exporters.items()))
+
+
+def build_archive(tenant: Tenant) -> bytes:
+    """The whole export in memory (fine for today's volumes; stream it once files arrive)."""
+    buffer = io.BytesIO()
+    files = []
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with tenant_context(tenant):
+            for name, exporter in exporters().items():
+                rows = exporter(tenant)
+                archive.writestr(f"{name}.json", _dump(rows))
+                files.append({"file": f"{name}.json", "rows": len(rows)})
+        manifest = {
+            "tenant": {"name": tenant.name, "slug": tenant.slug, "kind": tenant.kind},
+            "exported_at": timezone.now(),
+            "format": 1,
+            "files": files,
+        }
+        archive.writestr("manifest.json", _dump(manifest))
+    return buffer.getvalue()
+
+
+def _dump(data: Any) -> str:
+    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DiscussionsConfig(AppConfig):
+    name = "entente.discussions"
+    label = "discussions"
+    verbose_name = _("Discussions")
+
+    def ready(self) -> None:
+        from entente.spaces.sections import SpaceSection, register_section
+
+        from .views import space_section_context
+
+        register_section(
+            SpaceSection(
+                key="discussions",
+                title=_("Discussions"),
+                template="discussions/_space_section.html",
+                context=space_section_context,
+                order=30,
+            )
+        )

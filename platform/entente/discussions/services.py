@@ -1,0 +1,171 @@
+"""Writes of discussions: threads, comments, edits (the previous text kept as a revision).
+
+Mentioned people are told after commit through `discussion.mentioned` events; an edit tells
+only the people it newly mentions, so fixing a typo does not notify everyone again.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.html import escape, linebreaks, strip_tags
+from django.utils.translation import gettext as _
+
+from entente.accounts.models import Membership, User
+from entente.activity.services import record_activity
+from entente.core.events import Event, publish_on_commit
+from entente.core.richtext import extract_mentions, sanitize_html
+from entente.spaces.models import Space, SpaceMembership
+from entente.spaces.permissions import SpaceAbilities, space_abilities
+
+from .models import Comment, CommentRevision, Thread
+
+MAX_BODY_CHARS = 20_000
+HTML_TAG_RE = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>")
+
+
+def render_body(text: str) -> str:
+    """Sanitised HTML: formatted input keeps its allowed tags; plain text keeps its paragraphs."""
+    text = text.strip()
+    if not HTML_TAG_RE.search(text):  # "a < b" or "<3" is text, not markup
+        return linebreaks(escape(text))
+    return sanitize_html(text)
+
+
+def mentionable_people(space: Space) -> dict[int, str]:
+    """Who may be mentioned in `space`: the tenant's members who can see it (id → e-mail)."""
+    tenant = connection.tenant  # type: ignore[attr-defined]
+    roles = dict(SpaceMembership.objects.filter(space=space).values_list("user_id", "role"))
+    people: dict[int, str] = {}
+    for membership in Membership.objects.filter(
+        tenant_id=tenant.pk, user__is_active=True
+    ).select_related("user"):
+        membership.tenant = tenant
+        if space_abilities(membership, space, roles.get(membership.user_id), tenant=tenant).view:
+            people[membership.user_id] = membership.user.email
+    return people
+
+
+def _clean_body(body: str) -> str:
+    html = render_body(body)
+    if not strip_tags(html).strip():
+        raise ValidationError({"body": _("Écrivez un message avant de l'envoyer.")})
+    if len(html) > MAX_BODY_CHARS:
+        raise ValidationError(
+            {
+                "body": _("Ce message est trop long (%(max)s caractères au plus).")
+                % {"max": MAX_BODY_CHARS}
+            }
+        )
+    return html
+
+
+def _mentions(html: str, space: Space, author: User | None) -> set[int]:
+    found = extract_mentions(strip_tags(html), mentionable_people(space))
+    if author is not None:
+        found.discard(author.pk)
+    return found
+
+
+def _announce(comment: Comment, thread: Thread, user_ids: set[int]) -> None:
+    if not user_ids:
+        return
+    publish_on_commit(
+        Event(
+            name="discussion.mentioned",
+            tenant_schema=connection.schema_name,  # type: ignore[attr-defined]
+            space_id=thread.space_id,
+            user_ids=tuple(sorted(user_ids)),
+            payload={
+                "thread_id": thread.pk,
+                "comment_id": comment.pk,
+                "title": thread.title,
+                "author_id": comment.author_id,
+            },
+        )
+    )
+
+
+@transaction.atomic
+def create_thread(
+    *, space: Space, actor: User, abilities: SpaceAbilities, title: str, body: str
+) -> Thread:
+    if not abilities.comment:
+        raise PermissionDenied(_("Vous ne pouvez pas ouvrir de discussion dans cet espace."))
+    title = title.strip()
+    if not title:
+        raise ValidationError({"title": _("Donnez un sujet à la discussion.")})
+    html = _clean_body(body)
+    thread = Thread.objects.create(space=space, title=title[:200], created_by=actor)
+    _add_comment(thread, actor, html)
+    record_activity(
+        actor=actor,
+        verb="discussion.created",
+        object_type="thread",
+        object_id=thread.pk,
+        summary=_("Discussion ouverte : %(title)s") % {"title": thread.title},
+        space_id=space.pk,
+    )
+    return thread
+
+
+def _add_comment(thread: Thread, actor: User, html: str) -> Comment:
+    mentioned = _mentions(html, thread.space, actor)
+    comment = Comment.objects.create(
+        thread=thread, author=actor, body=html, mentioned_ids=sorted(mentioned)
+    )
+    thread.last_comment_at = comment.created_at
+    thread.save(update_fields=["last_comment_at", "updated_at"])
+    _announce(comment, thread, mentioned)
+    return comment
+
+
+@transaction.atomic
+def add_comment(thread: Thread, *, actor: User, abilities: SpaceAbilities, body: str) -> Comment:
+    if not abilities.comment:
+        raise PermissionDenied(_("Vous ne pouvez pas participer aux discussions de cet espace."))
+    comment = _add_comment(thread, actor, _clean_body(body))
+    record_activity(
+        actor=actor,
+        verb="discussion.commented",
+        object_type="comment",
+        object_id=comment.pk,
+        summary=_("Nouveau message dans « %(title)s »") % {"title": thread.title},
+        space_id=thread.space_id,
+    )
+    return comment
+
+
+def can_edit(comment: Comment, user: User, abilities: SpaceAbilities) -> bool:
+    """Authors edit their own words while they may still comment; nobody edits another's."""
+    return abilities.comment and comment.author_id == user.pk
+
+
+@transaction.atomic
+def edit_comment(comment: Comment, *, actor: User, abilities: SpaceAbilities, body: str) -> Comment:
+    if not can_edit(comment, actor, abilities):
+        raise PermissionDenied(_("Seul l'auteur d'un message peut le modifier."))
+    html = _clean_body(body)
+    comment = Comment.objects.select_for_update().select_related("thread__space").get(pk=comment.pk)
+    if html == comment.body:
+        return comment
+    CommentRevision.objects.create(comment=comment, body=comment.body, edited_by=actor)
+    mentioned = _mentions(html, comment.thread.space, actor)
+    newly = mentioned - set(comment.mentioned_ids)
+    comment.body = html
+    comment.mentioned_ids = sorted(mentioned | set(comment.mentioned_ids))
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "mentioned_ids", "edited_at", "updated_at"])
+    _announce(comment, comment.thread, newly)
+    record_activity(
+        actor=actor,
+        verb="discussion.comment_edited",
+        object_type="comment",
+        object_id=comment.pk,
+        summary=_("Message modifié dans « %(title)s »") % {"title": comment.thread.title},
+        space_id=comment.thread.space_id,
+    )
+    return comment

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SignupConfig(AppConfig):
+    """Self-registration for a free trial, and requests to join a collectivité already here.
+
+    Public schema: sign-ups and join requests exist before, or beside, any tenant.
+    """
+
+    name = "entente.signup"
+    label = "signup"
+    verbose_name = _("Inscriptions")

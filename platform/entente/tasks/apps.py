@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TasksConfig(AppConfig):
+    name = "entente.tasks"
+    label = "tasks"
+    verbose_name = _("Tâches")
+
+    def ready(self) -> None:
+        from entente.spaces.sections import SpaceSection, register_section
+
+        from .views import space_section_context
+
+        register_section(
+            SpaceSection(
+                key="tasks",
+                title=_("Tâches"),
+                template="tasks/_space_section.html",
+                context=space_section_context,
+                order=10,
+            )
+        )

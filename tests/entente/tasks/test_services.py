@@ -1,0 +1,252 @@
+"""Task services: history with changes, events, recurrence (idempotent), comments, labels."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from entente.activity.models import ActivityEntry
+from entente.core import events
+from entente.spaces.permissions import SpaceAbilities
+from entente.tasks import services
+from entente.tasks.models import Label, Task, TaskStatus, contrast_ratio
+from entente.tasks.tasks import roll_recurring_tasks, roll_recurring_tasks_everywhere
+
+from .conftest import EVERYTHING, World
+
+D = datetime.date
+READER = SpaceAbilities(view=True)
+
+
+@pytest.fixture
+def published() -> Iterator[list[events.Event]]:
+    seen: list[events.Event] = []
+    events.subscribe(seen.append)
+    yield seen
+    events.unsubscribe(seen.append)
+
+
+def recurring(world: World, **kwargs: object) -> Task:
+    values: dict[str, object] = {
+        "title": "Relever le pluviomètre",
+        "due_date": D(2026, 11, 10),
+        "recurrence_frequency": "monthly_weekday",
+        "recurrence_weekday": 1,
+        "recurrence_week": 2,
+        "assignee_ids": [world.people["editor"].pk],
+    }
+    values.update(kwargs)
+    return services.create_task(
+        space=world.space,
+        actor=world.people["editor"],
+        abilities=EVERYTHING,
+        **values,  # type: ignore[arg-type]
+    )
+
+
+def test_update_records_each_change(world: World) -> None:
+    with world.enter():
+        services.update_task(
+            world.task,
+            actor=world.people["editor"],
+            abilities=EVERYTHING,
+            due_date=D(2026, 12, 24),
+            priority=3,
+            title=world.task.title,  # unchanged: not in the history
+        )
+        entry = ActivityEntry.objects.get(object_id=world.task.pk, verb="task.updated")
+    assert entry.changes == {"due_date": [None, "2026-12-24"], "priority": [2, 3]}
+
+
+def test_no_change_no_history(world: World) -> None:
+    with world.enter():
+        services.update_task(
+            world.task, actor=world.people["editor"], abilities=EVERYTHING, status="todo"
+        )
+        assert not ActivityEntry.objects.filter(verb="task.updated").exists()
+
+
+def test_readers_cannot_change_anything(world: World) -> None:
+    with world.enter():
+        with pytest.raises(PermissionDenied):
+            services.update_task(world.task, actor=None, abilities=READER, title="x")
+        with pytest.raises(PermissionDenied):
+            services.complete_task(world.task, actor=None, abilities=READER)
+        with pytest.raises(PermissionDenied):
+            services.add_comment(
+                world.task, actor=world.people["reader"], abilities=READER, body="x"
+            )
+        assert Task.objects.get(pk=world.task.pk).status == TaskStatus.TODO
+
+
+def test_new_assignees_and_mentions_are_announced_after_commit(
+    world: World, published: list[events.Event], django_capture_on_commit_callbacks: Any
+) -> None:
+    editor, reader, commenter = (world.people[r] for r in ("editor", "reader", "commenter"))
+    with world.enter(), django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.update_task(
+            world.task,
+            actor=editor,
+            abilities=EVERYTHING,
+            assignee_ids=[editor.pk, reader.pk],
+            description="<p>Voir avec @paul.briand</p><script>alert(1)</script>",
+        )
+        assert not [e for e in published if e.name.startswith("task.")]  # not before commit
+    assert callbacks
+    with world.enter():
+        task = Task.objects.get(pk=world.task.pk)
+    assert "<script>" not in task.description
+    names = {e.name: e for e in published}
+    assert names["task.assigned"].user_ids == (reader.pk,)  # the actor is not told
+    assert names["task.mentioned"].user_ids == (commenter.pk,)
+    assert names["task.assigned"].tenant_schema == world.tenant.schema_name
+
+
+def test_comments_announce_mentions_and_followers(
+    world: World, published: list[events.Event], django_capture_on_commit_callbacks: Any
+) -> None:
+    with world.enter(), django_capture_on_commit_callbacks(execute=True):
+        services.add_comment(
+            world.task,
+            actor=world.people["commenter"],
+            abilities=EVERYTHING,
+            body="Fait ? @lea.durand",
+        )
+    names = {e.name: e for e in published}
+    assert names["task.mentioned"].user_ids == (world.people["reader"].pk,)
+    assert names["task.commented"].user_ids == (world.people["editor"].pk,)
+
+
+def test_completing_a_recurring_task_makes_exactly_one_next(world: World) -> None:
+    with world.enter():
+        task = recurring(world)
+        services.complete_task(task, actor=world.people["editor"], abilities=EVERYTHING)
+        services.complete_task(task, actor=world.people["editor"], abilities=EVERYTHING)
+        again = services.spawn_next_occurrence(task, today=D(2026, 11, 10))
+        following = Task.objects.filter(previous=task)
+        assert again is None
+        assert following.count() == 1
+        nxt = following.get()
+        assert nxt.due_date == D(2026, 12, 8)  # 2nd Tuesday of December 2026
+        assert nxt.status == TaskStatus.TODO
+        assert list(nxt.assignments.values_list("user_id", flat=True)) == [
+            world.people["editor"].pk
+        ]
+        assert nxt.recurrence_anchor == task.recurrence_anchor
+
+
+def test_a_passed_due_date_brings_the_next_occurrence_once(world: World) -> None:
+    with world.enter():
+        task = recurring(world, recurrence_frequency="weekly", due_date=D(2026, 11, 16))
+        assert services.roll_recurring_tasks(today=D(2026, 11, 16)) == 0  # due today: not yet
+        assert services.roll_recurring_tasks(today=D(2026, 11, 17)) == 1
+        assert services.roll_recurring_tasks(today=D(2026, 11, 17)) == 0
+        nxt = Task.objects.get(previous=task)
+        assert nxt.due_date == D(2026, 11, 23)
+        task.refresh_from_db()
+        assert task.status == TaskStatus.TODO  # the late one stays to do
+        # Completing the late one later adds nothing: its next occurrence exists.
+        services.complete_task(task, actor=None, abilities=EVERYTHING)
+        assert Task.objects.filter(previous=task).count() == 1
+
+
+def test_far_behind_skips_to_the_first_date_from_today(world: World) -> None:
+    with world.enter():
+        task = recurring(world, recurrence_frequency="daily", due_date=D(2026, 1, 1))
+        services.roll_recurring_tasks(today=D(2026, 3, 1))
+        assert Task.objects.get(previous=task).due_date == D(2026, 3, 1)
+
+
+def test_recurrence_needs_a_due_date_and_a_complete_rule(world: World) -> None:
+    with world.enter():
+        with pytest.raises(ValidationError) as error:
+            recurring(world, due_date=None)
+        assert "due_date" in error.value.message_dict
+        with pytest.raises(ValidationError):
+            recurring(world, recurrence_weekday=None)
+
+
+def test_celery_tasks_roll_in_each_tenant(world: World, settings: object) -> None:
+    with world.enter():
+        task = recurring(world, recurrence_frequency="daily", due_date=D(2020, 1, 1))
+        assert roll_recurring_tasks.run() == 1
+        assert Task.objects.filter(previous=task).count() == 1
+    sent: list[str] = []
+    original = roll_recurring_tasks.delay
+    from django.db import connection
+
+    roll_recurring_tasks.delay = lambda: sent.append(connection.schema_name)  # type: ignore[attr-defined]
+    try:
+        roll_recurring_tasks_everywhere.run()
+    finally:
+        roll_recurring_tasks.delay = original
+    assert world.tenant.schema_name in sent
+    assert "public" not in sent
+
+
+def test_comment_edit_keeps_the_previous_text(world: World) -> None:
+    commenter = world.people["commenter"]
+    with world.enter():
+        comment = services.add_comment(
+            world.task, actor=commenter, abilities=EVERYTHING, body="<p>Avant</p>"
+        )
+        services.edit_comment(comment, actor=commenter, abilities=EVERYTHING, body="<p>Après</p>")
+        with pytest.raises(PermissionDenied):
+            services.edit_comment(
+                comment, actor=world.people["editor"], abilities=EVERYTHING, body="Pirate"
+            )
+        comment.refresh_from_db()
+        assert comment.body == "<p>Après</p>"
+        assert comment.edited_at is not None
+        assert list(comment.revisions.values_list("body", flat=True)) == ["<p>Avant</p>"]
+
+
+def test_labels_unique_per_tenant_and_readable(world: World) -> None:
+    editor = world.people["editor"]
+    with world.enter():
+        label = services.create_label(actor=editor, allowed=True, name="Voirie", color="#FFD700")
+        assert label.color == "#ffd700"
+        with pytest.raises(ValidationError):
+            services.create_label(actor=editor, allowed=True, name="voirie", color="#000000")
+        with pytest.raises(ValidationError):
+            services.create_label(actor=editor, allowed=True, name="Eau", color="bleu")
+        with pytest.raises(PermissionDenied):
+            services.update_label(label, actor=editor, allowed=False, name="Autre")
+        assert Label.objects.get(pk=label.pk).name == "Voirie"
+
+
+@pytest.mark.parametrize(
+    "color", ["#ffd700", "#777777", "#1f6feb", "#000000", "#ffffff", "#e1000f"]
+)
+def test_label_text_always_meets_aa_contrast(color: str) -> None:
+    label = Label(name="x", color=color)
+    assert contrast_ratio(color, label.text_color) >= 4.5
+
+
+def test_demo_tasks_are_realistic_and_seeded_once(world: World) -> None:
+    from entente.tasks.demo import TASKS, seed_tasks
+
+    team = [world.people["editor"], world.people["commenter"], world.people["staff"]]
+    with world.enter():
+        assert seed_tasks(world.space, team, today=D(2026, 11, 23)) == len(TASKS)
+        assert seed_tasks(world.space, team, today=D(2026, 11, 23)) == 0
+        seeded = Task.objects.filter(space=world.space).exclude(pk=world.task.pk)
+        assert seeded.count() == len(TASKS)
+        assert seeded.filter(due_date__lt=D(2026, 11, 23)).exists()  # something overdue
+        assert seeded.exclude(recurrence_frequency="").count() == 3
+        # « staff » cannot see this private space: never assigned.
+        assert not seeded.filter(assignments__user=world.people["staff"]).exists()
+
+
+def test_moving_the_due_date_moves_the_series(world: World) -> None:
+    with world.enter():
+        task = recurring(world, recurrence_frequency="monthly", due_date=D(2026, 11, 10))
+        services.update_task(task, actor=None, abilities=EVERYTHING, due_date=D(2026, 11, 15))
+        services.update_task(
+            task, actor=None, abilities=EVERYTHING, status="done", today=D(2026, 11, 12)
+        )
+        assert Task.objects.get(previous=task).due_date == D(2026, 12, 15)
