@@ -324,7 +324,9 @@ def run(sizes: list[int], samples: int, default_samples: int, *, what_if: bool) 
             )
         )
     )
-    per_transaction = max(1, min(200, 3000 // max(relations, 1)))
+    # Each relation made holds a lock to the commit; the server's lock table is shared by every
+    # session (64 × max_connections slots by default): stay well under it.
+    per_transaction = max(1, min(200, 1000 // max(relations, 1)))
 
     print("Provisioning a tenant: template replay vs django-tenants' migrations")
     if what_if:

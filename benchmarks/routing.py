@@ -45,6 +45,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
 
 DB_NAME = "bench_routing"
 SPACES_PER_TENANT = 5
+BULK_BATCH = 100  # Tenant and Domain rows per bulk_create
 PROVISIONING_SAMPLE = 10  # tenants provisioned the real way before deciding how to fill the rest
 
 
@@ -159,14 +160,14 @@ def fill(target: int, mode: str, budget_s: float, log: list[str]) -> None:
         elapsed = time.perf_counter() - t0
         log.append(
             f"{target - i} tenants in bulk (Tenant+Domain rows by bulk_create, schemas by "
-            f"replaying the template capture, 100 per transaction): "
+            "replaying the template capture, one schema per transaction): "
             f"{elapsed:.1f} s, {elapsed / (target - i) * 1000:.1f} ms each"
             + (" (provisioning would exceed the fill budget)" if mode == "auto" else "")
         )
     log.append(f"filled to {target} tenants in {time.perf_counter() - started:.1f} s")
 
 
-def _bulk_fill(start: int, target: int, batch: int = 100) -> None:
+def _bulk_fill(start: int, target: int, batch: int = BULK_BATCH) -> None:
     from django.conf import settings
     from django.db import connection, transaction
 
@@ -174,6 +175,7 @@ def _bulk_fill(start: int, target: int, batch: int = 100) -> None:
     from tenants.models import Domain, Tenant, TenantKind, TenantState
     from tenants.provisioning import schema_name_for
 
+    capture = template.provisioning_sql("__bench_placeholder__")
     for first in range(start, target, batch):
         specs = [_tenant_spec(i) for i in range(first, min(first + batch, target))]
         with transaction.atomic():
@@ -194,10 +196,29 @@ def _bulk_fill(start: int, target: int, batch: int = 100) -> None:
                     for t in tenants
                 ]
             )
-            connection.set_schema_to_public()  # type: ignore[attr-defined]
-            with connection.cursor() as cursor:
-                cursor.execute("\n".join(template.provisioning_sql(t.schema_name) for t in tenants))
+        connection.set_schema_to_public()  # type: ignore[attr-defined]
+        for tenant in tenants:  # one schema per transaction, as provisioning does
+            _replay(capture.replace("__bench_placeholder__", tenant.schema_name))
         _add_spaces(tenants)
+
+
+def _replay(sql: str, attempts: int = 10) -> None:
+    """Run a schema's DDL; wait and retry when the server's shared lock table is full.
+
+    That table is shared by every database of the server: another session holding thousands of
+    locks (a big test run) leaves none for a schema's hundreds.
+    """
+    from django.db import OperationalError, connection, transaction
+
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(sql)
+            return
+        except OperationalError as error:
+            if "shared memory" not in str(error) or attempt == attempts - 1:
+                raise
+            time.sleep(2 + attempt)
 
 
 # -- The views measured -------------------------------------------------------------------------

@@ -214,10 +214,19 @@ def web_command(host: str, port: int) -> list[str]:
 
 
 def worker_command() -> list[str]:
+    # `--beat` runs the periodic jobs (trial dates, recurring tasks) inside the one dev worker;
+    # production runs beat as its own single-replica deployment (helm/).
+    schedule = Path(os.environ.get("ENTENTE_DATA_DIR", ROOT / ".data")) / "celerybeat-schedule"
     return [
         sys.executable, "-m", "celery", "-A", "entente.config.celery_app", "worker",
         "--concurrency", "2", "--loglevel", "info", "--without-mingle", "--without-gossip",
+        "--beat", "--schedule", str(schedule),
     ]  # fmt: skip
+
+
+def mail_receiver_command() -> list[str]:
+    """The inbound SMTP server of e-mail → task (127.0.0.1:2525 unless ENTENTE_SMTP_* say)."""
+    return [sys.executable, str(ROOT / "manage.py"), "mail_receiver"]
 
 
 # -- Readiness ----------------------------------------------------------------------------------
@@ -398,7 +407,11 @@ def main() -> int:
         prepare_database(seed=os.environ.get("ENTENTE_SEED_DEMO", "1") != "0")
     except KeyboardInterrupt:
         return 130
-    children = [Child("web", web_command(host, port)), Child("worker", worker_command())]
+    children = [
+        Child("web", web_command(host, port)),
+        Child("worker", worker_command()),
+        Child("mail", mail_receiver_command()),
+    ]
     return Supervisor(children, port).run()
 
 

@@ -63,6 +63,8 @@ TENANT_ROUTES: dict[str, str] = {
     "api-label-detail": MEMBERS,
     "api-my-tasks": MEMBERS,
     "tasks:mine": MEMBERS,
+    "tasks:labels": MEMBERS,
+    "tasks:label_edit": MEMBERS,
     "tasks:detail": MEMBERS,
     "tasks:move": MEMBERS,
     "tasks:delete": MEMBERS,

@@ -87,7 +87,8 @@ class SpaceList(generics.ListCreateAPIView[Space]):
         space = services.create_space(
             membership=membership, created_by=membership.user, **serializer.validated_data
         )
-        cast(dict[str, Any], serializer.context)["roles"] = space_roles_of(membership.user_id, [space.pk])
+        context = cast(dict[str, Any], serializer.context)
+        context["roles"] = space_roles_of(membership.user_id, [space.pk])
         serializer.instance = space
 
 

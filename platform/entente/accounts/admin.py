@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 
 from .models import Membership, User
 
@@ -23,6 +24,10 @@ class UserAdmin(BaseUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     inlines = [MembershipInline]
+
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        """People are deactivated, never deleted: tenant schemas keep their ids (PersonField)."""
+        return False
 
 
 @admin.register(Membership)

@@ -7,9 +7,10 @@ as the change they record.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from entente.core.models import PersonField
 
 
 class ActivityEntry(models.Model):
@@ -17,9 +18,7 @@ class ActivityEntry(models.Model):
         "spaces.Space", on_delete=models.CASCADE, null=True, blank=True, related_name="activity"
     )
     # People live in the public schema (see docs/architecture.md, "Schemas").
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, related_name="+"
-    )
+    actor = PersonField(null=True, related_name="+")
     verb = models.CharField(_("action"), max_length=64)  # e.g. "task.created", "task.updated"
     object_type = models.CharField(max_length=64)  # e.g. "task", "space", "checklist"
     object_id = models.BigIntegerField(null=True, blank=True)

@@ -8,11 +8,10 @@ whose items are tasks, so a template can change afterwards without touching what
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from entente.core.models import TimestampedModel
+from entente.core.models import PersonField, TimestampedModel
 
 
 class AssigneeRole(models.TextChoices):
@@ -27,9 +26,7 @@ class ProcedureTemplate(TimestampedModel):
     name = models.CharField(_("nom"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     # People live in the public schema (see docs/architecture.md, "Schemas").
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, related_name="+"
-    )
+    created_by = PersonField(null=True, related_name="+")
 
     class Meta:
         verbose_name = _("modèle de procédure")
@@ -45,9 +42,7 @@ class TemplateItem(models.Model):
     position = models.PositiveIntegerField(_("position"), default=0)
     title = models.CharField(_("intitulé"), max_length=300)
     notes = models.TextField(_("précisions"), blank=True)
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.DO_NOTHING,
+    assignee = PersonField(
         null=True,
         blank=True,
         related_name="+",
@@ -93,9 +88,7 @@ class Checklist(TimestampedModel):
     )
     name = models.CharField(_("nom"), max_length=200)
     reference_date = models.DateField(_("date de référence"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, related_name="+"
-    )
+    created_by = PersonField(null=True, related_name="+")
 
     class Meta:
         verbose_name = _("liste de contrôle")

@@ -21,11 +21,14 @@ from django_tenants.utils import tenant_context
 
 from entente.accounts.models import Membership, Role, User
 from entente.accounts.services import add_member
+from entente.checklists.demo import seed_procedure_templates
+from entente.checklists.models import ProcedureTemplate
 from entente.federation.services import accept_invitation, invite_commune
 from entente.reference.services import ensure_reference_data
-from entente.spaces.models import Space
+from entente.spaces.models import Space, Visibility
 from entente.spaces.selectors import space_role_of
 from entente.spaces.services import add_space_member, create_space
+from entente.tasks.demo import seed_tasks
 from tenants.models import (
     FederationLink,
     FederationState,
@@ -256,3 +259,12 @@ def _ensure_spaces(tenant: Tenant, spaces: tuple[DemoSpace, ...], summary: DemoS
                     add_space_member(admin, space, person=person, role=role)
                     summary.created += 1
             summary.spaces += 1
+            # Activity to look at: a space's people get tasks (none in the citizens' project).
+            if demo.visibility != Visibility.PUBLIC_PROJECT:
+                space_people = [people[name].user for name, _role in demo.members]
+                owner_user = (people[demo.owner] if demo.owner else admin).user
+                summary.created += seed_tasks(space, [owner_user, *space_people])
+        # Procedures every commune runs: council, election day, building permit.
+        templates_before = ProcedureTemplate.objects.count()
+        seed_procedure_templates(admin.user)
+        summary.created += ProcedureTemplate.objects.count() - templates_before

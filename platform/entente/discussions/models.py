@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from entente.core.models import TimestampedModel
+from entente.core.models import PersonField, TimestampedModel
 
 
 class Thread(TimestampedModel):
     space = models.ForeignKey("spaces.Space", on_delete=models.CASCADE, related_name="threads")
     title = models.CharField(_("sujet"), max_length=200)
     # People live in the public schema (see docs/architecture.md, "Schemas").
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, related_name="+"
-    )
+    created_by = PersonField(null=True, related_name="+")
     last_comment_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -31,9 +28,7 @@ class Thread(TimestampedModel):
 
 class Comment(TimestampedModel):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, related_name="+"
-    )
+    author = PersonField(null=True, related_name="+")
     body = models.TextField(_("message"))  # sanitised HTML
     mentioned_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
     edited_at = models.DateTimeField(_("modifié le"), null=True, blank=True)
@@ -53,9 +48,7 @@ class CommentRevision(models.Model):
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
     body = models.TextField()
-    edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, related_name="+"
-    )
+    edited_by = PersonField(null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -5,11 +5,10 @@ Tenant schema. The collaboration issue fills them with tasks, checklists and dis
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from entente.core.models import TimestampedModel
+from entente.core.models import PersonField, TimestampedModel
 
 
 class SpaceKind(models.TextChoices):
@@ -36,9 +35,7 @@ class Space(TimestampedModel):
     )
     # People live in the public schema: Django's deletion collector cannot follow them into
     # tenant schemas, so the database constraint guards instead (see docs/architecture.md).
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, related_name="+"
-    )
+    created_by = PersonField(null=True, related_name="+")
     archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -60,9 +57,7 @@ class SpaceMembership(models.Model):
     """A person's role in one space. Tenant admins need none to manage every space."""
 
     space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+"
-    )
+    user = PersonField(related_name="+")
     role = models.CharField(
         _("rôle"), max_length=16, choices=SpaceRole.choices, default=SpaceRole.EDITOR
     )

@@ -169,3 +169,18 @@ class MyTasksFilterForm(forms.Form):
             ("", _("tous les espaces")),
             *((space.pk, space.name) for space in spaces),
         ]
+
+
+class LabelForm(forms.Form):
+    name = forms.CharField(
+        label=_("Nom de l'étiquette"),
+        max_length=60,
+        error_messages={"required": _("Donnez un nom à l'étiquette.")},
+    )
+    color = forms.CharField(
+        label=_("Couleur"),
+        max_length=7,
+        initial="#1f6feb",
+        widget=forms.TextInput(attrs={"type": "color"}),
+        help_text=_("Le texte de l'étiquette passe en noir ou en blanc pour rester lisible."),
+    )

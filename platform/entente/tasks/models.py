@@ -9,13 +9,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from entente.core.models import TimestampedModel
+from entente.core.models import PersonField, TimestampedModel
 
 from . import recurrence
 
@@ -125,9 +124,7 @@ class Task(TimestampedModel):
     )
     due_date = models.DateField(_("échéance"), null=True, blank=True)
     completed_at = models.DateTimeField(_("terminée le"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, related_name="+"
-    )
+    created_by = PersonField(null=True, related_name="+")
     labels = models.ManyToManyField(
         Label, blank=True, related_name="tasks", verbose_name=_("étiquettes")
     )
@@ -191,9 +188,7 @@ class TaskAssignment(models.Model):
     """One assignee of a task (a task may have several)."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+"
-    )
+    user = PersonField(related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -210,9 +205,7 @@ class TaskObserver(models.Model):
     """Someone who follows a task without doing it (notified of its changes)."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="observations")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+"
-    )
+    user = PersonField(related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -227,9 +220,7 @@ class TaskObserver(models.Model):
 
 class TaskComment(TimestampedModel):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, related_name="+"
-    )
+    author = PersonField(null=True, related_name="+")
     body = models.TextField(_("commentaire"))  # sanitised HTML
     edited_at = models.DateTimeField(null=True, blank=True)
 
@@ -248,9 +239,7 @@ class TaskCommentRevision(models.Model):
 
     comment = models.ForeignKey(TaskComment, on_delete=models.CASCADE, related_name="revisions")
     body = models.TextField()
-    edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, related_name="+"
-    )
+    edited_by = PersonField(null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -272,9 +261,7 @@ class TaskAttachment(models.Model):
     name = models.CharField(_("nom du fichier"), max_length=255)
     size = models.PositiveBigIntegerField(default=0)
     content_type = models.CharField(max_length=150, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, related_name="+"
-    )
+    uploaded_by = PersonField(null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

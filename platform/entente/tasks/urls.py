@@ -8,6 +8,8 @@ app_name = "tasks"
 
 urlpatterns = [
     path("taches/", views.my_tasks, name="mine"),
+    path("taches/etiquettes/", views.labels, name="labels"),
+    path("taches/etiquettes/<int:label_id>/", views.label_edit, name="label_edit"),
     path("taches/<int:pk>/", views.detail, name="detail"),
     path("taches/<int:pk>/statut/", views.move, name="move"),
     path("taches/<int:pk>/supprimer/", views.delete, name="delete"),

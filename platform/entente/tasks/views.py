@@ -26,8 +26,16 @@ from entente.spaces.selectors import SpaceAccess, access_space, spaces_for
 
 from . import selectors, services
 from .files import attachment_response
-from .forms import AttachmentForm, CommentForm, MoveForm, MyTasksFilterForm, TaskForm
+from .forms import (
+    AttachmentForm,
+    CommentForm,
+    LabelForm,
+    MoveForm,
+    MyTasksFilterForm,
+    TaskForm,
+)
 from .models import Label, Task, TaskPriority, TaskStatus
+from .permissions import may_create_labels, may_manage_labels
 from .selectors import MyTaskFilters
 
 FIELD_LABELS = {
@@ -433,3 +441,61 @@ def space_section_context(request: HttpRequest, access: SpaceAccess) -> dict[str
         "open_count": open_tasks.count(),
         "today": today,
     }
+
+
+# -- Labels -------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def labels(request: HttpRequest) -> HttpResponse:
+    """The collectivité's labels: agents and elected officials add, administrators change."""
+    membership = _membership(request)
+    form = LabelForm(request.POST or None)
+    if request.method == "POST":
+        if not may_create_labels(membership):
+            return _forbidden(request, _("Seuls les agents et élus peuvent créer des étiquettes."))
+        if form.is_valid():
+            try:
+                services.create_label(actor=_actor(request), allowed=True, **form.cleaned_data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("Étiquette créée."))
+                return redirect("tasks:labels")
+    return render(
+        request,
+        "tasks/labels.html",
+        {
+            "form": form,
+            "labels": list(selectors.labels()),
+            "may_create": may_create_labels(membership),
+            "may_manage": may_manage_labels(membership),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def label_edit(request: HttpRequest, label_id: int) -> HttpResponse:
+    membership = _membership(request)
+    label = Label.objects.filter(pk=label_id).first()
+    if label is None:
+        raise Http404(_("Cette étiquette n'existe pas."))
+    if not may_manage_labels(membership):
+        return _forbidden(request, _("Seuls les administrateurs modifient les étiquettes."))
+    try:
+        if request.POST.get("delete"):
+            services.delete_label(label, actor=_actor(request), allowed=True)
+            messages.success(request, _("Étiquette supprimée."))
+        else:
+            services.update_label(
+                label,
+                actor=_actor(request),
+                allowed=True,
+                name=request.POST.get("name", label.name),
+                color=request.POST.get("color", label.color),
+            )
+            messages.success(request, _("Étiquette enregistrée."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("tasks:labels")

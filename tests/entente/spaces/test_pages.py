@@ -330,3 +330,10 @@ def test_guest_sees_a_public_project_they_belong_to(actors: SpaceActors, make_us
     client: Client = actors.client_for(actors.tenant, citizen)
     assert client.get(url("detail", project.pk)).status_code == 200
     assert client.get(url("settings", project.pk)).status_code == 403
+
+
+def test_dashboard_lists_the_spaces_i_belong_to_first(actors: SpaceActors) -> None:
+    with actors.inside():
+        create_space(name="Animations", created_by=None)  # before "Secrétariat" by name
+    html = actors.client("reader").get("/").content.decode()
+    assert html.index("Secrétariat de mairie") < html.index("Animations")

@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from entente.activity.models import ActivityEntry
-from entente.tasks.models import Task, TaskAttachment, TaskComment, TaskCommentRevision
+from entente.tasks.models import Label, Task, TaskAttachment, TaskComment, TaskCommentRevision
 from entente.tasks.services import add_attachment, add_comment
 
 from .conftest import COMMENTERS, EDITORS, EVERYTHING, VIEWERS, World
@@ -333,3 +333,43 @@ def test_space_home_shows_the_tasks_section(world: World) -> None:
     if response.status_code == 404:
         pytest.skip("space pages are not routed yet")
     assert world.task.title in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ACTORS)
+def test_labels_page(world: World, role: str) -> None:
+    client = world.client(role)
+    response = client.post("/taches/etiquettes/", {"name": "Cimetière", "color": "#5d4037"})
+    if role in {"anonymous", "outsider"}:
+        assert response.status_code == (302 if role == "anonymous" else 403)
+        assert in_tenant(world, lambda: Label.objects.count()) == 0
+        return
+    staff = role != "guest"  # agents may add labels, guests may not
+    assert response.status_code == (302 if staff else 403)
+    assert in_tenant(world, lambda: Label.objects.filter(name="Cimetière").count()) == (
+        1 if staff else 0
+    )
+    page = client.get("/taches/etiquettes/")
+    assert page.status_code == 200
+    if staff:
+        label = in_tenant(world, lambda: Label.objects.get(name="Cimetière"))
+        assert "color:#ffffff" in page.content.decode()  # white on dark brown
+        # Only administrators rename and delete.
+        refused = client.post(f"/taches/etiquettes/{label.pk}/", {"delete": "1"})
+        assert refused.status_code == 403
+        assert in_tenant(world, lambda: Label.objects.filter(pk=label.pk).exists())
+
+
+def test_administrators_rename_and_delete_labels(
+    world: World, make_user: Any, client_for: Any
+) -> None:
+    admin = make_user("maire@lege.test", tenant=world.tenant, role="admin")
+    client = client_for(world.tenant, admin)
+    client.post("/taches/etiquettes/", {"name": "Fêtes", "color": "#ff8f00"})
+    label = in_tenant(world, lambda: Label.objects.get(name="Fêtes"))
+    response = client.post(
+        f"/taches/etiquettes/{label.pk}/", {"name": "Fêtes et cérémonies", "color": "#ff8f00"}
+    )
+    assert response.status_code == 302
+    assert in_tenant(world, lambda: Label.objects.get(pk=label.pk).name) == "Fêtes et cérémonies"
+    assert client.post(f"/taches/etiquettes/{label.pk}/", {"delete": "1"}).status_code == 302
+    assert in_tenant(world, lambda: Label.objects.filter(pk=label.pk).exists()) is False
