@@ -239,12 +239,12 @@ def build_urlconf() -> str:
         items = "".join(f"<li>{name}</li>" for name in names)
         return HttpResponse(f"<!doctype html><title>Espaces</title><ul>{items}</ul>")
 
-    class SpaceSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class SpaceSerializer(serializers.ModelSerializer):
         class Meta:
             model = Space
             fields = ["id", "name", "kind", "visibility"]
 
-    class AnonymousList(generics.ListAPIView):  # type: ignore[type-arg]
+    class AnonymousList(generics.ListAPIView):
         queryset = Space.objects.order_by("name")
         serializer_class = SpaceSerializer
         authentication_classes: list[Any] = []

@@ -184,6 +184,9 @@ class FederationEvent(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.link}: {self.from_state or '∅'} → {self.to_state}"
+
 
 class TenantEvent(models.Model):
     """One step of a tenant's life (tenants.lifecycle): who did it, when, and why.

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.db import connection
 from django.test import Client
 
 from entente.accounts.models import Role, User
 from entente.accounts.services import add_member
+from entente.core.db import connection
 from tenants import routing
 from tenants.models import Tenant, TenantKind
 from tenants.provisioning import create_tenant, drop_schema, schema_name_for, slug_for

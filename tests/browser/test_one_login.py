@@ -42,5 +42,6 @@ def test_login_once_then_every_tenant_of_mine_and_no_other(page: Any, committed_
         assert "CC Sud Retz Atlantique" in page.locator("h1").first.inner_text()
 
         response = page.goto(f"http://paulx.entente.localhost:{port}/")
-        assert response is not None and response.status == 403
+        assert response is not None
+        assert response.status == 403
         assert "pas membre de Paulx" in page.content()

@@ -32,14 +32,16 @@ class Mailbox:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
-        self.messages.append(message)  # type: ignore[arg-type]
+        self.messages.append(message)
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if address.lower() in m["X-Envelope-To"].lower()]
 
-    def wait_for(self, address: str, *, count: int = 1, timeout: float = 20.0) -> list[EmailMessage]:
-        """The messages to `address`, once at least `count` arrived (mail may come from a worker)."""
+    def wait_for(
+        self, address: str, *, count: int = 1, timeout: float = 20.0
+    ) -> list[EmailMessage]:
+        """The messages to `address` once `count` arrived (they may come from a worker)."""
         deadline = time.monotonic() + timeout
         while len(self.to(address)) < count:
             if time.monotonic() > deadline:

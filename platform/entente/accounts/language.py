@@ -38,7 +38,7 @@ class PersonLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         code = language_for(request)
         translation.activate(code)
-        request.LANGUAGE_CODE = code  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = code
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", code)
         response.headers.setdefault("Vary", "Cookie")
@@ -51,7 +51,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     response = django_set_language(request)
     code = request.POST.get("language", "")
     user = request.user
-    if code in SUPPORTED and user.is_authenticated and user.language != code:  # type: ignore[union-attr]
-        user.language = code  # type: ignore[union-attr]
-        user.save(update_fields=["language"])  # type: ignore[union-attr]
+    if code in SUPPORTED and user.is_authenticated and user.language != code:
+        user.language = code
+        user.save(update_fields=["language"])
     return response

@@ -14,7 +14,7 @@ class TimestampedModel(models.Model):
         abstract = True
 
 
-class PersonField(models.ForeignKey):  # type: ignore[type-arg]
+class PersonField(models.ForeignKey):
     """A reference from a tenant's data to a person (`accounts.User`, in the public schema).
 
     Without a database constraint, and never cascading, on purpose: each such constraint,
@@ -30,7 +30,7 @@ class PersonField(models.ForeignKey):  # type: ignore[type-arg]
         kwargs["db_constraint"] = False
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
+    def deconstruct(self) -> Any:
         name, path, args, kwargs = super().deconstruct()
         kwargs.pop("db_constraint", None)
         return name, path, args, kwargs

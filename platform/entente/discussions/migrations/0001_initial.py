@@ -2,9 +2,10 @@
 
 import django.contrib.postgres.fields
 import django.db.models.deletion
-import entente.core.models
 from django.conf import settings
 from django.db import migrations, models
+
+import entente.core.models
 
 
 class Migration(migrations.Migration):

@@ -3,10 +3,11 @@
 import django.core.validators
 import django.db.models.deletion
 import django.db.models.functions.text
-import entente.core.models
-import entente.tasks.models
 from django.conf import settings
 from django.db import migrations, models
+
+import entente.core.models
+import entente.tasks.models
 
 
 class Migration(migrations.Migration):
