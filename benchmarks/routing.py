@@ -8,10 +8,11 @@ Run from the repository root (the embedded PostgreSQL and Redis must be up):
 It creates its own database (`bench_routing`) on the same server, migrates it, provisions the
 tenants, and drops it at the end (`--keep` keeps it). Requests go through Django's WSGI handler
 called in-process (no socket, no HTTP parsing), so the figures are the framework's and the
-database's cost only. After a warm-up, the scenarios take turns, one request each, so that the
-load of a shared machine hits them alike; the overhead is the median of paired differences. The
-statements of one warm request are captured and printed. Django's `CONN_HEALTH_CHECKS` probe
-(`SELECT 1` sent by the driver, invisible to Django's query capture) is counted apart.
+database's cost only. After a warm-up, the scenarios take turns, one request each in a random
+order, so that the load of a shared machine hits them alike; the overhead is the median of
+paired differences. The statements of one warm request are captured and printed. Django's
+`CONN_HEALTH_CHECKS` probe (`SELECT 1` sent by the driver, invisible to Django's query capture)
+is counted apart.
 
 Scenarios, for a minimal tenant page (one query) and a minimal DRF list (one query):
 - `no tenancy`: the same middleware without tenant routing or membership, the connection left
@@ -29,6 +30,7 @@ import argparse
 import io
 import os
 import platform
+import random
 import re
 import statistics
 import sys
@@ -141,6 +143,8 @@ def fill(target: int, mode: str, budget_s: float, log: list[str]) -> None:
         made.append(create_tenant(kind=TenantKind.COMMUNE, **_tenant_spec(i)))
         durations.append(time.perf_counter() - t0)
         i += 1
+        if i % BULK_BATCH == 0:
+            connection.close()  # same reason as in _bulk_fill
         # Re-judged as it goes: provisioning slows down on a loaded machine.
         if mode == "auto" and len(durations) % PROVISIONING_SAMPLE == 0:
             recent = statistics.mean(durations[-PROVISIONING_SAMPLE:])
@@ -200,6 +204,9 @@ def _bulk_fill(start: int, target: int, batch: int = BULK_BATCH) -> None:
         for tenant in tenants:  # one schema per transaction, as provisioning does
             _replay(capture.replace("__bench_placeholder__", tenant.schema_name))
         _add_spaces(tenants)
+        # A server process keeps the catalog entries of every schema it touched: after a few
+        # thousand, each replay took over a second of CPU. A new connection starts lean.
+        connection.close()
 
 
 def _replay(sql: str, attempts: int = 10) -> None:
@@ -488,9 +495,11 @@ def measure(count: int, iterations: int) -> None:
 
     for scenario in scenarios:
         scenario.warm_up()
-    # One request of each scenario in turn: load and drift on the machine hit them all alike.
+    # One request of each scenario per turn, in a new random order each turn: load and drift
+    # on the machine, and whatever the previous request left in caches, hit them all alike.
+    order = random.Random(42)
     for _ in range(iterations):
-        for scenario in scenarios:
+        for scenario in order.sample(scenarios, len(scenarios)):
             scenario.run_once()
 
     print(f"\n== {count} tenants: {iterations} requests per scenario, interleaved ==")

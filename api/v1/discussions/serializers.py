@@ -7,7 +7,7 @@ from rest_framework import serializers
 from entente.discussions.models import Comment, CommentRevision, Thread
 
 
-class CommentSerializer(serializers.ModelSerializer[Comment]):
+class DiscussionCommentSerializer(serializers.ModelSerializer[Comment]):
     author_name = serializers.CharField(source="author.display_name", read_only=True, default=None)
 
     class Meta:
@@ -35,11 +35,11 @@ class RevisionSerializer(serializers.ModelSerializer[CommentRevision]):
         fields = ["id", "body", "edited_by", "created_at"]
 
 
-class CommentDetailSerializer(CommentSerializer):
+class CommentDetailSerializer(DiscussionCommentSerializer):
     revisions = RevisionSerializer(many=True, read_only=True)
 
-    class Meta(CommentSerializer.Meta):
-        fields = [*CommentSerializer.Meta.fields, "revisions"]
+    class Meta(DiscussionCommentSerializer.Meta):
+        fields = [*DiscussionCommentSerializer.Meta.fields, "revisions"]
         read_only_fields = fields
 
 

@@ -122,7 +122,7 @@ class TaskUpdateSerializer(TaskWriteSerializer):
     description = serializers.CharField(required=False, allow_blank=True)
 
 
-class CommentSerializer(serializers.ModelSerializer[TaskComment]):
+class TaskCommentSerializer(serializers.ModelSerializer[TaskComment]):
     revisions = serializers.SerializerMethodField()
 
     class Meta:

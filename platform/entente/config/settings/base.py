@@ -264,6 +264,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for the space roles, whether a field is called `role` or `my_role`.
+    "ENUM_NAME_OVERRIDES": {"SpaceRoleEnum": "entente.spaces.models.SpaceRole"},
 }
 
 # -- Real time and background work --------------------------------------------------------------
