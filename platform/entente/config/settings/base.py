@@ -60,6 +60,7 @@ SHARED_APPS = [
     "entente.trials",
     "entente.console",
     "entente.mailin",
+    "entente.notifications",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
