@@ -24,6 +24,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from entente.accounts.models import Membership
 from entente.spaces.models import Space
 from entente.spaces.permissions import SpaceAbilities
+from entente.spaces.sections import section_open
 from entente.spaces.selectors import SpaceAccess, access_space
 
 from .permissions import resolve_membership
@@ -58,12 +59,18 @@ def membership_of(request: Request) -> Membership:
 class SpaceScopedMixin(_Base):
     space_url_kwarg: ClassVar[str] = "space_id"
     space_ability_map: ClassVar[dict[str, str]] = DEFAULT_ABILITY_MAP
+    # The space section this view serves ("tasks", "activity"…): closed to a guest → 404.
+    space_section: ClassVar[str | None] = None
 
     access: SpaceAccess
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # authentication, IsTenantMember, throttles
         self.access = self.load_space(request, kwargs)
+        if self.space_section and not section_open(
+            self.access.membership, self.access.space.pk, self.space_section
+        ):
+            raise NotFound(_("Cet espace n'existe pas ou ne vous est pas accessible."))
         needed = self.space_ability_map.get(request.method or "GET", "manage")
         if not getattr(self.access.abilities, needed):
             raise PermissionDenied(self.ability_message(needed))

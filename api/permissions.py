@@ -16,6 +16,7 @@ from rest_framework.permissions import BasePermission
 
 from entente.accounts.middleware import memberships
 from entente.accounts.models import Membership
+from entente.federation.access import federated_membership
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
@@ -31,7 +32,7 @@ def resolve_membership(request: Request) -> Membership | None:
     user = request.user
     if tenant is None or user is None or not user.is_authenticated:
         return None
-    membership = memberships.membership(user, tenant)
+    membership = memberships.membership(user, tenant) or federated_membership(user, tenant)
     request._request.membership = membership  # type: ignore[attr-defined]
     return membership
 

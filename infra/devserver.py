@@ -3,7 +3,7 @@
 `infra.embedded run` starts PostgreSQL and Redis (or uses DATABASE_URL / REDIS_URL) and calls
 this module, which:
 1. refuses a port already in use, with the way out;
-2. migrates (django-tenants' `migrate_schemas`, then `ensure_template` when it exists) and seeds
+2. migrates (`migrate_schemas --shared`, then `migrate_tenants`: template and tenants) and seeds
    the demo the first time (the demo EPCI's tenant is the marker; ENTENTE_SEED_DEMO=0 skips it);
 3. starts the ASGI server and a Celery worker as child processes, prefixes their output, and
    prints the URLs and the demo logins once the site answers /healthz and the worker has run a
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import os
 import signal
 import socket
@@ -111,9 +112,13 @@ def prepare_database(seed: bool) -> None:
     django.setup()
     started = time.monotonic()
     say("entente", "Migrations (schéma public et collectivités)…")
-    call_command("migrate_schemas", interactive=False, verbosity=0)
-    if "ensure_template" in get_commands():
-        call_command("ensure_template", verbosity=0)
+    # The public schema, then the template and every tenant schema not current (one query
+    # when nothing changed: tenants/deploy.py).
+    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+    if "migrate_tenants" in get_commands():
+        call_command("migrate_tenants", workers=1, stdout=io.StringIO())
+    else:
+        call_command("migrate_schemas", tenant=True, interactive=False, verbosity=0)
     say("entente", f"Base de données à jour ({time.monotonic() - started:.1f} s).")
 
     if seed:
@@ -209,6 +214,8 @@ def web_command(host: str, port: int) -> list[str]:
     return [
         sys.executable, "-m", "uvicorn", "entente.config.asgi:application",
         "--host", host, "--port", str(port), "--ws", ws,
+        # Live messages are small JSON: compressing them costs a zlib context per socket.
+        "--ws-per-message-deflate", "false",
         "--lifespan", "off", "--timeout-graceful-shutdown", "10",
     ]  # fmt: skip
 

@@ -53,13 +53,12 @@ case "$role" in
             "$@"
         ;;
     migrate)
-        # Migrating the public schema also brings the template schema up to date (a
-        # django-tenants signal, tenants/template.py); `ensure_template` makes sure of it, so
-        # that tenants signing up during the rest of the rollout get the new structure.
+        # The public schema first (django-tenants), then `migrate_tenants` (tenants/deploy.py):
+        # the template schema, then every tenant schema that is not current, in parallel
+        # (ENTENTE_DEPLOY_WORKERS), resuming where an interrupted run stopped; non-zero exit
+        # when a schema failed (the others are migrated).
         python manage.py migrate_schemas --shared --noinput
-        python manage.py ensure_template
-        exec python manage.py migrate_schemas --tenant --noinput \
-            --executor "${MIGRATION_EXECUTOR:-standard}" "$@"
+        exec python manage.py migrate_tenants "$@"
         ;;
     manage)
         exec python manage.py "$@"

@@ -82,6 +82,21 @@ TENANT_ROUTES: dict[str, str] = {
     "federation:accept": MEMBERS,
     "federation:refuse": MEMBERS,
     "federation:end": MEMBERS,
+    # Federation spaces (entente.federation.space_views, api/v1/federation): members of the
+    # EPCI and the stand-ins of its linked communes' staff (entente.federation.access).
+    "federation:directory": MEMBERS,
+    "federation:join": MEMBERS,
+    "federation:ask": MEMBERS,
+    "federation:leave": MEMBERS,
+    "federation:space_requests": MEMBERS,
+    "federation:request_approve": MEMBERS,
+    "federation:request_refuse": MEMBERS,
+    "api-federation-directory": MEMBERS,
+    "api-federation-join": MEMBERS,
+    "api-federation-ask": MEMBERS,
+    "api-space-join-request-list": MEMBERS,
+    "api-space-join-request-approve": MEMBERS,
+    "api-space-join-request-refuse": MEMBERS,
     "administration:export": TENANT_ADMINS,
     "administration:export_download": TENANT_ADMINS,
     "administration:support": TENANT_ADMINS,
@@ -118,6 +133,37 @@ TENANT_ROUTES: dict[str, str] = {
     "api-comment-list": MEMBERS,
     "api-comment-detail": MEMBERS,
     "mailin:addresses": MEMBERS,
+    # Invited citizens (entente.citizens, api/v1/citizens): the invitation link is the key.
+    "citizens:accept": OPEN,
+    "citizens:space": MEMBERS,
+    "citizens:sections": MEMBERS,
+    "citizens:resend": MEMBERS,
+    "citizens:revoke": MEMBERS,
+    "citizens:guests": TENANT_ADMINS,
+    "citizens:guest_remove": TENANT_ADMINS,
+    "citizens:admin_revoke": TENANT_ADMINS,
+    "api-citizen-invitation-list": MEMBERS,
+    "api-citizen-invitation-detail": MEMBERS,
+    "api-citizen-invitation-resend": MEMBERS,
+    "api-citizen-sections": MEMBERS,
+    "api-guest-list": TENANT_ADMINS,
+    "api-guest-detail": TENANT_ADMINS,
+    # « Mon travail » (entente.mywork): on a tenant's host, for whoever reaches the tenant (its
+    # members, staff of its federated communes); it shows only the person's own things, from
+    # the tenants they reach. Also on the bare domain, for any logged-in person (below).
+    "mywork:home": MEMBERS,
+    "api-my-work": MEMBERS,
+    # Notifications (entente.notifications, api/v1/notifications): the person's own inbox, from
+    # all their tenants; on every tenant host they reach and on the bare domain (below).
+    "notifications:list": MEMBERS,
+    "notifications:read": MEMBERS,
+    "notifications:read_all": MEMBERS,
+    "notifications:open": MEMBERS,
+    "notifications:preferences": MEMBERS,
+    "api-notification-list": MEMBERS,
+    "api-notification-read": MEMBERS,
+    "api-notification-read-all": MEMBERS,
+    "api-notification-preferences": MEMBERS,
 }
 # The bare domain: route name → policy.
 PLATFORM_ROUTES: dict[str, str] = {
@@ -144,6 +190,12 @@ PLATFORM_ROUTES: dict[str, str] = {
     "signup:progress": AUTHENTICATED,
     "signup:status": AUTHENTICATED,
     "signup:set_password": AUTHENTICATED,
+    "mywork:home": AUTHENTICATED,
+    "notifications:list": AUTHENTICATED,
+    "notifications:read": AUTHENTICATED,
+    "notifications:read_all": AUTHENTICATED,
+    "notifications:open": AUTHENTICATED,
+    "notifications:preferences": AUTHENTICATED,
 }
 # Whole included applications with one policy, by URL prefix.
 OPEN_PREFIXES = ("comptes/", "admin/login/", "admin/logout/")  # log in, log out, reset, MFA
@@ -285,6 +337,8 @@ def test_tenant_routes_do_not_exist_on_the_bare_domain(
     staff = make_user(is_staff=True, is_superuser=True)
     if route.path == "/":
         return  # the bare domain's own home is the landing page
+    if PLATFORM_ROUTES.get(route.name) == AUTHENTICATED:
+        return  # on both hosts on purpose (« Mon travail »): the bare domain's is personal
     response = client_for(None, staff).get(route.path)
     assert response.status_code == 404
 
@@ -398,3 +452,55 @@ def test_webhook_routes_refuse_missing_and_wrong_secrets(
                 route.path, b"Subject: x\r\n\r\n", "message/rfc822", headers=headers
             )
             assert response.status_code == 401, (route.pattern, response.status_code)
+
+
+# -- Websockets (realtime/routing.py) -------------------------------------------------------------
+# Every websocket route, by name → policy. Only MEMBERS exists: the gate (realtime/middleware.py)
+# admits members of the host's tenant, from a page of that host or of the bare domain.
+WEBSOCKET_ROUTES: dict[str, str] = {
+    "live": MEMBERS,
+}
+
+
+def _websocket_routes() -> list[tuple[str, str]]:
+    from realtime.routing import websocket_urlpatterns
+
+    return [
+        (entry.name or str(entry.pattern), str(entry.pattern)) for entry in websocket_urlpatterns
+    ]
+
+
+def test_every_websocket_route_is_in_the_matrix() -> None:
+    routes = _websocket_routes()
+    assert routes, "realtime.routing.websocket_urlpatterns is empty"
+    missing = [
+        f"{pattern} (name={name})" for name, pattern in routes if name not in WEBSOCKET_ROUTES
+    ]
+    assert not missing, "Websocket routes without an isolation policy:\n" + "\n".join(missing)
+    assert set(WEBSOCKET_ROUTES) <= {name for name, _ in routes}
+
+
+@pytest.mark.django_db(transaction=True, available_apps=list(settings.INSTALLED_APPS))
+def test_websocket_routes_refuse_anonymous_outsiders_and_foreign_origins(
+    committed_user: Any, tenant_a: Any
+) -> None:
+    from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+    from realtime.middleware import CLOSE_ANONYMOUS, CLOSE_NOT_A_MEMBER
+    from tests.realtime.live_client import open_socket, receive, session_cookie
+    from tests.support.live import live_asgi_server
+
+    member = session_cookie(committed_user({"tenant_a": "agent"}))
+    outsider = session_cookie(committed_user({"tenant_b": "admin"}))
+    host = tenant_a.primary_host
+    with live_asgi_server() as port:
+        for name, pattern in _websocket_routes():
+            assert WEBSOCKET_ROUTES[name] == MEMBERS
+            path = "/" + pattern
+            with pytest.raises(InvalidStatus):
+                open_socket(port, host, cookie=member, origin="http://pirate.example", path=path)
+            for cookie, code in ((None, CLOSE_ANONYMOUS), (outsider, CLOSE_NOT_A_MEMBER)):
+                ws = open_socket(port, host, cookie=cookie, path=path)
+                with pytest.raises(ConnectionClosed):
+                    receive(ws)
+                assert ws.close_code == code, (name, code)

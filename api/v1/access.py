@@ -14,16 +14,19 @@ from rest_framework.request import Request
 
 from entente.spaces.models import Space
 from entente.spaces.permissions import SpaceAbilities, space_abilities
+from entente.spaces.sections import section_open
 from entente.spaces.selectors import space_role_of
 
 
-def space_for(request: Request, space_id: int) -> tuple[Space, SpaceAbilities]:
+def space_for(request: Request, space_id: int, *, section: str) -> tuple[Space, SpaceAbilities]:
+    """The space and the caller's abilities; 404 also when `section` is closed to them (a guest
+    in a project whose editors did not open it to citizens)."""
     membership = getattr(request, "membership", None)
     space = Space.objects.filter(pk=space_id).first()
     if space is None or membership is None:
         raise NotFound(_("Cet espace n'existe pas ou ne vous est pas ouvert."))
     abilities = space_abilities(membership, space, space_role_of(membership.user_id, space))
-    if not abilities.view:
+    if not abilities.view or not section_open(membership, space.pk, section):
         raise NotFound(_("Cet espace n'existe pas ou ne vous est pas ouvert."))
     return space, abilities
 

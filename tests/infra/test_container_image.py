@@ -46,8 +46,7 @@ def test_entrypoint_is_valid_shell_and_knows_every_role() -> None:
     for role in ("web", "worker", "beat", "migrate", "manage"):
         assert re.search(rf"^    {role}\)$", script, flags=re.MULTILINE), role
     assert "migrate_schemas --shared" in script
-    assert "ensure_template" in script
-    assert "migrate_schemas --tenant" in script
+    assert "manage.py migrate_tenants" in script  # template first, then every tenant schema
 
 
 def test_entrypoint_targets_exist() -> None:

@@ -116,7 +116,7 @@ class TemplateLaunch(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            space, abilities = space_for(request, data["space"])
+            space, abilities = space_for(request, data["space"], section="checklists")
         except NotFound as error:
             raise ValidationError({"space": [str(error.detail)]}) from error
         try:
@@ -142,7 +142,7 @@ class SpaceChecklistList(generics.ListAPIView[Checklist]):
     def get_queryset(self) -> QuerySet[Checklist]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no space, no member
             return Checklist.objects.none()
-        space, _abilities = space_for(self.request, self.kwargs["space_id"])
+        space, _abilities = space_for(self.request, self.kwargs["space_id"], section="checklists")
         return selectors.checklists_of(space)
 
 
@@ -150,7 +150,7 @@ class SpaceChecklistDetail(generics.RetrieveAPIView[Checklist]):
     serializer_class = ChecklistDetailSerializer
 
     def get_object(self) -> Checklist:
-        space, _abilities = space_for(self.request, self.kwargs["space_id"])
+        space, _abilities = space_for(self.request, self.kwargs["space_id"], section="checklists")
         checklist = selectors.checklist_in(space, self.kwargs["pk"])
         if checklist is None:
             raise Http404

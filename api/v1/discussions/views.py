@@ -38,11 +38,11 @@ class ThreadList(generics.ListCreateAPIView[Thread]):
     def get_queryset(self) -> QuerySet[Thread]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no space, no member
             return Thread.objects.none()
-        space, _abilities = space_for(self.request, self.kwargs["space_id"])
+        space, _abilities = space_for(self.request, self.kwargs["space_id"], section="discussions")
         return selectors.threads_of(space)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        space, abilities = space_for(request, kwargs["space_id"])
+        space, abilities = space_for(request, kwargs["space_id"], section="discussions")
         if not abilities.comment:
             raise PermissionDenied(_("Vous ne pouvez pas ouvrir de discussion dans cet espace."))
         serializer = ThreadCreateSerializer(data=request.data)
@@ -63,7 +63,7 @@ class ThreadDetail(generics.RetrieveAPIView[Thread]):
     serializer_class = ThreadSerializer
 
     def get_object(self) -> Thread:
-        space, _abilities = space_for(self.request, self.kwargs["space_id"])
+        space, _abilities = space_for(self.request, self.kwargs["space_id"], section="discussions")
         thread = selectors.threads_of(space).filter(pk=self.kwargs["pk"]).first()
         if thread is None:
             raise NotFound(_("Cette discussion n'existe pas."))
@@ -74,7 +74,7 @@ class CommentList(generics.ListCreateAPIView[Comment]):
     serializer_class = DiscussionCommentSerializer
 
     def _thread(self) -> tuple[Thread, Any]:
-        space, abilities = space_for(self.request, self.kwargs["space_id"])
+        space, abilities = space_for(self.request, self.kwargs["space_id"], section="discussions")
         thread = selectors.thread_in(space, self.kwargs["pk"])
         if thread is None:
             raise NotFound(_("Cette discussion n'existe pas."))
@@ -112,7 +112,7 @@ class CommentDetail(generics.RetrieveUpdateAPIView[Comment]):
     serializer_class = CommentDetailSerializer
 
     def get_object(self) -> Comment:
-        space, abilities = space_for(self.request, self.kwargs["space_id"])
+        space, abilities = space_for(self.request, self.kwargs["space_id"], section="discussions")
         comment = selectors.comment_in(space, self.kwargs["pk"], self.kwargs["comment_id"])
         if comment is None:
             raise NotFound(_("Ce message n'existe pas."))

@@ -13,7 +13,14 @@ from rest_framework import serializers
 
 from entente.accounts.models import User
 from entente.activity.models import ActivityEntry
-from entente.spaces.models import Space, SpaceKind, SpaceMembership, SpaceRole, Visibility
+from entente.spaces.models import (
+    JoinPolicy,
+    Space,
+    SpaceKind,
+    SpaceMembership,
+    SpaceRole,
+    Visibility,
+)
 from entente.spaces.permissions import space_abilities
 
 
@@ -45,6 +52,12 @@ class SpaceSerializer(serializers.ModelSerializer[Space]):
     )
     kind = serializers.ChoiceField(choices=SpaceKind.choices, default=SpaceKind.TEAM)
     visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.TENANT)
+    # Federation spaces of an EPCI: how its communes' staff join, and the linked communes
+    # (tenant ids) it is open to, empty for all (checked again by the services).
+    join_policy = serializers.ChoiceField(choices=JoinPolicy.choices, required=False)
+    federation_scope = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False
+    )
     my_role = serializers.SerializerMethodField()
     abilities = serializers.SerializerMethodField()
 
@@ -56,6 +69,8 @@ class SpaceSerializer(serializers.ModelSerializer[Space]):
             "description",
             "kind",
             "visibility",
+            "join_policy",
+            "federation_scope",
             "created_by",
             "created_at",
             "updated_at",

@@ -192,6 +192,7 @@ class SpaceActivityList(SpaceScopedMixin, generics.ListAPIView[ActivityEntry]):
 
     serializer_class = ActivityEntrySerializer
     space_ability_map = ACTIVITY_ABILITIES
+    space_section = "activity"  # closed to citizens: it tells what closed sections hold
     filterset_fields = ["object_type", "object_id", "verb"]
     ordering_fields = ["created_at"]
     ordering = ["-created_at", "-id"]

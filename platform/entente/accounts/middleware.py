@@ -28,6 +28,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from entente.federation.access import federated_membership
 from tenants import routing
 from tenants.models import Tenant
 
@@ -35,7 +36,16 @@ from .models import Membership, Role, User
 from .selectors import membership_for
 from .signals import MEMBERSHIP, membership_key
 
-OPEN_PATHS = ("/comptes/", "/healthz", "/readyz", "/static/", "/i18n/", "/favicon.ico")
+# /invitation/: a citizen's invitation link (entente.citizens) opens before they are a member.
+OPEN_PATHS = (
+    "/comptes/",
+    "/healthz",
+    "/readyz",
+    "/static/",
+    "/i18n/",
+    "/favicon.ico",
+    "/invitation/",
+)
 
 MAX_AGE_SECONDS = 60.0
 MAX_ENTRIES = 100_000
@@ -134,6 +144,9 @@ class TenantMembershipMiddleware:
                 return JsonResponse({"detail": _("Authentification requise.")}, status=401)
             return redirect_to_login(request.get_full_path())
         membership = memberships.membership(user, tenant)
+        if membership is None:
+            # Staff of a commune linked to this EPCI: a stand-in (entente.federation.access).
+            membership = federated_membership(user, tenant)
         if membership is None and getattr(request, "support_grant", None) is not None:
             # Vendor staff during a support access (entente.console.middleware checked it).
             membership = support_reader(user, tenant)

@@ -76,6 +76,9 @@ class Membership(models.Model):
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("rôle"), max_length=16, choices=Role.choices, default=Role.AGENT)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Last visit to the tenant, to the nearest `middleware.LAST_SEEN_PRECISION` (admins see it
+    # for their invited citizens); written at most that often per person and tenant.
+    last_seen_at = models.DateTimeField(_("dernière visite"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("appartenance")

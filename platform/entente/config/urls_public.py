@@ -25,5 +25,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("mail/inbound", mailin_views.inbound_webhook, name="mail_inbound"),
     path("console/", include("entente.console.urls")),
+    path("", include("entente.mywork.urls")),  # « Mon travail » for any logged-in person
+    path("", include("entente.notifications.urls")),  # the inbox across all tenants
     path("admin/", admin.site.urls),
 ]

@@ -21,4 +21,7 @@ urlpatterns = [
     path("", include("entente.discussions.urls")),
     path("", include("entente.mailin.urls")),
     path("", include("entente.signup.urls_tenant")),
+    path("", include("entente.citizens.urls")),
+    path("", include("entente.mywork.urls")),
+    path("", include("entente.notifications.urls")),
 ]

@@ -69,6 +69,13 @@ class DemoSpace:
     description: str
     owner: str = ""  # who opens it and becomes its first editor; the tenant's admin if empty
     members: tuple[tuple[str, str], ...] = ()  # (full name, space role)
+    # Federation spaces of the EPCI: how communes' staff join, the communes it is open to
+    # (official codes; empty: every linked commune), people there through their commune
+    # (full name, space role, commune code), and people who asked (full name, commune code).
+    join_policy: str = "open"
+    scope: tuple[str, ...] = ()
+    federated: tuple[tuple[str, str, str], ...] = ()
+    asked: tuple[tuple[str, str], ...] = ()
 
 
 P = DemoPerson
@@ -167,13 +174,20 @@ SPACES: dict[str, tuple[DemoSpace, ...]] = {
           "Saison touristique, office de tourisme, sentiers de randonnée et patrimoine du "
           "Pays de Retz.",
           owner="Sophie Lebreton",
-          members=(("Martine Hervouet", EDITOR), ("Nicolas Rousseau", EDITOR))),
+          members=(("Martine Hervouet", EDITOR), ("Nicolas Rousseau", EDITOR)),
+          federated=(("Karine Tessier", EDITOR, MACHECOUL),
+                     ("Sandrine Gautier", COMMENTER, LEGE))),
         S("Petite enfance", THEMATIC, FEDERATION,
           "Multi-accueils, relais petite enfance et coordination avec les écoles des communes.",
-          owner="Aurélie Praud"),
+          owner="Aurélie Praud", join_policy="on_request",
+          asked=(("Nathalie Rondeau", MACHECOUL),)),
+        # Open to the communes of the programme only.
         S("Voirie et réseaux", THEMATIC, FEDERATION,
           "Programme annuel de voirie, éclairage public, eaux pluviales.",
-          owner="Julien Brochard"),
+          owner="Julien Brochard", join_policy="on_request",
+          scope=(MACHECOUL, LEGE, CORCOUE),
+          federated=(("Mickaël Pineau", EDITOR, MACHECOUL), ("Damien Moreau", EDITOR, LEGE),
+                     ("Florian Durand", COMMENTER, CORCOUE))),
         S("Conférence des maires", TEAM, PRIVATE,
           "Ordres du jour et relevés de décisions de la conférence des maires.",
           members=(("Bernard Chauvet", EDITOR), ("Martine Hervouet", EDITOR))),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
@@ -23,9 +24,10 @@ from entente.accounts.models import Membership, Role, User
 from entente.accounts.services import add_member
 from entente.checklists.demo import seed_procedure_templates
 from entente.checklists.models import ProcedureTemplate
+from entente.citizens.demo import seed_citizens
 from entente.federation.services import accept_invitation, invite_commune
 from entente.reference.services import ensure_reference_data
-from entente.spaces.models import Space, Visibility
+from entente.spaces.models import Space, SpaceJoinRequest, SpaceMembership, Visibility
 from entente.spaces.selectors import space_role_of
 from entente.spaces.services import add_space_member, create_space
 from entente.tasks.demo import seed_tasks
@@ -226,6 +228,47 @@ def _ensure_link(
     summary.created += 1
 
 
+def _federation_settings(demo: DemoSpace) -> dict[str, Any]:
+    if demo.visibility != Visibility.FEDERATION:
+        return {}
+    codes = Tenant.objects.filter(official_code__in=demo.scope).values_list("pk", flat=True)
+    return {"join_policy": demo.join_policy, "federation_scope": list(codes)}
+
+
+def _demo_users(names: list[str]) -> list[User]:
+    emails = {person.full_name: person.email for person in PEOPLE}
+    found = {u.email: u for u in User.objects.filter(email__in=[emails[n] for n in names])}
+    return [found[emails[name]] for name in names]
+
+
+def _ensure_federated_people(space: Space, demo: DemoSpace) -> int:
+    """Staff of linked communes in an EPCI's federation space, through their commune, and
+    requests waiting for its editors (in the EPCI's schema; the demo is trusted code)."""
+    if not demo.federated and not demo.asked:
+        return 0
+    names = [name for name, *_rest in demo.federated] + [name for name, _code in demo.asked]
+    users = {user.full_name: user for user in _demo_users(names)}
+    communes = dict(Tenant.objects.values_list("official_code", "pk"))
+    made = 0
+    for name, role, code in demo.federated:
+        _member, created = SpaceMembership.objects.get_or_create(
+            space=space,
+            user=users[name],
+            defaults={"role": role, "via_tenant_id": communes[code]},
+        )
+        made += int(created)
+    for name, code in demo.asked:
+        if not SpaceJoinRequest.objects.filter(space=space, user=users[name]).exists():
+            SpaceJoinRequest.objects.create(
+                space=space,
+                user=users[name],
+                via_tenant_id=communes[code],
+                message=_("Je souhaite suivre ce travail pour ma commune."),
+            )
+            made += 1
+    return made
+
+
 def _ensure_spaces(tenant: Tenant, spaces: tuple[DemoSpace, ...], summary: DemoSummary) -> None:
     """Each space opened by its owner (its first editor), then its members added by the admin."""
     emails = {person.email for person in PEOPLE}
@@ -251,17 +294,24 @@ def _ensure_spaces(tenant: Tenant, spaces: tuple[DemoSpace, ...], summary: DemoS
                     description=demo.description,
                     created_by=owner.user,
                     membership=owner,
+                    **_federation_settings(demo),
                 )
                 summary.created += 1
+            summary.created += _ensure_federated_people(space, demo)
             for name, role in demo.members:
                 person = people[name]
                 if space_role_of(person.user_id, space) is None:
                     add_space_member(admin, space, person=person, role=role)
                     summary.created += 1
             summary.spaces += 1
+            if demo.visibility == Visibility.PUBLIC_PROJECT:
+                # Julie Perrin's project opens discussions and tasks; one invitation waits.
+                owner_user = (people[demo.owner] if demo.owner else admin).user
+                summary.created += seed_citizens(space, owner_user)
             # Activity to look at: a space's people get tasks (none in the citizens' project).
             if demo.visibility != Visibility.PUBLIC_PROJECT:
                 space_people = [people[name].user for name, _role in demo.members]
+                space_people += _demo_users([name for name, *_rest in demo.federated])
                 owner_user = (people[demo.owner] if demo.owner else admin).user
                 summary.created += seed_tasks(space, [owner_user, *space_people])
         # Procedures every commune runs: council, election day, building permit.

@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.html import escape, linebreaks, strip_tags
 from django.utils.translation import gettext as _
 
-from entente.accounts.models import Membership, User
+from entente.accounts.models import User
 from entente.activity.services import record_activity
 from entente.core.events import Event, publish_on_commit
 from entente.core.richtext import extract_mentions, sanitize_html
 from entente.spaces.models import Space, SpaceMembership
 from entente.spaces.permissions import SpaceAbilities, space_abilities
+from entente.spaces.selectors import space_people
 
 from .models import Comment, CommentRevision, Thread
 
@@ -40,10 +41,7 @@ def mentionable_people(space: Space) -> dict[int, str]:
     tenant = connection.tenant  # type: ignore[attr-defined]
     roles = dict(SpaceMembership.objects.filter(space=space).values_list("user_id", "role"))
     people: dict[int, str] = {}
-    for membership in Membership.objects.filter(
-        tenant_id=tenant.pk, user__is_active=True
-    ).select_related("user"):
-        membership.tenant = tenant
+    for membership in space_people(space, tenant):
         if space_abilities(membership, space, roles.get(membership.user_id), tenant=tenant).view:
             people[membership.user_id] = membership.user.email
     return people

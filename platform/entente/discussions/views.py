@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from entente.accounts.models import User
 from entente.spaces.models import Space
 from entente.spaces.permissions import SpaceAbilities, space_abilities
+from entente.spaces.sections import section_open
 from entente.spaces.selectors import SpaceAccess, space_role_of
 
 from . import selectors, services
@@ -32,7 +33,7 @@ def space_access(request: HttpRequest, space_id: int) -> tuple[Space, SpaceAbili
     if space is None or membership is None:
         raise Http404(_("Cet espace n'existe pas ou ne vous est pas ouvert."))
     abilities = space_abilities(membership, space, space_role_of(membership.user_id, space))
-    if not abilities.view:
+    if not abilities.view or not section_open(membership, space.pk, "discussions"):
         raise Http404(_("Cet espace n'existe pas ou ne vous est pas ouvert."))
     return space, abilities
 

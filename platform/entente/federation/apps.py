@@ -12,3 +12,8 @@ class FederationConfig(AppConfig):
     name = "entente.federation"
     label = "federation"
     verbose_name = _("Fédération intercommunale")
+
+    def ready(self) -> None:
+        from . import access, signals  # noqa: F401  (registers the federated-access cache)
+
+        signals.connect()

@@ -3,7 +3,9 @@
 Each one checks who acts (PermissionDenied) and whether the link's state allows it
 (ValidationError, with a French message saying what to do), changes the link under a row
 lock, records a FederationEvent in the same transaction, and announces the change after
-commit (`signals.federation_link_changed`).
+commit (`signals.federation_link_changed`). Every change forgets the federated access cached for
+the EPCI (`access`); ending an active link also removes, in the same transaction, the commune's
+people from the EPCI's spaces (`spaces.release_commune`).
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from entente.accounts.models import User
 from entente.reference.selectors import is_official_member
 from tenants.models import FederationEvent, FederationLink, FederationState, Tenant, TenantKind
 
+from .access import note_federation_change
 from .permissions import Acting, Action, Side, acting_as, may_act, side_of, transition
 from .signals import federation_link_changed
+from .spaces import release_commune
 
 logger = logging.getLogger(__name__)
 
@@ -204,6 +208,10 @@ def _apply(
     locked.state = _check_state(acting, action, from_state, locked.epci, locked.commune)
     locked.save(update_fields=["state", "updated_at"])
     _record(locked, from_state, acting, note)
+    if from_state == FederationState.ACTIVE:
+        # The commune's people leave the EPCI's spaces in this same transaction.
+        actor = acting.user if acting.user.is_authenticated else None
+        release_commune(locked.epci, locked.commune, actor=actor)
     # The caller's object follows, so that it does not show a stale state.
     link.state, link.updated_at = locked.state, locked.updated_at
     return locked
@@ -218,6 +226,8 @@ def _record(link: FederationLink, from_state: str, acting: Acting, note: str) ->
         acting_tenant=acting.tenant,
         note=note.strip(),
     )
+    # Federated access (entente.federation.access) is forgotten here now, elsewhere within 1 s.
+    note_federation_change(epci_ids=[link.epci_id])
     side = side_of(acting, link.epci, link.commune)
     logger.info(
         "Federation link %s (%s ↔ %s): %s → %s by user %s for %s",

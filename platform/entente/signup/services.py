@@ -26,6 +26,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 
 from entente.accounts.models import Membership, Role, User
 from entente.accounts.services import add_member
+from entente.core.events import Event, publish_on_commit
 from entente.core.links import platform_url
 from entente.reference.selectors import Collectivity
 from tenants import routing
@@ -575,6 +576,14 @@ def _confirm_join(public_id: str) -> tuple[JoinRequest, bool] | SignupRefused:
             _send("join_new", admin, context)
 
     transaction.on_commit(tell_admins)
+    # Into the admins' inboxes as well (entente.notifications).
+    publish_on_commit(
+        Event(
+            name="signup.join_requested",
+            tenant_schema=tenant.schema_name,
+            payload={"join_request_id": join_request.pk, "name": join_request.full_name},
+        )
+    )
     return join_request, True
 
 

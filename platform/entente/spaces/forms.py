@@ -8,8 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from entente.accounts.models import Membership
+from tenants.models import FederationLink, FederationState, Tenant, TenantKind
 
-from .models import Space, SpaceKind, SpaceRole, Visibility
+from .models import JoinPolicy, Space, SpaceKind, SpaceRole, Visibility
 
 
 class SpaceForm(forms.Form):
@@ -41,17 +42,73 @@ class SpaceForm(forms.Form):
         ),
     )
 
+    # On an EPCI only, for the federation visibility (ARCHITECTURE.md §3): how its communes'
+    # staff join, and to which linked communes the space is open (none ticked: all of them).
+    join_policy = forms.ChoiceField(
+        label=_("Adhésion des agents des communes"),
+        choices=JoinPolicy.choices,
+        initial=JoinPolicy.ON_REQUEST,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Pour un espace intercommunal seulement."),
+    )
+    federation_scope = forms.TypedMultipleChoiceField(
+        label=_("Communes auxquelles l'espace est ouvert"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Aucune cochée : toutes les communes liées. Pour un espace intercommunal."),
+    )
+
+    def __init__(self, *args: Any, tenant: Tenant | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        communes = linked_communes(tenant) if tenant is not None else None
+        if communes is None:
+            del self.fields["join_policy"]
+            del self.fields["federation_scope"]
+        else:
+            self.fields["federation_scope"].choices = [  # type: ignore[attr-defined]
+                (commune.pk, commune.name) for commune in communes
+            ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "join_policy" in self.fields:
+            if data.get("visibility") != Visibility.FEDERATION:
+                data.pop("join_policy", None)
+                data.pop("federation_scope", None)
+            elif not data.get("join_policy"):
+                data["join_policy"] = JoinPolicy.ON_REQUEST
+        return data
+
     @classmethod
-    def for_space(cls, space: Space, data: Any = None) -> SpaceForm:
+    def for_space(
+        cls, space: Space, data: Any = None, *, tenant: Tenant | None = None
+    ) -> SpaceForm:
         return cls(
             data,
+            tenant=tenant,
             initial={
                 "name": space.name,
                 "description": space.description,
                 "kind": space.kind,
                 "visibility": space.visibility,
+                "join_policy": space.join_policy,
+                "federation_scope": list(space.federation_scope or []),
             },
         )
+
+
+def linked_communes(tenant: Tenant) -> list[Tenant] | None:
+    """The communes actively linked to an EPCI, by name; None for a tenant that is no EPCI."""
+    if tenant.kind != TenantKind.EPCI:
+        return None
+    return [
+        link.commune
+        for link in FederationLink.objects.filter(epci=tenant, state=FederationState.ACTIVE)
+        .select_related("commune")
+        .order_by("commune__name")
+    ]
 
 
 class AddMemberForm(forms.Form):

@@ -48,7 +48,19 @@ def space_abilities(
     """
     if membership is None:
         return NOTHING
-    if membership.role == Role.ADMIN:
+    via = federated_via_ids(membership)
+    if via is not None:
+        # Staff of a linked commune on the EPCI's host (a stand-in, entente.federation.access):
+        # the federation spaces open to one of their communes, once they joined; never manage.
+        if (
+            space_role is None
+            or space.visibility != Visibility.FEDERATION
+            or not in_federation_scope(space, via)
+        ):
+            return NOTHING
+        granted = _BY_ROLE[SpaceRole(space_role)]
+        abilities = SpaceAbilities(view=True, comment=granted.comment, edit=granted.edit)
+    elif membership.role == Role.ADMIN:
         abilities = SpaceAbilities(view=True, comment=True, edit=True, manage=True)
     elif space_role is not None:
         abilities = _BY_ROLE[SpaceRole(space_role)]
@@ -73,6 +85,20 @@ def space_abilities(
         restore = abilities.manage and (tenant or membership.tenant).is_writable
         return SpaceAbilities(view=abilities.view, manage=restore)
     return abilities
+
+
+def federated_via_ids(membership: Membership | None) -> frozenset[int] | None:
+    """The commune ids of a federated stand-in membership; None for everyone else."""
+    via = getattr(membership, "federated_via", None)
+    if via is None:
+        return None
+    return frozenset(commune.pk for commune in via)
+
+
+def in_federation_scope(space: Space, commune_ids: frozenset[int] | set[int]) -> bool:
+    """The space is open to one of these communes (an empty scope: to every linked commune)."""
+    scope = space.federation_scope or []
+    return not scope or bool(commune_ids.intersection(scope))
 
 
 def can_create_space(membership: Membership | None, *, tenant: Tenant | None = None) -> bool:

@@ -18,15 +18,19 @@ them, and a section whose template is missing is left out (logged) rather than b
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
     from django.http import HttpRequest
 
+    from entente.accounts.models import Membership
+
+    from .models import Space
     from .selectors import SpaceAccess
 
 SectionContext = Callable[["HttpRequest", "SpaceAccess"], dict[str, Any]]
@@ -55,3 +59,60 @@ def unregister_section(key: str) -> None:
 
 def space_sections() -> list[SpaceSection]:
     return sorted(_sections.values(), key=lambda section: (section.order, section.key))
+
+
+# -- What guests (invited citizens) see ------------------------------------------------------------
+# Staff see every section. A guest sees, in a public project, the sections its editors opened
+# (stored by `entente.citizens`, which installs the policy in its `ready()`), plus the members.
+# The recent activity stays closed to guests: it would tell what closed sections hold.
+GuestSectionPolicy = Callable[[Sequence[int]], dict[int, frozenset[str]]]
+GUEST_ALWAYS_OPEN = frozenset({"members"})
+GUEST_DEFAULT_OPEN = frozenset({"discussions"})
+_guest_policy: GuestSectionPolicy | None = None
+
+
+def set_guest_section_policy(policy: GuestSectionPolicy | None) -> None:
+    global _guest_policy
+    _guest_policy = policy
+
+
+def guest_open_sections(space_ids: Sequence[int]) -> dict[int, frozenset[str]]:
+    """The section keys open to guests, per space (one query through the policy)."""
+    chosen = _guest_policy(space_ids) if _guest_policy is not None and space_ids else {}
+    return {
+        space_id: GUEST_ALWAYS_OPEN | chosen.get(space_id, GUEST_DEFAULT_OPEN)
+        for space_id in space_ids
+    }
+
+
+def _is_guest(membership: Membership | None) -> bool:
+    from entente.accounts.models import Role
+
+    # A federated stand-in (entente.federation.access) has the guest role for tenant-wide pages
+    # but is commune staff: inside the spaces it joined, its space abilities alone decide.
+    if membership is not None and hasattr(membership, "federated_via"):
+        return False
+    return membership is None or membership.role == Role.GUEST
+
+
+def section_open(membership: Membership | None, space_id: int, key: str) -> bool:
+    """May this person see section `key` of the space? The one check that the section pages,
+    the API and the space's home page call; staff: always (their space abilities decide)."""
+    if not _is_guest(membership):
+        return True
+    if membership is None:
+        return False
+    return key in guest_open_sections([space_id])[space_id]
+
+
+def with_section_open(
+    membership: Membership | None, spaces: QuerySet[Space], key: str
+) -> QuerySet[Space]:
+    """Narrow a list of spaces to those where `key` is open to this person (lists, counts)."""
+    if not _is_guest(membership):
+        return spaces
+    if membership is None:
+        return spaces.none()
+    ids = list(spaces.values_list("pk", flat=True))
+    opened = guest_open_sections(ids)
+    return spaces.filter(pk__in=[space_id for space_id in ids if key in opened[space_id]])

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from entente.accounts.models import Membership, Role
-from tenants.models import Tenant
+from entente.accounts.models import Membership, Role, User
+from tenants.models import Tenant, TenantKind
 
 from .models import Space, SpaceMembership, Visibility
-from .permissions import SpaceAbilities, space_abilities
+from .permissions import SpaceAbilities, federated_via_ids, space_abilities
 
 
 def visible_spaces() -> QuerySet[Space]:
@@ -26,6 +27,13 @@ def spaces_for(membership: Membership, *, include_archived: bool = False) -> Que
     if membership.role == Role.ADMIN:
         return spaces
     mine = Q(memberships__user_id=membership.user_id)
+    via = federated_via_ids(membership)
+    if via is not None:  # staff of a linked commune: the federation spaces they joined, in scope
+        return spaces.filter(
+            Q(federation_scope__len=0) | Q(federation_scope__overlap=sorted(via)),
+            mine,
+            visibility=Visibility.FEDERATION,
+        ).distinct()
     if membership.role == Role.GUEST:
         return spaces.filter(mine, visibility=Visibility.PUBLIC_PROJECT).distinct()
     return spaces.filter(mine | ~Q(visibility=Visibility.PRIVATE)).distinct()
@@ -125,3 +133,118 @@ def addable_people(space: Space, tenant: Tenant) -> QuerySet[Membership]:
 
 def tenant_member(tenant: Tenant, user_id: int) -> Membership | None:
     return Membership.objects.filter(tenant=tenant, user_id=user_id).select_related("user").first()
+
+
+def federated_people(space: Space, tenant: Tenant) -> list[Membership]:
+    """Stand-in memberships of the space's members who come through a linked commune.
+
+    Only those who still reach the tenant that way (active link, staff of the commune) and have
+    no membership of their own in it. Three queries, whatever the number of people.
+    """
+    from entente.federation.access import federated_member
+    from tenants.models import FederationLink, FederationState
+
+    candidates = set(
+        SpaceMembership.objects.filter(space=space, via_tenant_id__isnull=False).values_list(
+            "user_id", flat=True
+        )
+    )
+    if not candidates:
+        return []
+    candidates -= set(
+        Membership.objects.filter(tenant=tenant, user_id__in=candidates).values_list(
+            "user_id", flat=True
+        )
+    )
+    linked = FederationLink.objects.filter(epci=tenant, state=FederationState.ACTIVE).values(
+        "commune_id"
+    )
+    via: dict[int, list[Tenant]] = {}
+    users = {}
+    for commune_membership in (
+        Membership.objects.filter(
+            user_id__in=candidates, tenant_id__in=linked, user__is_active=True
+        )
+        .exclude(role=Role.GUEST)
+        .select_related("user", "tenant")
+        .order_by("tenant__name")
+    ):
+        via.setdefault(commune_membership.user_id, []).append(commune_membership.tenant)
+        users[commune_membership.user_id] = commune_membership.user
+    return [federated_member(users[pk], tenant, via=communes) for pk, communes in via.items()]
+
+
+def space_people(space: Space, tenant: Tenant) -> list[Membership]:
+    """Everyone who may take part in `space`: the tenant's active members, and the people of
+    linked communes who joined it (stand-ins). Callers filter with `space_abilities`."""
+    own = list(
+        Membership.objects.filter(tenant=tenant, user__is_active=True)
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+    for membership in own:
+        membership.tenant = tenant
+    if space.visibility != Visibility.FEDERATION:
+        return own
+    people = own + federated_people(space, tenant)
+    return sorted(people, key=lambda m: (m.user.full_name.lower(), m.user.email))
+
+
+def federated_commune_names(user_ids: list[int] | set[int] | None = None) -> dict[int, str]:
+    """Person id → name of the commune through which they are in this tenant's spaces.
+
+    Read from `SpaceMembership.via_tenant_id` in the current schema (two queries); people who
+    came through several communes show the first by name.
+    """
+    if getattr(getattr(connection, "tenant", None), "kind", None) != TenantKind.EPCI:
+        return {}  # only an EPCI's spaces have people from other communes
+    rows = SpaceMembership.objects.filter(via_tenant_id__isnull=False)
+    if user_ids is not None:
+        rows = rows.filter(user_id__in=list(user_ids))
+    pairs = set(rows.values_list("user_id", "via_tenant_id"))
+    if not pairs:
+        return {}
+    names = dict(
+        Tenant.objects.filter(pk__in={via for _user, via in pairs}).values_list("pk", "name")
+    )
+    found: dict[int, str] = {}
+    for user_id, via in sorted(pairs, key=lambda pair: names.get(pair[1], "")):
+        found.setdefault(user_id, names.get(via, ""))
+    return found
+
+
+def via_names(tenant_ids: set[int]) -> dict[int, str]:
+    """Commune id → name (one query)."""
+    return dict(Tenant.objects.filter(pk__in=tenant_ids).values_list("pk", "name"))
+
+
+def name_with_commune(user: User, communes: dict[int, str]) -> str:
+    """« Prénom Nom (Commune) » for people there through a commune, « Prénom Nom » otherwise."""
+    commune = communes.get(user.pk)
+    return f"{user.display_name} ({commune})" if commune else user.display_name
+
+
+def intercommunal_directories(membership: Membership, tenant: Tenant) -> list[tuple[str, str]]:
+    """(EPCI name, URL of its directory of federation spaces) for the tenant's home page.
+
+    On a commune: the EPCIs it is actively linked to, for its staff. On an EPCI: its own
+    directory, for its staff and for staff of its communes (stand-ins). One query at most.
+    """
+    from django.urls import reverse
+
+    from entente.core.links import absolute_url
+    from tenants.models import FederationLink, FederationState
+
+    path = reverse("federation:directory")
+    if tenant.kind == TenantKind.EPCI:
+        if membership.role == Role.GUEST and federated_via_ids(membership) is None:
+            return []
+        return [(tenant.name, path)]
+    if membership.role == Role.GUEST:
+        return []
+    links = (
+        FederationLink.objects.filter(commune=tenant, state=FederationState.ACTIVE)
+        .select_related("epci")
+        .order_by("epci__name")
+    )
+    return [(link.epci.name, absolute_url(link.epci.primary_host, path)) for link in links]

@@ -12,14 +12,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entente.accounts.models import Membership, Role, User
 from entente.activity.services import record_activity
+from tenants.models import FederationLink, FederationState
 
-from .models import Space, SpaceKind, SpaceMembership, SpaceRole, Visibility
+from .models import JoinPolicy, Space, SpaceKind, SpaceMembership, SpaceRole, Visibility
 from .permissions import SpaceAbilities, can_create_space, space_abilities
 from .selectors import space_role_of
 
@@ -56,7 +57,9 @@ def _clean_name(name: str) -> str:
     return name
 
 
-def _clean_choice(field: str, value: str, choices: type[SpaceKind | Visibility]) -> str:
+def _clean_choice(
+    field: str, value: str, choices: type[SpaceKind | Visibility | JoinPolicy]
+) -> str:
     if value not in choices.values:
         raise ValidationError(
             {
@@ -65,6 +68,32 @@ def _clean_choice(field: str, value: str, choices: type[SpaceKind | Visibility])
             }
         )
     return value
+
+
+def _federation_fields(
+    visibility: str, join_policy: str | None, federation_scope: list[int] | None
+) -> dict[str, Any]:
+    """How a federation space is joined and which linked communes it is open to (ids checked
+    against the EPCI's active links); other visibilities keep the defaults."""
+    if visibility != Visibility.FEDERATION:
+        return {}
+    fields: dict[str, Any] = {}
+    if join_policy is not None:
+        fields["join_policy"] = _clean_choice("join_policy", join_policy, JoinPolicy)
+    if federation_scope is not None:
+        wanted = sorted({int(pk) for pk in federation_scope})
+        tenant = getattr(connection, "tenant", None)
+        linked = set(
+            FederationLink.objects.filter(
+                epci_id=getattr(tenant, "pk", None), state=FederationState.ACTIVE
+            ).values_list("commune_id", flat=True)
+        )
+        if set(wanted) - linked:
+            raise ValidationError(
+                {"federation_scope": _("Choisissez parmi les communes liées à l'intercommunalité.")}
+            )
+        fields["federation_scope"] = wanted
+    return fields
 
 
 @transaction.atomic
@@ -76,6 +105,8 @@ def create_space(
     visibility: str = Visibility.TENANT,
     description: str = "",
     membership: Membership | None = None,
+    join_policy: str | None = None,
+    federation_scope: list[int] | None = None,
 ) -> Space:
     """Open a space. With `membership` (a person acting), they must be staff of the tenant and
     become the space's first editor; without it, the caller is trusted code (seeding, tests).
@@ -86,12 +117,14 @@ def create_space(
                 _("Seuls les agents, les élus et les administrateurs peuvent créer un espace.")
             )
         created_by = membership.user
+    visibility = _clean_choice("visibility", visibility, Visibility)
     space = Space.objects.create(
         name=_clean_name(name),
         kind=_clean_choice("kind", kind, SpaceKind),
-        visibility=_clean_choice("visibility", visibility, Visibility),
+        visibility=visibility,
         description=description.strip(),
         created_by=created_by,
+        **_federation_fields(visibility, join_policy, federation_scope),
     )
     if membership is not None:
         SpaceMembership.objects.create(space=space, user=membership.user, role=SpaceRole.EDITOR)
@@ -115,6 +148,8 @@ def update_space(
     description: str | None = None,
     kind: str | None = None,
     visibility: str | None = None,
+    join_policy: str | None = None,
+    federation_scope: list[int] | None = None,
 ) -> Space:
     """Change a space's settings; fields left at None keep their value."""
     space = Space.objects.select_for_update().get(pk=space.pk)
@@ -129,6 +164,13 @@ def update_space(
         wanted["kind"] = _clean_choice("kind", kind, SpaceKind)
     if visibility is not None:
         wanted["visibility"] = _clean_choice("visibility", visibility, Visibility)
+    if join_policy is not None or federation_scope is not None:
+        federation = _federation_fields(
+            wanted.get("visibility", space.visibility),
+            join_policy or space.join_policy,
+            federation_scope if federation_scope is not None else space.federation_scope,
+        )
+        wanted.update(federation)
     changes = {
         field: [getattr(space, field), value]
         for field, value in wanted.items()

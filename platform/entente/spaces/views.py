@@ -26,12 +26,13 @@ from . import services
 from .forms import AddMemberForm, MemberRoleForm, SpaceFilterForm, SpaceForm
 from .models import Space, SpaceMembership, SpaceRole
 from .permissions import can_create_space
-from .sections import space_sections
+from .sections import section_open, space_sections
 from .selectors import (
     SpaceAccess,
     access_space,
     addable_people,
     dashboard_spaces,
+    intercommunal_directories,
     my_spaces,
     space_members,
     space_roles_of,
@@ -87,6 +88,7 @@ def tenant_home(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "more": len(spaces) > DASHBOARD_SPACES,
         "can_create": can_create_space(membership, tenant=request.tenant),  # type: ignore[attr-defined]
+        "intercommunal": intercommunal_directories(membership, request.tenant),  # type: ignore[attr-defined]
     }
     return render(request, "spaces/home.html", context)
 
@@ -117,7 +119,7 @@ def space_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(
             _("Seuls les agents, les élus et les administrateurs peuvent créer un espace.")
         )
-    form = SpaceForm(request.POST or None)
+    form = SpaceForm(request.POST or None, tenant=request.tenant)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         try:
             space = services.create_space(
@@ -142,6 +144,8 @@ def activity_section_context(request: HttpRequest, access: SpaceAccess) -> dict[
 def _render_sections(request: HttpRequest, access: SpaceAccess) -> list[dict[str, Any]]:
     rendered = []
     for section in space_sections():
+        if not section_open(access.membership, access.space.pk, section.key):
+            continue  # a guest sees only what the project's editors opened to citizens
         try:
             get_template(section.template)
         except TemplateDoesNotExist:
@@ -176,7 +180,7 @@ def space_settings(request: HttpRequest, space_id: int) -> HttpResponse:
         raise PermissionDenied(
             _("Seuls les éditeurs de l'espace et les administrateurs modifient ses paramètres.")
         )
-    form = SpaceForm.for_space(access.space, request.POST or None)
+    form = SpaceForm.for_space(access.space, request.POST or None, tenant=request.tenant)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         try:
             services.update_space(access.membership, access.space, **form.cleaned_data)

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from entente.accounts.models import User
+from entente.spaces.selectors import federated_commune_names, name_with_commune
 
 from .models import Frequency, Label, TaskPriority, TaskStatus, Weekday, WeekOfMonth
 
@@ -87,7 +88,18 @@ class TaskForm(forms.Form):
         self, *args: Any, people: Iterable[User], labels: Iterable[Label], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        choices = [(user.pk, person_label(user)) for user in people]
+        people = list(people)
+        # People of a linked commune in an EPCI's space are shown with their commune.
+        communes = federated_commune_names({user.pk for user in people})
+        choices = [
+            (
+                user.pk,
+                person_label(user)
+                if user.pk not in communes
+                else f"{name_with_commune(user, communes)} — {user.email}",
+            )
+            for user in people
+        ]
         self.fields["assignees"].choices = choices  # type: ignore[attr-defined]
         self.fields["observers"].choices = choices  # type: ignore[attr-defined]
         self.fields["labels"].choices = [  # type: ignore[attr-defined]

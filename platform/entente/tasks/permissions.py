@@ -10,14 +10,15 @@ from __future__ import annotations
 from entente.accounts.models import Membership
 from entente.spaces.models import Space
 from entente.spaces.permissions import SpaceAbilities, space_abilities
+from entente.spaces.sections import section_open
 from entente.spaces.selectors import space_role_of
 
 from .models import Task, TaskComment
 
 
 def abilities_in(membership: Membership | None, space: Space) -> SpaceAbilities:
-    if membership is None:
-        return SpaceAbilities()
+    if membership is None or not section_open(membership, space.pk, "tasks"):
+        return SpaceAbilities()  # a guest in a project whose tasks are not open to citizens
     return space_abilities(membership, space, space_role_of(membership.user_id, space))
 
 

@@ -13,7 +13,8 @@ from entente.activity.models import ActivityEntry
 from entente.activity.selectors import object_history
 from entente.spaces.models import Space, SpaceMembership
 from entente.spaces.permissions import space_abilities
-from entente.spaces.selectors import spaces_for
+from entente.spaces.sections import guest_open_sections, with_section_open
+from entente.spaces.selectors import space_people, spaces_for
 from tenants.models import Tenant
 
 from .models import Label, Task, TaskAttachment, TaskComment, TaskStatus
@@ -35,8 +36,9 @@ def with_people(tasks: QuerySet[Task]) -> QuerySet[Task]:
 
 
 def visible_tasks(membership: Membership) -> QuerySet[Task]:
-    """Every task in the spaces this member may see."""
-    return Task.objects.filter(space__in=spaces_for(membership).values("pk"))
+    """Every task in the spaces this member may see (for a guest: where tasks are open)."""
+    spaces = with_section_open(membership, spaces_for(membership), "tasks")
+    return Task.objects.filter(space__in=spaces.values("pk"))
 
 
 def tasks_of_space(space: Space) -> QuerySet[Task]:
@@ -137,17 +139,19 @@ def observer_ids(task: Task) -> list[int]:
 
 
 def people_who_can_view(space: Space, tenant: Tenant) -> list[User]:
-    """The tenant's active members who may see `space`: candidates to assign, observe, mention."""
+    """The people who may see `space` (the tenant's active members, and those of linked
+    communes who joined a federation space): candidates to assign, observe, mention."""
     roles = dict(SpaceMembership.objects.filter(space=space).values_list("user_id", "role"))
-    memberships = (
-        Membership.objects.filter(tenant=tenant, user__is_active=True)
-        .select_related("user")
-        .order_by("user__full_name", "user__email")
-    )
+    memberships = space_people(space, tenant)
+    # Citizens only where the project opened its tasks to them (entente.citizens).
+    # Federated stand-ins (staff of a linked commune, role guest on the EPCI) count as staff.
+    staff = [m.is_staff_role or hasattr(m, "federated_via") for m in memberships]
+    guests_see_tasks = not all(staff) and ("tasks" in guest_open_sections([space.pk])[space.pk])
     return [
         membership.user
-        for membership in memberships
-        if space_abilities(membership, space, roles.get(membership.user_id), tenant=tenant).view
+        for membership, is_staff in zip(memberships, staff, strict=True)
+        if (is_staff or guests_see_tasks)
+        and space_abilities(membership, space, roles.get(membership.user_id), tenant=tenant).view
     ]
 
 

@@ -140,7 +140,11 @@ def _announce(name: str, task: Task, user_ids: Iterable[int], actor: User | None
             tenant_schema=_schema(),
             space_id=task.space_id,
             user_ids=targets,
-            payload={"task_id": task.pk, "title": task.title},
+            payload={
+                "task_id": task.pk,
+                "title": task.title,
+                "actor_id": actor.pk if actor is not None else None,
+            },
         )
     )
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from entente.accounts.models import Membership, User
 from entente.activity.models import ActivityEntry
 from entente.spaces.models import Space
+from entente.spaces.sections import section_open, with_section_open
 from entente.spaces.selectors import SpaceAccess, access_space, spaces_for
 
 from . import selectors, services
@@ -72,9 +73,12 @@ def _actor(request: HttpRequest) -> User:
 
 def _space_access(request: HttpRequest, space_id: int) -> SpaceAccess:
     try:
-        return access_space(_membership(request), space_id, tenant=request.tenant)  # type: ignore[attr-defined]
+        access = access_space(_membership(request), space_id, tenant=request.tenant)  # type: ignore[attr-defined]
     except Space.DoesNotExist:
         raise Http404(_("Cet espace n'existe pas ou ne vous est pas accessible.")) from None
+    if not section_open(access.membership, access.space.pk, "tasks"):
+        raise Http404(_("Cet espace n'existe pas ou ne vous est pas accessible."))
+    return access
 
 
 def _task_access(request: HttpRequest, pk: int) -> tuple[Task, SpaceAccess]:
@@ -85,6 +89,8 @@ def _task_access(request: HttpRequest, pk: int) -> tuple[Task, SpaceAccess]:
         access = access_space(_membership(request), task.space_id, tenant=request.tenant)  # type: ignore[attr-defined]
     except Space.DoesNotExist:
         raise Http404(_("Cette tâche n'existe pas ou ne vous est pas accessible.")) from None
+    if not section_open(access.membership, access.space.pk, "tasks"):
+        raise Http404(_("Cette tâche n'existe pas ou ne vous est pas accessible."))
     return task, access
 
 
@@ -116,7 +122,7 @@ def _task_form(
 
 def my_tasks(request: HttpRequest) -> HttpResponse:
     membership = _membership(request)
-    spaces = list(spaces_for(membership))
+    spaces = list(with_section_open(membership, spaces_for(membership), "tasks"))
     form = MyTasksFilterForm(request.GET or None, spaces=spaces)
     filters = MyTaskFilters()
     if form.is_valid():

@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from entente.accounts.models import Membership, Role, User
+from entente.core.events import Event, publish_on_commit
 from tenants import lifecycle
 from tenants.models import Tenant, TenantState
 
@@ -114,6 +115,18 @@ def send_once(
         raise
     TrialReminder.objects.filter(pk=reminder.pk).update(
         sent_at=timezone.now(), recipients=len(admins)
+    )
+    # Into the admins' inboxes as well (entente.notifications).
+    publish_on_commit(
+        Event(
+            name="trial.reminder",
+            tenant_schema=tenant.schema_name,
+            payload={
+                "kind": str(kind),
+                "deadline": deadline.date().isoformat(),
+                "days_left": lifecycle.days_left(tenant, now or timezone.now()),
+            },
+        )
     )
     return True
 

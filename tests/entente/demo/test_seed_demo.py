@@ -13,6 +13,7 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 
 from entente.accounts.models import Membership, Role, User
+from entente.citizens.selectors import open_sections_of, pending_invitations
 from entente.demo.catalogue import (
     DEMO_PASSWORD,
     EPCI_SIREN,
@@ -174,7 +175,11 @@ def test_the_invited_citizen_sees_the_public_project_and_nothing_else(
         seen_by_agent = {space.name for space in spaces_for(agent)}
         contest = Space.objects.get(visibility=Visibility.PUBLIC_PROJECT)
         guest_role = space_role_of(guest.user_id, contest)
+        opened = open_sections_of(contest)
+        pending = [i.email for i in pending_invitations()]
 
+    assert opened == ["discussions", "tasks"]
+    assert pending == ["voisin.du.marais@courriel.test"]
     assert seen_by_guest == ["Concours photo « Regards sur le marais »"]
     assert guest_role == SpaceRole.COMMENTER
     assert len(seen_by_agent) == len(SPACES[MACHECOUL])
@@ -205,3 +210,30 @@ def test_seeding_adopts_a_collectivite_that_already_exists(db: None) -> None:
 
     assert Tenant.objects.filter(official_code=LEGE).get() == lege
     assert Membership.objects.filter(tenant=lege, role=Role.ADMIN).exists()
+
+
+def test_staff_of_communes_work_in_the_cc_spaces_through_their_commune(
+    seeded: DemoSummary,
+) -> None:
+    from entente.federation.access import federated_membership
+    from entente.spaces.models import JoinPolicy, JoinRequestState, SpaceJoinRequest
+
+    epci = Tenant.objects.get(official_code=EPCI_SIREN)
+    machecoul = Tenant.objects.get(official_code=MACHECOUL)
+    lege = Tenant.objects.get(official_code=LEGE)
+    karine = User.objects.get(full_name="Karine Tessier")
+    with tenant_context(epci):
+        tourism = Space.objects.get(name="Tourisme")
+        roads = Space.objects.get(name="Voirie et réseaux")
+        childhood = Space.objects.get(name="Petite enfance")
+        assert tourism.join_policy == JoinPolicy.OPEN
+        assert childhood.join_policy == JoinPolicy.ON_REQUEST
+        assert machecoul.pk in roads.federation_scope
+        assert lege.pk in roads.federation_scope
+        assert len(roads.federation_scope) == 3
+        member = SpaceMembership.objects.get(space=tourism, user=karine)
+        assert member.via_tenant_id == machecoul.pk
+        assert SpaceJoinRequest.objects.get(space=childhood).state == JoinRequestState.PENDING
+        stand_in = federated_membership(karine, epci)
+        assert stand_in is not None
+        assert list(spaces_for(stand_in)) == [tourism]

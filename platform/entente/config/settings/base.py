@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parents[4]  # the repository root
@@ -61,6 +62,7 @@ SHARED_APPS = [
     "entente.console",
     "entente.mailin",
     "entente.notifications",
+    "entente.mywork",  # no table: reads the tenants the person reaches
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -78,6 +80,7 @@ SHARED_APPS = [
     "django_filters",
     "django_htmx",
     "channels",
+    "realtime",  # relays entente.core.events to the websockets (no models)
 ]
 # Apps whose tables live in each tenant's schema.
 TENANT_APPS = [
@@ -87,6 +90,7 @@ TENANT_APPS = [
     "entente.tasks",
     "entente.checklists",
     "entente.discussions",
+    "entente.citizens",
 ]
 INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 
@@ -117,6 +121,8 @@ MIDDLEWARE = [
     # Vendor staff holding a support access granted by the tenant's admins (read-only, audited).
     "entente.console.middleware.SupportAccessMiddleware",
     "entente.accounts.middleware.TenantMembershipMiddleware",
+    # The member's last visit, written at most every 10 minutes per person and tenant.
+    "entente.accounts.last_seen.LastSeenMiddleware",
     # A tenant that is not writable (ended trial, closing) refuses every write, clearly.
     "entente.trials.middleware.ReadOnlyTenantMiddleware",
 ]
@@ -138,6 +144,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "entente.core.context_processors.entente",
+                "entente.mywork.context_processors.tenant_switcher",
             ],
         },
     },
@@ -147,6 +154,15 @@ TEMPLATES = [
 read_embedded_env()
 DATABASES = {"default": database_config(env("DATABASE_URL", default="postgres:///entente"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A connection is closed (between requests, tasks or messages) once it has visited more
+# schemas than this: each keeps ~0.12 MiB of catalog cache in its server process (0: never).
+ENTENTE_DB_MAX_SCHEMAS_PER_CONNECTION: int = env.int(
+    "ENTENTE_DB_MAX_SCHEMAS_PER_CONNECTION", default=100
+)
+# `manage.py migrate_tenants` (tenants/deploy.py): parallel workers and per-schema bounds.
+ENTENTE_DEPLOY_WORKERS: int = env.int("ENTENTE_DEPLOY_WORKERS", default=2)
+ENTENTE_DEPLOY_LOCK_TIMEOUT: str = env("ENTENTE_DEPLOY_LOCK_TIMEOUT", default="5s")
+ENTENTE_DEPLOY_STATEMENT_TIMEOUT: str = env("ENTENTE_DEPLOY_STATEMENT_TIMEOUT", default="10min")
 
 REDIS_URL: str = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CACHES = {
@@ -266,14 +282,30 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # One name for the space roles, whether a field is called `role` or `my_role`.
-    "ENUM_NAME_OVERRIDES": {"SpaceRoleEnum": "entente.spaces.models.SpaceRole"},
+    "ENUM_NAME_OVERRIDES": {
+        "SpaceRoleEnum": "entente.spaces.models.SpaceRole",
+        "NotificationKindEnum": "entente.notifications.models.NotificationKind",
+        "NotificationDeliveryEnum": "entente.notifications.models.Delivery",
+    },
 }
 
 # -- Real time and background work --------------------------------------------------------------
-CHANNEL_LAYERS = {
+# One group send per event, to the server processes, not to each person (realtime/hub.py).
+# The pool is raised from redis-py's 100 (PERFORMANCE.md, "Real time"); keys carry the cache's
+# prefix so that test runs sharing one Redis never see each other's events.
+CHANNEL_LAYERS: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL]},
+        "CONFIG": {
+            # redis-py 8 reads with a 5 s timeout, as long as channels-redis's blocking pop:
+            # without more, an idle receive fails every few seconds.
+            "hosts": [{"address": REDIS_URL, "max_connections": 1000, "socket_timeout": 15}],
+            "prefix": f"{CACHES['default']['KEY_PREFIX']}:asgi",
+            "capacity": 1000,
+            # The hub's group has one member per server process, joined again every hour: the
+            # channel of a process that died leaves it within two (realtime/hub.py).
+            "group_expiry": 7200,
+        },
     },
 }
 
@@ -311,6 +343,8 @@ ENTENTE_SALES_EMAIL: str = env("ENTENTE_SALES_EMAIL", default=f"contact@{ENTENTE
 # -- Sign-up for a free trial (entente.signup) ----------------------------------------------------
 # Hours a confirmation link stays valid; an unconfirmed sign-up then expires and frees its slug.
 SIGNUP_CONFIRMATION_HOURS: int = env.int("SIGNUP_CONFIRMATION_HOURS", default=48)
+# Days an invitation of a citizen to a public project stays valid (entente.citizens).
+ENTENTE_CITIZEN_INVITATION_DAYS: int = env.int("ENTENTE_CITIZEN_INVITATION_DAYS", default=14)
 # Sign-ups and join requests allowed per client IP address, and per e-mail address, per window.
 SIGNUP_RATE_LIMIT_PER_IP: int = env.int("SIGNUP_RATE_LIMIT_PER_IP", default=10)
 SIGNUP_RATE_LIMIT_PER_EMAIL: int = env.int("SIGNUP_RATE_LIMIT_PER_EMAIL", default=3)
@@ -330,6 +364,22 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "signup-expire-unconfirmed": {
         "task": "entente.signup.tasks.expire_signups",
         "schedule": 15 * 60.0,
+    },
+    # Notifications (entente.notifications.tasks): due tomorrow / overdue, each morning, and the
+    # e-mail digests, daily at 7:00 and weekly on Monday at 7:00. All idempotent per period.
+    "notifications-due-tasks": {
+        "task": "entente.notifications.tasks.notify_due_tasks_everywhere",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "notifications-daily-digest": {
+        "task": "entente.notifications.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=0),
+        "args": ("daily",),
+    },
+    "notifications-weekly-digest": {
+        "task": "entente.notifications.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=0, day_of_week=1),
+        "args": ("weekly",),
     },
 }
 

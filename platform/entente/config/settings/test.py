@@ -1,7 +1,7 @@
 """Test settings: real PostgreSQL and Redis (embedded or named by the variables), fast hashing."""
 
 from .base import *  # noqa: F403
-from .base import CACHES, DATABASES, env
+from .base import CACHES, CHANNEL_LAYERS, DATABASES, env
 
 DEBUG = False
 SECRET_KEY = "entente-test-key-not-for-production"  # noqa: S105
@@ -13,6 +13,7 @@ if not env("EMAIL_URL", default=""):
 ENTENTE_PORT = env("ENTENTE_PORT", default="")
 # Each test run gets its own cache namespace so runs never see each other's entries.
 CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="entente-test")
+CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"{CACHES['default']['KEY_PREFIX']}:asgi"
 # ... and its own Celery queue, so a development worker never runs a test's task.
 CELERY_TASK_DEFAULT_QUEUE = env(
     "CELERY_TASK_DEFAULT_QUEUE", default=f"{CACHES['default']['KEY_PREFIX']}-tasks"

@@ -1,0 +1,64 @@
+"""Invitations of citizens, what projects open to them, and the tenant's guests, as the API shows
+them. The rules are in `entente.citizens.services`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from entente.citizens.models import CitizenInvitation, CitizenSection
+
+
+class InvitationSerializer(serializers.ModelSerializer[CitizenInvitation]):
+    state = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CitizenInvitation
+        fields = [
+            "id",
+            "space",
+            "email",
+            "message",
+            "state",
+            "invited_by",
+            "sent_at",
+            "sent_count",
+            "expires_at",
+            "revoked_at",
+            "accepted_at",
+        ]
+        read_only_fields = fields
+
+    def get_state(self, invitation: CitizenInvitation) -> str:
+        return str(invitation.state().value)
+
+
+class InviteSerializer(serializers.Serializer[Any]):
+    emails = serializers.ListField(
+        child=serializers.CharField(max_length=254),
+        min_length=1,
+        max_length=50,
+        error_messages={"min_length": _("Indiquez au moins une adresse e-mail.")},
+    )
+    message = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class OpenSectionsSerializer(serializers.Serializer[Any]):
+    open_sections = serializers.ListField(
+        child=serializers.ChoiceField(choices=CitizenSection.choices), allow_empty=True
+    )
+
+
+class GuestProjectSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class GuestSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(source="user.pk")
+    display_name = serializers.CharField(source="user.display_name")
+    email = serializers.EmailField(source="user.email")
+    last_seen_at = serializers.DateTimeField(allow_null=True)
+    projects = GuestProjectSerializer(many=True)

@@ -1,0 +1,58 @@
+"""Serializers of the federation spaces' directory and join requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from entente.spaces.models import SpaceJoinRequest
+
+
+class DirectoryEntrySerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(source="space.pk")
+    name = serializers.CharField(source="space.name")
+    description = serializers.CharField(source="space.description")
+    join_policy = serializers.CharField(source="space.join_policy")
+    members = serializers.IntegerField()
+    is_member = serializers.BooleanField()
+    pending = serializers.BooleanField()
+
+
+class AskSerializer(serializers.Serializer[Any]):
+    message = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class MembershipResultSerializer(serializers.Serializer[Any]):
+    space = serializers.IntegerField(source="space_id")
+    user = serializers.IntegerField(source="user_id")
+    role = serializers.CharField()
+    via_tenant = serializers.IntegerField(source="via_tenant_id", allow_null=True)
+
+
+class JoinRequestSerializer(serializers.ModelSerializer[SpaceJoinRequest]):
+    user_name = serializers.SerializerMethodField()
+    via_commune = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SpaceJoinRequest
+        fields = [
+            "id",
+            "space",
+            "user",
+            "user_name",
+            "via_tenant_id",
+            "via_commune",
+            "message",
+            "state",
+            "created_at",
+            "decided_at",
+        ]
+        read_only_fields = fields
+
+    def get_user_name(self, obj: SpaceJoinRequest) -> str:
+        return str(obj.user.display_name)
+
+    def get_via_commune(self, obj: SpaceJoinRequest) -> str:
+        names: dict[int, str] = self.context.get("communes", {})
+        return names.get(obj.via_tenant_id or 0, "")

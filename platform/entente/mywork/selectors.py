@@ -1,0 +1,374 @@
+"""« Mon travail »: a person's open tasks, checklists and unread mentions, wherever they are.
+
+This is one of the two cross-tenant reads that ARCHITECTURE.md §3 allows ("my tasks", "my
+notifications"): it reads from the schemas of `entente.federation.reach.reachable_tenants(user)`
+and from no other, and in them only the person's own rows (their assignments, the checklists
+they launched or have a step in), in spaces they may open there.
+
+One SQL round trip whatever the number of tenants: a UNION ALL of schema-qualified SELECTs, one
+per reached schema, plus the public inbox's unread mentions. Schema and table names are quoted
+by psycopg (`sql.Identifier`), never formatted into the text; values are parameters.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from psycopg import sql
+
+from entente.accounts.models import Role, User
+from entente.checklists.models import Checklist, ChecklistItem
+from entente.federation.reach import Reach, reachable_tenants
+from entente.notifications.models import Notification, NotificationKind
+from entente.notifications.selectors import unread_counts_by_tenant
+from entente.spaces.models import Space, SpaceMembership, Visibility
+from entente.tasks.models import Task, TaskAssignment, TaskStatus
+from tenants.models import Tenant
+
+TASK, CHECKLIST, MENTION = "task", "checklist", "mention"
+OVERDUE, THIS_WEEK = "overdue", "week"
+
+# The list's filters: key → label (the page's tabs, the API's `filter` parameter).
+FILTERS: dict[str, Any] = {
+    "all": _("Tout"),
+    THIS_WEEK: _("Cette semaine"),
+    OVERDUE: _("En retard"),
+    "mentions": _("Mentions"),
+}
+
+KIND_LABELS: dict[str, Any] = {
+    TASK: _("Tâche"),
+    CHECKLIST: _("Procédure"),
+    MENTION: _("Mention"),
+}
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One thing to do, marked with its tenant and linking to it on that tenant's host."""
+
+    kind: str  # TASK, CHECKLIST or MENTION
+    tenant: Tenant
+    via: tuple[Tenant, ...]  # communes through which a federated EPCI is reached
+    object_id: int
+    title: str
+    url: str
+    due_date: datetime.date | None
+    updated_at: datetime.datetime
+    space_id: int | None
+    space_name: str
+    status: str  # a TaskStatus value for tasks, "" otherwise
+    flag: str  # OVERDUE, THIS_WEEK or ""
+    done: int | None = None  # checklists: steps done …
+    total: int | None = None  # … out of
+
+    @property
+    def tenant_label(self) -> str:
+        """« CC Sud Retz Atlantique (via Legé) » for an EPCI reached through a commune."""
+        if not self.via:
+            return self.tenant.name
+        communes = ", ".join(commune.name for commune in self.via)
+        return f"{self.tenant.name} ({_('via')} {communes})"
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS[self.kind])
+
+    @property
+    def status_label(self) -> str:
+        return str(TaskStatus(self.status).label) if self.status else ""
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.flag == OVERDUE
+
+    @property
+    def is_due_this_week(self) -> bool:
+        return self.flag == THIS_WEEK
+
+
+def week_end(today: datetime.date) -> datetime.date:
+    """The Sunday of today's week: "this week" is today to Sunday, as in « Mes tâches »."""
+    return today + datetime.timedelta(days=6 - today.weekday())
+
+
+def flag_for(due: datetime.date | None, today: datetime.date) -> str:
+    if due is None:
+        return ""
+    if due < today:
+        return OVERDUE
+    if due <= week_end(today):
+        return THIS_WEEK
+    return ""
+
+
+def _table(schema: str, model: type[Any]) -> sql.Identifier:
+    return sql.Identifier(schema, model._meta.db_table)
+
+
+_HAS_FEDERATION_SCOPE = any(f.name == "federation_scope" for f in Space._meta.get_fields())
+
+
+def _visible_space(reach: Reach, schema: str, user_id: int) -> tuple[sql.Composable, list[Any]]:
+    """The SQL twin of `spaces.selectors.spaces_for` / `space_abilities(...).view` for `sp`.
+
+    A person reaching an EPCI only through a federated commune (no membership there) sees its
+    federation spaces open to one of their communes that they joined, nothing else
+    (`space_abilities` for a federated stand-in membership).
+    """
+    is_member = sql.SQL(
+        "EXISTS (SELECT 1 FROM {sm} sm WHERE sm.space_id = sp.id AND sm.user_id = %s)"
+    ).format(sm=_table(schema, SpaceMembership))
+    membership = reach.membership
+    if membership is None:
+        federated = sql.SQL("sp.visibility = %s AND {m}").format(m=is_member)
+        params: list[Any] = [Visibility.FEDERATION.value, user_id]
+        if _HAS_FEDERATION_SCOPE:
+            # A space opened to some communes only: one of theirs must be among them.
+            federated = sql.SQL(
+                "{f} AND (cardinality(sp.federation_scope) = 0"
+                " OR sp.federation_scope && %s::integer[])"
+            ).format(f=federated)
+            params.append([commune.pk for commune in reach.via])
+        return federated, params
+    if membership.role == Role.ADMIN:
+        return sql.SQL("TRUE"), []
+    if membership.role == Role.GUEST:
+        return sql.SQL("sp.visibility = %s AND {m}").format(m=is_member), [
+            Visibility.PUBLIC_PROJECT.value,
+            user_id,
+        ]
+    return sql.SQL("(sp.visibility <> %s OR {m})").format(m=is_member), [
+        Visibility.PRIVATE.value,
+        user_id,
+    ]
+
+
+def _tasks_of(reach: Reach, user_id: int) -> tuple[sql.Composable, list[Any]]:
+    """Open tasks assigned to the person in one tenant (index tasks_taskassignment(user, task))."""
+    schema = reach.tenant.schema_name
+    visible, visible_params = _visible_space(reach, schema, user_id)
+    query = sql.SQL(
+        "SELECT 'task'::text AS kind, %s::bigint AS tenant_id, t.id::bigint AS object_id,"
+        " t.title::text AS title, t.due_date AS due_date, t.updated_at AS updated_at,"
+        " t.status::text AS status, t.space_id::bigint AS space_id,"
+        " sp.name::text AS space_name, ''::text AS url,"
+        " NULL::bigint AS done, NULL::bigint AS total"
+        " FROM {assignment} a"
+        " JOIN {task} t ON t.id = a.task_id"
+        " JOIN {space} sp ON sp.id = t.space_id"
+        " WHERE a.user_id = %s AND t.status <> %s AND sp.archived_at IS NULL AND {visible}"
+    ).format(
+        assignment=_table(schema, TaskAssignment),
+        task=_table(schema, Task),
+        space=_table(schema, Space),
+        visible=visible,
+    )
+    return query, [reach.tenant.pk, user_id, TaskStatus.DONE.value, *visible_params]
+
+
+def _checklists_of(reach: Reach, user_id: int) -> tuple[sql.Composable, list[Any]]:
+    """Open checklists (a step not done) the person launched or has a step assigned in."""
+    schema = reach.tenant.schema_name
+    visible, visible_params = _visible_space(reach, schema, user_id)
+    query = sql.SQL(
+        "SELECT 'checklist'::text, %s::bigint, c.id::bigint, c.name::text,"
+        " MIN(t.due_date) FILTER (WHERE t.status IS DISTINCT FROM %s), c.updated_at, ''::text,"
+        " c.space_id::bigint, sp.name::text, ''::text,"
+        " COUNT(*) FILTER (WHERE t.status = %s), COUNT(*)"
+        " FROM {checklist} c"
+        " JOIN {space} sp ON sp.id = c.space_id"
+        " JOIN {item} i ON i.checklist_id = c.id"
+        " LEFT JOIN {task} t ON t.id = i.task_id"
+        " WHERE (c.created_by_id = %s OR EXISTS (SELECT 1 FROM {item} i2"
+        "   JOIN {assignment} a2 ON a2.task_id = i2.task_id"
+        "   WHERE i2.checklist_id = c.id AND a2.user_id = %s))"
+        " AND sp.archived_at IS NULL AND {visible}"
+        " GROUP BY c.id, sp.name"
+        " HAVING COUNT(*) FILTER (WHERE t.status = %s) < COUNT(*)"
+    ).format(
+        checklist=_table(schema, Checklist),
+        item=_table(schema, ChecklistItem),
+        task=_table(schema, Task),
+        assignment=_table(schema, TaskAssignment),
+        space=_table(schema, Space),
+        visible=visible,
+    )
+    params = [
+        reach.tenant.pk,
+        TaskStatus.DONE.value,
+        TaskStatus.DONE.value,
+        user_id,
+        user_id,
+        *visible_params,
+        TaskStatus.DONE.value,
+    ]
+    return query, params
+
+
+def _mentions_of(tenant_ids: list[int], user_id: int) -> tuple[sql.Composable, list[Any]]:
+    """Unread mentions from the public inbox, only those of the tenants the person reaches."""
+    query = sql.SQL(
+        "SELECT 'mention'::text, n.tenant_id::bigint, n.id::bigint, n.title::text, NULL::date,"
+        " n.created_at, ''::text, n.space_id::bigint, ''::text, n.url::text,"
+        " NULL::bigint, NULL::bigint"
+        " FROM {notification} n"
+        " WHERE n.user_id = %s AND n.read_at IS NULL AND n.kind = %s AND n.tenant_id = ANY(%s)"
+    ).format(notification=_table(settings.PUBLIC_SCHEMA_NAME, Notification))
+    return query, [user_id, NotificationKind.MENTIONED.value, tenant_ids]
+
+
+def _work_query(reaches: Sequence[Reach], user_id: int) -> tuple[str, list[Any]]:
+    parts: list[sql.Composable] = []
+    params: list[Any] = []
+    for reach in reaches:
+        for build in (_tasks_of, _checklists_of):
+            part, part_params = build(reach, user_id)
+            parts.append(part)
+            params += part_params
+    part, part_params = _mentions_of([reach.tenant.pk for reach in reaches], user_id)
+    parts.append(part)
+    params += part_params
+    query = sql.SQL(
+        "SELECT * FROM ({parts}) AS work"
+        " ORDER BY (work.due_date IS NULL), work.due_date, work.updated_at DESC,"
+        " work.kind, work.tenant_id, work.object_id"
+    ).format(parts=sql.SQL(" UNION ALL ").join(parts))
+    connection.ensure_connection()
+    return query.as_string(connection.connection), params
+
+
+class _Paths:
+    """Paths on a tenant's host, reversed once per call rather than once per item."""
+
+    MARK = 987654321
+
+    def __init__(self) -> None:
+        urlconf = settings.ROOT_URLCONF
+        self.task = reverse("tasks:detail", kwargs={"pk": self.MARK}, urlconf=urlconf)
+        self.checklist = reverse(
+            "checklists:checklist_detail",
+            kwargs={"space_id": self.MARK + 1, "pk": self.MARK},
+            urlconf=urlconf,
+        )
+
+    def task_path(self, pk: int) -> str:
+        return self.task.replace(str(self.MARK), str(pk))
+
+    def checklist_path(self, space_id: int, pk: int) -> str:
+        return self.checklist.replace(str(self.MARK + 1), str(space_id)).replace(
+            str(self.MARK), str(pk)
+        )
+
+
+def my_work(
+    user: User, *, reaches: Sequence[Reach] | None = None, today: datetime.date | None = None
+) -> list[WorkItem]:
+    """Everything the person has to do, in every tenant they reach, sorted by date.
+
+    Dated items first (overdue ones lead, then by due date), then the undated ones, most recently
+    changed first. Tenants that are not open (suspended, being provisioned) are left out: their
+    pages cannot be opened.
+    """
+    if reaches is None:
+        reaches = reachable_tenants(user)
+    reaches = [reach for reach in reaches if reach.tenant.is_open]
+    if not reaches:
+        return []
+    today = today or timezone.localdate()
+    by_tenant = {reach.tenant.pk: reach for reach in reaches}
+    bases = {pk: reach.tenant.url("") for pk, reach in by_tenant.items()}
+    query, params = _work_query(reaches, user.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        rows = cursor.fetchall()
+    paths = _Paths()
+    items = []
+    for (
+        kind,
+        tenant_id,
+        object_id,
+        title,
+        due,
+        updated,
+        status,
+        space_id,
+        space_name,
+        url,
+        done,
+        total,
+    ) in rows:
+        reach = by_tenant[tenant_id]
+        if kind == TASK:
+            url = bases[tenant_id] + paths.task_path(object_id)
+        elif kind == CHECKLIST:
+            url = bases[tenant_id] + paths.checklist_path(space_id, object_id)
+        else:
+            url = url or bases[tenant_id] + "/"
+        items.append(
+            WorkItem(
+                kind=kind,
+                tenant=reach.tenant,
+                via=reach.via if reach.membership is None else (),
+                object_id=object_id,
+                title=title,
+                url=url,
+                due_date=due,
+                updated_at=updated,
+                space_id=space_id,
+                space_name=space_name,
+                status=status,
+                flag=flag_for(due, today),
+                done=done,
+                total=total,
+            )
+        )
+    return items
+
+
+def filter_items(items: Iterable[WorkItem], key: str) -> list[WorkItem]:
+    """The items one filter keeps: all, due this week, overdue, or unread mentions."""
+    if key == THIS_WEEK:
+        return [item for item in items if item.flag == THIS_WEEK]
+    if key == OVERDUE:
+        return [item for item in items if item.flag == OVERDUE]
+    if key == "mentions":
+        return [item for item in items if item.kind == MENTION]
+    return list(items)
+
+
+def counts_by_filter(items: Sequence[WorkItem]) -> dict[str, int]:
+    return {key: len(filter_items(items, key)) for key in FILTERS}
+
+
+@dataclass(frozen=True)
+class SwitcherEntry:
+    """One tenant of the header's switcher: how the person reaches it and its unread count."""
+
+    reach: Reach
+    unread: int
+
+    @property
+    def tenant(self) -> Tenant:
+        return self.reach.tenant
+
+
+def tenant_switcher(user: User, *, reaches: Sequence[Reach] | None = None) -> list[SwitcherEntry]:
+    """Every tenant the person reaches, with its unread notifications: three queries in all.
+
+    Two for the reaches (memberships, federation links) unless given, one for the unread counts.
+    """
+    if reaches is None:
+        reaches = reachable_tenants(user)
+    if not reaches:
+        return []
+    unread = unread_counts_by_tenant(user)
+    return [SwitcherEntry(reach=reach, unread=unread.get(reach.tenant.pk, 0)) for reach in reaches]

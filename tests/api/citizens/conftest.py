@@ -1,0 +1,1 @@
+from tests.entente.citizens.conftest import project  # noqa: F401  (fixture)
