@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from entente.tasks import selectors, services
 from entente.tasks.files import attachment_response
 from entente.tasks.models import Label, Task, TaskAttachment, TaskComment
-from entente.tasks.permissions import may_create_labels, may_manage_labels
+from entente.tasks.permissions import may_create_labels, may_manage_labels, may_see_labels
 
 from .permissions import SpaceScopedMixin, run_service
 from .serializers import (
@@ -283,6 +283,8 @@ class LabelListCreate(SpaceScopedMixin, generics.ListCreateAPIView[Label]):
     pagination_class = None
 
     def get_queryset(self) -> QuerySet[Label]:
+        if not may_see_labels(self.membership):
+            raise Http404
         return selectors.labels()
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -304,6 +306,8 @@ class LabelDetail(SpaceScopedMixin, generics.GenericAPIView[Label]):
     serializer_class = LabelSerializer
 
     def _label(self, pk: int) -> Label:
+        if not may_see_labels(self.membership):
+            raise Http404
         label = Label.objects.filter(pk=pk).first()
         if label is None:
             raise Http404

@@ -32,6 +32,16 @@ def may_edit_comment(
     return membership is not None and abilities.comment and comment.author_id == membership.user_id
 
 
+def may_see_labels(membership: Membership | None) -> bool:
+    """The label list is the collectivité's own vocabulary: its staff's, not its guests'.
+
+    Citizens and federated staff (whose stand-in membership has the guest role) see the labels
+    of the tasks they may open, and federated editors pick among them in a task's form, but
+    the list and its management are refused to them.
+    """
+    return membership is not None and membership.is_staff_role
+
+
 def may_create_labels(membership: Membership | None) -> bool:
     return membership is not None and membership.is_staff_role and membership.tenant.is_writable
 

@@ -36,7 +36,7 @@ from .forms import (
     TaskForm,
 )
 from .models import Label, Task, TaskPriority, TaskStatus
-from .permissions import may_create_labels, may_manage_labels
+from .permissions import may_create_labels, may_manage_labels, may_see_labels
 from .selectors import MyTaskFilters
 
 FIELD_LABELS = {
@@ -456,6 +456,8 @@ def space_section_context(request: HttpRequest, access: SpaceAccess) -> dict[str
 def labels(request: HttpRequest) -> HttpResponse:
     """The collectivité's labels: agents and elected officials add, administrators change."""
     membership = _membership(request)
+    if not may_see_labels(membership):
+        raise Http404(_("Cette page n'existe pas."))
     form = LabelForm(request.POST or None)
     if request.method == "POST":
         if not may_create_labels(membership):
@@ -484,7 +486,7 @@ def labels(request: HttpRequest) -> HttpResponse:
 @require_POST
 def label_edit(request: HttpRequest, label_id: int) -> HttpResponse:
     membership = _membership(request)
-    label = Label.objects.filter(pk=label_id).first()
+    label = Label.objects.filter(pk=label_id).first() if may_see_labels(membership) else None
     if label is None:
         raise Http404(_("Cette étiquette n'existe pas."))
     if not may_manage_labels(membership):
