@@ -21,7 +21,10 @@ Scenarios, for a minimal tenant page (one query) and a minimal DRF list (one que
 - `entente, switching`: each request on another tenant (round robin over all tenants).
 - `django-tenants`: django-tenants' TenantMainMiddleware in place of ours (the reference).
 - `… member`: logged-in member, DRF list with session authentication; the baseline checks
-  only `IsAuthenticated`, Entente adds the membership check (cached).
+  only `IsAuthenticated`, Entente adds the membership check (cached). The member belongs to
+  5 tenants spread over the range; `switching` goes round them.
+The lookups that had to read the database during the measured turns are counted: a warm
+process reads none; a host last seen more than `routing.MAX_AGE_SECONDS` ago is read again.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ DB_NAME = "bench_routing"
 SPACES_PER_TENANT = 5
 BULK_BATCH = 100  # Tenant and Domain rows per bulk_create
 PROVISIONING_SAMPLE = 10  # tenants provisioned the real way before deciding how to fill the rest
+MEMBER_TENANTS = 5  # tenants the benchmark's member belongs to, spread over the range
 
 
 # -- Database and settings ----------------------------------------------------------------------
@@ -382,6 +386,36 @@ class Scenario:
         return [q["sql"] for q in captured.captured_queries], probes.count
 
 
+class _ColdLookups:
+    """Counts the routing and membership lookups that had to read the database."""
+
+    def __enter__(self) -> _ColdLookups:
+        from entente.accounts import middleware
+        from tenants import routing
+
+        self.routes = self.memberships = 0
+        self._load, self._membership_for = routing._load, middleware.membership_for
+
+        def load(host: str) -> Any:
+            self.routes += 1
+            return self._load(host)
+
+        def membership_for(user: Any, tenant: Any) -> Any:
+            self.memberships += 1
+            return self._membership_for(user, tenant)
+
+        routing._load = load
+        middleware.membership_for = membership_for
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        from entente.accounts import middleware
+        from tenants import routing
+
+        routing._load = self._load
+        middleware.membership_for = self._membership_for
+
+
 def _pin(tenant: Any) -> None:
     from django.db import connection
 
@@ -439,11 +473,14 @@ def measure(count: int, iterations: int) -> None:
     from tenants.models import Tenant
 
     tenants = list(Tenant.objects.order_by("slug")[:count])
+    # A person works in a handful of tenants: the member's, spread over the whole range.
+    step = max(1, len(tenants) // MEMBER_TENANTS)
+    members_tenants = tenants[::step][:MEMBER_TENANTS]
     member = User.objects.filter(email="bench@example.fr").first() or User.objects.create_user(
         "bench@example.fr", "mot-de-passe-solide-42"
     )
     Membership.objects.bulk_create(
-        [Membership(user=member, tenant=t, role=Role.AGENT) for t in tenants],
+        [Membership(user=member, tenant=t, role=Role.AGENT) for t in members_tenants],
         ignore_conflicts=True,
     )
     cookie = session_cookie(member)
@@ -486,7 +523,7 @@ def measure(count: int, iterations: int) -> None:
             "DRF list member, entente, switching",
             full_handler,
             member_list,
-            tenants,
+            members_tenants,
             cookie,
             switching=True,
         ),
@@ -498,9 +535,10 @@ def measure(count: int, iterations: int) -> None:
     # One request of each scenario per turn, in a new random order each turn: load and drift
     # on the machine, and whatever the previous request left in caches, hit them all alike.
     order = random.Random(42)
-    for _ in range(iterations):
-        for scenario in order.sample(scenarios, len(scenarios)):
-            scenario.run_once()
+    with _ColdLookups() as cold:
+        for _ in range(iterations):
+            for scenario in order.sample(scenarios, len(scenarios)):
+                scenario.run_once()
 
     print(f"\n== {count} tenants: {iterations} requests per scenario, interleaved ==")
     header = f"{'scenario':<38} {'median µs':>10} {'p95 µs':>9} {'overhead ms':>12} {'SQL':>4}"
@@ -519,6 +557,10 @@ def measure(count: int, iterations: int) -> None:
         shown = "baseline" if scenario is base else f"{overhead:+.3f}"
         print(f"{scenario.label:<38} {median:>10.0f} {p95:>9.0f} {shown:>12} {len(sql):>4}")
     print("overhead: median of the paired differences with the baseline's request of the same turn")
+    print(
+        f"database lookups during the measured turns: {cold.routes} of a host "
+        f"(cache entries live {routing.MAX_AGE_SECONDS:.0f} s), {cold.memberships} of a membership"
+    )
     hosts = [t.primary_host for t in tenants]
     same, rotating = routing_alone(hosts[:1]), routing_alone(hosts)
     print(

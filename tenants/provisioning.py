@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 
 from entente.core.db import connection
 
-from . import routing, template
-from .models import RESERVED_SLUGS, Domain, Tenant, TenantKind, TenantState
+from . import deploy, routing, template
+from .models import RESERVED_SLUGS, Domain, SchemaStatus, Tenant, TenantKind, TenantState
 
 logger = logging.getLogger(__name__)
 
@@ -151,6 +151,13 @@ def _create_schema(tenant: Tenant) -> None:
     connection.set_schema_to_public()
     with connection.cursor() as cursor:
         cursor.execute(sql)
+    # The replay holds the capture's migrations: the deploy need not look at this schema.
+    deploy.record_state(
+        tenant.schema_name,
+        status=SchemaStatus.OK,
+        fingerprint=template.migration_fingerprint(),  # that of the capture replayed
+        migration_count=len(template.expected_migrations()),
+    )
 
 
 def drop_schema(schema_name: str) -> None:
@@ -158,6 +165,7 @@ def drop_schema(schema_name: str) -> None:
     connection.set_schema_to_public()
     with connection.cursor() as cursor:
         cursor.execute(f'DROP SCHEMA IF EXISTS "{schema_name}" CASCADE')
+    deploy.forget_state(schema_name)
 
 
 def _check_tenant_schema(schema_name: str) -> None:

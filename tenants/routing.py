@@ -20,7 +20,10 @@ Why: django-tenants' own middleware costs every request `SET public`, a domain l
   the process drops its whole cache at each recheck (so ≤ 1 s too, at the price of a query per
   host), and a change that could not be published is retried at each recheck. A write that
   bypasses both (raw SQL, `update()` without `note_change()`) is caught by the age limit
-  `MAX_AGE_SECONDS` (60 s). In the writer's own process every change takes effect at once.
+  `MAX_AGE_SECONDS` (5 min). In the writer's own process every change takes effect at once.
+  The age limit is a backstop for writes that forget to publish, not the main mechanism: it
+  also sets how often a host is read again when nothing changed, and with thousands of
+  tenants most hosts are visited less than once a minute by a given process.
 - **Shared-cache keys are schema-free.** The project's cache prefixes keys with the connection's
   current schema (`django_tenants.cache.make_key`), which would give each schema its own
   generation; this module uses its own client of the same cache without that key function.
@@ -62,7 +65,7 @@ CHANGES_KEY = "tenants:routing:changes:{generation}"
 
 RECHECK_SECONDS = 1.0
 """How often a process asks the shared cache whether something changed elsewhere."""
-MAX_AGE_SECONDS = 60.0
+MAX_AGE_SECONDS = 300.0
 """Backstop: an entry is read again after this long, whatever the signals said."""
 UNKNOWN_HOST_SECONDS = 5.0
 """How long a host that names no tenant is remembered (a domain created by raw SQL shows up)."""

@@ -223,7 +223,8 @@ def test_sequences_start_fresh_and_continue_after_copied_rows() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {schema}.spaces_space (created_at, updated_at, name, description, kind,"  # noqa: S608
-            " visibility) VALUES (now(), now(), 'Voirie', '', 'team', 'tenant') RETURNING id"
+            " visibility, join_policy, federation_scope)"
+            " VALUES (now(), now(), 'Voirie', '', 'team', 'tenant', 'open', '{}') RETURNING id"
         )
         assert cursor.fetchone() == (1,)
         cursor.execute(
