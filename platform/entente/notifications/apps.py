@@ -6,3 +6,14 @@ class NotificationsConfig(AppConfig):
     name = "entente.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from entente.core.events import subscribe
+        from entente.federation.signals import federation_link_changed
+
+        from .subscribers import on_event, on_federation_link_changed
+
+        subscribe(on_event)
+        federation_link_changed.connect(
+            on_federation_link_changed, dispatch_uid="notifications.federation"
+        )

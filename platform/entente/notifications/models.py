@@ -56,6 +56,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     read_at = models.DateTimeField(_("lue le"), null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)  # sent at once or in a digest
+    # How the person wanted it when it was made (their preference then): the e-mail task and
+    # the digests pick the rows by this, so a later change of preference does not resend.
+    delivery = models.CharField(max_length=16, default="app")
 
     class Meta:
         verbose_name = _("notification")
@@ -74,6 +77,11 @@ class Notification(models.Model):
                 fields=["user", "tenant"],
                 condition=models.Q(read_at__isnull=True),
                 name="notification_unread",
+            ),
+            models.Index(
+                fields=["delivery", "user"],
+                condition=models.Q(emailed_at__isnull=True) & ~models.Q(delivery="app"),
+                name="notification_to_email",
             ),
         ]
 
