@@ -30,7 +30,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from . import payloads
-from .hub import hub
+from .hub import hub, recycle_connections
 from .middleware import CLOSE_BAD_MESSAGE
 from .payloads import encode
 
@@ -93,8 +93,13 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if kind == "hello" and not self.hello_done:
             self.hello_done = True
             await self._hello(_optional_id(message.get("last_notification_id")))
+            # Once the message's queries are done (no transaction open): close the database
+            # thread's connections that visited too many schemas (core.db). Messages that
+            # touch no database (ping, unwatch) skip the thread hop.
+            await recycle_connections()
         elif kind == "watch":
             await self._watch(message)
+            await recycle_connections()
         elif kind == "unwatch":
             space_id = _optional_id(message.get("space_id"))
             if space_id is not None and self.watched.pop(space_id, None) is not None:

@@ -5,8 +5,9 @@ takes 0.3-0.6 s (p50) for 1,000 members, losing about 1 message in 1,000 (PERFOR
 "Real time"). Here an event costs one `group_send` to `LIVE_GROUP`, whose members are the
 server processes (one channel each), not the people: each process receives the event once,
 looks up its own sockets in `Hub.people` (user id → consumers) and `Hub.spaces` ((schema,
-space id) → consumers), loads what to send once for all of them (one query for the
-notifications, one for the memberships), and writes to the sockets.
+space id) → consumers), and writes to the sockets. A `notification.created` event carries the
+message itself (no query; the membership is re-checked from the per-process cache); an older
+event naming only ids, and other events, are loaded once for all the sockets (one query).
 
 A message the layer drops (an overloaded process, a restart) is not lost for the person: the
 page's script reconnects and the consumer sends what the database holds after the last id the
@@ -31,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
+from entente.core.db import recycle_connections_if_needed
 from entente.core.events import Event
 
 from . import payloads
@@ -174,6 +176,7 @@ class Hub:
                 received = time.time()
                 try:
                     await self.dispatch(message)
+                    await recycle_connections()  # after the delivery: adds nothing to its delay
                     if logger.isEnabledFor(logging.DEBUG):
                         logger.debug(
                             "Live hub: %s, %.1f ms in the layer, %.1f ms to deliver",
@@ -211,6 +214,11 @@ class Hub:
             await self._activity(message)
 
     async def _notifications(self, message: dict[str, Any]) -> None:
+        live = message.get("payload", {}).get("live")
+        if isinstance(live, dict):
+            await self._carried_notifications(live)
+            return
+        # Fallback: an event that names the rows only (published before `live` existed).
         user_ids = [pk for pk in message.get("user_ids", ()) if self.people.get(pk)]
         ids = [int(pk) for pk in message.get("payload", {}).get("notification_ids", ())]
         if not user_ids or not ids:
@@ -226,6 +234,37 @@ class Hub:
             )
             for consumer in consumers:
                 await consumer.deliver_notifications(items, texts)
+
+    async def _carried_notifications(self, live: dict[str, Any]) -> None:
+        """The event carries the message (`notifications.services._announce`): no row to read.
+
+        Who receives it was decided by `notify()` (active people, who may see the object, in
+        the transaction that made the rows); whether each still reaches the notification's
+        tenant is checked here, at delivery, as the fallback's query does, by
+        `payloads.reaching`: the membership cache, no query when warm.
+        """
+        recipients = [
+            (int(user_id), int(pk))
+            for user_id, pk in live.get("recipients", ())
+            if self.people.get(int(user_id))
+        ]
+        item = live.get("item")
+        if not recipients or not isinstance(item, dict):
+            return
+        tenant = item.get("tenant")
+        if tenant is not None:
+            allowed = await database_sync_to_async(payloads.reaching)(
+                [user_id for user_id, _ in recipients], int(tenant["id"])
+            )
+            recipients = [(user_id, pk) for user_id, pk in recipients if user_id in allowed]
+        # Encoded once but the id: '{"type":"notification","id":' + id + ',' + the rest.
+        rest = {key: value for key, value in item.items() if key not in ("type", "id")}
+        head, tail = '{"type":"notification","id":', "," + encode(rest)[1:]
+        for user_id, pk in recipients:
+            entry = {"type": "notification", "id": pk, **rest}
+            texts = {pk: f"{head}{pk}{tail}"}
+            for consumer in list(self.people.get(user_id, ())):
+                await consumer.deliver_notifications([entry], texts)
 
     async def _unread_counts(self, message: dict[str, Any]) -> None:
         user_ids = [pk for pk in message.get("user_ids", ()) if self.people.get(pk)]
@@ -253,6 +292,15 @@ class Hub:
         for consumer, ok in zip(watchers, allowed, strict=True):
             if ok:
                 await consumer.deliver_activity(space_id, [item])
+
+
+async def recycle_connections() -> None:
+    """Close the database thread's connections that visited too many schemas (`core.db`).
+
+    In that thread (its connections are per thread), between units of work: an event handled,
+    a consumer's message; never inside a transaction (none is open there then).
+    """
+    await database_sync_to_async(recycle_connections_if_needed)()
 
 
 def _discard(registry: dict[Any, set[LiveConsumer]], key: Any, consumer: LiveConsumer) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django_tenants.utils import schema_context
 
+from entente.accounts.middleware import memberships
 from entente.accounts.models import Membership, Role, User
 from entente.activity.models import ActivityEntry
 from entente.notifications.models import Notification, NotificationKind
@@ -121,6 +122,19 @@ def notifications_for(ids: list[int], user_ids: list[int]) -> dict[int, list[dic
     for row in _deliverable(rows):
         by_user[row["user_id"]].append(notification_item(row, labels))
     return dict(by_user)
+
+
+def reaching(user_ids: Iterable[int], tenant_id: int) -> set[int]:
+    """Those of `user_ids` who reach the tenant now (the rule of `_deliverable`).
+
+    Members are answered by the per-process membership cache (`entente.accounts.middleware`,
+    revocations seen within a second), warm for a socket's own tenant since it connected: no
+    query. The others (not cached, or not members: federated staff?) in one batch.
+    """
+    members, others = memberships.cached_members(tenant_id, user_ids)
+    if others:
+        members.update(user_id for user_id, _ in allowed_pairs(others, {tenant_id}))
+    return members
 
 
 def unread_counts(user_ids: list[int]) -> dict[int, int]:

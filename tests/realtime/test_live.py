@@ -7,6 +7,7 @@ socket arrives first), never by waiting.
 from __future__ import annotations
 
 from typing import Any
+from uuid import uuid4
 
 import pytest
 from django.test import Client
@@ -17,8 +18,9 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from entente.accounts.middleware import memberships
 from entente.accounts.models import Membership
 from entente.activity.services import record_activity
-from entente.notifications.models import Notification
-from entente.notifications.services import mark_read
+from entente.notifications import services
+from entente.notifications.models import Notification, NotificationKind
+from entente.notifications.services import Draft, mark_read
 from entente.spaces.models import Visibility
 from entente.spaces.services import create_space
 from realtime.middleware import CLOSE_ANONYMOUS, CLOSE_BAD_MESSAGE, CLOSE_NOT_A_MEMBER
@@ -81,6 +83,41 @@ def test_a_notification_of_a_tenant_the_person_left_is_never_sent(
         assert [m["id"] for m in missed] == [from_a.pk]
         assert from_b.pk > newest
         again.close()
+
+
+def test_a_notification_from_the_service_carries_its_message_to_each_member_tab(
+    committed_user: Any, tenant_a: Any, tenant_b: Any
+) -> None:
+    """`services.notify` puts the message in the event (no query in the hub): every tab of
+    each recipient gets what the catch-up would send; who left the tenant gets nothing."""
+    alice = committed_user({"tenant_a": "agent", "tenant_b": "agent"})
+    bob = committed_user({"tenant_a": "agent", "tenant_b": "agent"})
+    with live_asgi_server() as port:
+        alice_tabs = [
+            open_socket(port, host, cookie=session_cookie(alice))
+            for host in (tenant_a.primary_host, tenant_b.primary_host)
+        ]
+        bob_ws = open_socket(port, tenant_a.primary_host, cookie=session_cookie(bob))
+        newest = [hello(ws)[1] for ws in (*alice_tabs, bob_ws)]
+        Membership.objects.filter(user=bob, tenant=tenant_b).delete()
+        draft = Draft(kind=NotificationKind.MENTIONED, title="Pour Paulx", url="http://x.test/")
+        made = services.notify(
+            tenant=tenant_b, user_ids=[alice.pk, bob.pk], draft=draft, dedup_key=uuid4().hex
+        )
+        assert sorted(n.user_id for n in made) == sorted([alice.pk, bob.pk])
+        for_alice = next(n.pk for n in made if n.user_id == alice.pk)
+        for ws in alice_tabs:
+            message = receive(ws)
+            assert message["id"] == for_alice
+            assert message["tenant"] == {"id": tenant_b.pk, "name": tenant_b.name}
+            ws.close()
+            again = open_socket(port, tenant_a.primary_host, cookie=session_cookie(alice))
+            missed, _ = hello(again, newest[0])
+            assert missed == [message]  # the live message is the catch-up's
+            again.close()
+        for_bob = notify(bob, tenant_a, "Pour Bob")
+        assert receive(bob_ws)["id"] == for_bob.pk  # the Paulx one never reached him
+        bob_ws.close()
 
 
 def test_wrong_origin_anonymous_and_non_member_are_refused(

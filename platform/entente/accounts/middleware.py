@@ -19,7 +19,7 @@ revoke it.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.views import redirect_to_login
@@ -85,6 +85,25 @@ class MembershipCache:
         if entry.membership is None:
             return None
         return _copy(entry.membership, user, tenant)
+
+    def cached_members(self, tenant_id: int, user_ids: Iterable[int]) -> tuple[set[int], set[int]]:
+        """(members, not known to be) among `user_ids`, from the cache alone: never a query.
+
+        For callers that check many people at once (the live hub) and ask the database, in one
+        batch, only about the second set (not cached, too old, or cached as not a member).
+        """
+        now = routing.refresh_if_due()
+        entries = self.entries
+        members: set[int] = set()
+        others: set[int] = set()
+        for user_id in user_ids:
+            entry = entries.get(membership_key(tenant_id, user_id))
+            fresh = entry is not None and now - entry.loaded_at < MAX_AGE_SECONDS
+            if fresh and entry is not None and entry.membership is not None:
+                members.add(user_id)
+            else:
+                others.add(user_id)
+        return members, others
 
     def _store(self, key: str, entry: _Entry) -> None:
         entries = self.entries

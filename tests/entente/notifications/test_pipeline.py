@@ -19,6 +19,7 @@ from entente.spaces.models import SpaceMembership, SpaceRole
 from entente.spaces.services import add_space_member
 from entente.tasks import services as tasks
 from entente.tasks.models import Task
+from realtime import payloads
 from tenants.models import FederationLink, FederationState, Tenant
 from tests.entente.tasks.conftest import EVERYTHING
 
@@ -52,13 +53,19 @@ def test_assigning_a_task_notifies_the_assignee_once_with_a_link(
     assert row.read_at is None
     # the actor hears nothing of their own doing
     assert not _rows(user=editor, kind=NotificationKind.TASK_ASSIGNED)
-    created = [e for e in published if e.name == "notification.created"]
-    assert any(
-        e.tenant_schema == world.tenant.schema_name
+    created = [
+        e
+        for e in published
+        if e.name == "notification.created"
+        and e.tenant_schema == world.tenant.schema_name
         and e.user_ids == (commenter.pk,)
-        and e.payload == {"notification_ids": [row.pk]}
-        for e in created
-    )
+    ]
+    assert [e.payload["notification_ids"] for e in created] == [[row.pk]]
+    # The event carries the live message: the same as the hub's query would have built.
+    live = created[0].payload["live"]
+    assert live["recipients"] == [[commenter.pk, row.pk]]
+    loaded = payloads.notifications_for([row.pk], [commenter.pk])
+    assert loaded == {commenter.pk: [{**live["item"], "id": row.pk}]}
 
 
 def test_the_task_is_idempotent_per_event(world: World) -> None:
