@@ -76,7 +76,12 @@ def test_the_bell_counts_a_task_assigned_by_someone_else_without_a_reload(
         except Exception:
             pytest.fail(f"The bell did not change. Worker log:\n{log.read_text()[-3000:]}")
         assert bell.inner_text().strip() == "1"
-        assert "Reboucher le nid-de-poule" in bob_page.locator("#live-announcer").inner_text()
+        # The announcement is written a moment after the count (screen readers notice a change).
+        bob_page.wait_for_function(
+            "document.getElementById('live-announcer').textContent"
+            ".includes('Reboucher le nid-de-poule')",
+            timeout=WAIT_MS,
+        )
         # Alice, who assigned it, gets no notification; both see the activity appear.
         assert alice_page.locator("#notification-count").get_attribute("data-unread-count") == "0"
         for page in (alice_page, bob_page):

@@ -20,12 +20,26 @@ from django.conf import settings
 from tests.support.live import ROOT, server_environment
 
 
+def purge_queue(queue: str) -> int:
+    """Drop every message waiting on `queue` (this test run's own); how many were dropped."""
+    from entente.config.celery_app import app
+
+    with app.connection_for_write() as connection:
+        return int(connection.default_channel.queue_purge(queue) or 0)
+
+
 @contextmanager
 def celery_worker(
     log_dir: Path, **extra_env: str
 ) -> Iterator[tuple[subprocess.Popen[bytes], Path]]:
-    """Start `celery worker` on this run's queue; yield the process and its log file."""
+    """Start `celery worker` on this run's queue; yield the process and its log file.
+
+    The queue is purged first: earlier tests' on-commit callbacks left tasks there that name
+    rows of tests now gone, whose ids a later test may have reused (a notification for the
+    wrong test's person, say).
+    """
     queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    purge_queue(queue)
     log = log_dir / f"worker-{uuid.uuid4().hex[:8]}.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
