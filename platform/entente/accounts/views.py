@@ -21,9 +21,7 @@ from .services import create_api_token, revoke_api_token
 def choose_tenant(request: HttpRequest) -> HttpResponse:
     """The person's collectivités, each a link to its subdomain; or why there is none."""
     memberships = list(memberships_of(request.user))  # type: ignore[arg-type]
-    # The header's switcher shows the same list: hand it over rather than query twice.
-    context = {"memberships": memberships, "my_memberships": memberships}
-    return render(request, "accounts/choose_tenant.html", context)
+    return render(request, "accounts/choose_tenant.html", {"memberships": memberships})
 
 
 @login_required
