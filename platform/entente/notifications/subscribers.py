@@ -13,7 +13,7 @@ from typing import Any
 
 from entente.core.events import Event
 
-from .services import ACTIVITY_VERBS, HANDLED_EVENTS
+from .registry import handles
 
 logger = logging.getLogger(__name__)
 
@@ -31,9 +31,7 @@ def _send(
 
 
 def on_event(event: Event) -> None:
-    if event.name not in HANDLED_EVENTS:
-        return
-    if event.name == "activity.recorded" and event.payload.get("verb") not in ACTIVITY_VERBS:
+    if not handles(event.name, event.payload):
         return
     _send(
         event.name, event.tenant_schema, list(event.user_ids), dict(event.payload), event.space_id
