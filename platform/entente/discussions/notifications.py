@@ -6,44 +6,47 @@ who may see the thread's space hear of it, and never its author.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.utils.translation import gettext as _
 
+from entente.accounts.models import User
 from entente.notifications.models import NotificationKind
 from entente.notifications.registry import EventHandler
-from entente.notifications.services import Draft, Notice, Occurrence, tenant_url, who
-from tenants.models import Tenant
+from entente.notifications.services import Draft, Notice, Occurrence, who
 
 from .models import Comment, Thread
 
 
-def _draft(tenant: Tenant, thread: Thread, kind: str, title: str) -> Draft:
-    return Draft(
+def _about(
+    event: Occurrence,
+    thread: Thread,
+    kind: str,
+    title: str,
+    recipients: Iterable[int],
+    dedup_key: str,
+    actor: User | None,
+) -> list[Notice]:
+    """`title` (with `who` and `title`) about `thread`, to those of `recipients` who see it."""
+    draft = Draft(
         kind=kind,
-        title=title,
-        url=tenant_url(tenant, "discussions:thread", space_id=thread.space_id, pk=thread.pk),
+        title=title % {"who": who(actor), "title": thread.title},
+        url=event.url("discussions:thread", space_id=thread.space_id, pk=thread.pk),
         space_id=thread.space_id,
         object_type="thread",
         object_id=thread.pk,
     )
+    return [Notice(draft, event.viewers_among(recipients, thread.space), dedup_key, actor)]
 
 
 def _mentioned(event: Occurrence) -> list[Notice]:
     thread = Thread.objects.select_related("space").filter(pk=event.id("thread_id")).first()
     if thread is None:
         return []
-    actor = event.person("author_id")
-    title = _("%(who)s vous a mentionné dans la discussion « %(title)s »") % {
-        "who": who(actor),
-        "title": thread.title,
-    }
-    return [
-        Notice(
-            draft=_draft(event.tenant, thread, NotificationKind.MENTIONED, title),
-            recipients=event.viewers_among(event.user_ids, thread.space),
-            dedup_key=event.key("mention", "comment", event.payload.get("comment_id")),
-            actor=actor,
-        )
-    ]
+    title = _("%(who)s vous a mentionné dans la discussion « %(title)s »")
+    key = event.key("mention", "comment", event.payload.get("comment_id"))
+    author = event.person("author_id")
+    return _about(event, thread, NotificationKind.MENTIONED, title, event.user_ids, key, author)
 
 
 def _commented(event: Occurrence) -> list[Notice]:
@@ -63,19 +66,10 @@ def _commented(event: Occurrence) -> list[Notice]:
     if thread.created_by_id:
         participants.add(thread.created_by_id)
     participants -= set(comment.mentioned_ids or [])
-    actor = event.person("actor_id")
-    title = _("%(who)s a répondu dans la discussion « %(title)s »") % {
-        "who": who(actor),
-        "title": thread.title,
-    }
-    return [
-        Notice(
-            draft=_draft(event.tenant, thread, NotificationKind.FOLLOWED_ACTIVITY, title),
-            recipients=event.viewers_among(participants, thread.space),
-            dedup_key=event.key("activity", event.payload.get("id")),
-            actor=actor,
-        )
-    ]
+    title = _("%(who)s a répondu dans la discussion « %(title)s »")
+    key, actor = event.key("activity", event.payload.get("id")), event.person("actor_id")
+    kind = NotificationKind.FOLLOWED_ACTIVITY
+    return _about(event, thread, kind, title, participants, key, actor)
 
 
 HANDLERS = (

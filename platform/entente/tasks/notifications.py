@@ -13,6 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from entente.accounts.models import User
 from entente.activity.models import ActivityEntry
 from entente.notifications.models import NotificationKind
 from entente.notifications.registry import DailyReminder, EventHandler
@@ -29,8 +30,17 @@ from tenants.models import Tenant
 from .models import Task, TaskStatus
 
 
-def _draft(tenant: Tenant, task: Task, kind: str, title: str) -> Draft:
-    return Draft(
+def _notice(
+    tenant: Tenant,
+    task: Task,
+    kind: str,
+    title: str,
+    recipients: Iterable[int],
+    dedup_key: str,
+    actor: User | None = None,
+) -> Notice:
+    """A notification about `task`, linking to its page."""
+    draft = Draft(
         kind=kind,
         title=title,
         url=tenant_url(tenant, "tasks:detail", pk=task.pk),
@@ -38,6 +48,7 @@ def _draft(tenant: Tenant, task: Task, kind: str, title: str) -> Draft:
         object_type="task",
         object_id=task.pk,
     )
+    return Notice(draft, recipients, dedup_key, actor)
 
 
 def _task(event: Occurrence, key: str) -> Task | None:
@@ -53,14 +64,9 @@ def _named(name: str, kind: str, title: Promise) -> EventHandler:
             return []
         actor = event.person("actor_id")
         text = title % {"who": who(actor), "title": task.title}
-        return [
-            Notice(
-                draft=_draft(event.tenant, task, kind, text),
-                recipients=event.viewers_among(event.user_ids, task.space),
-                dedup_key=event.key(event.name, task.pk, event.event_key),
-                actor=actor,
-            )
-        ]
+        recipients = event.viewers_among(event.user_ids, task.space)
+        key = event.key(event.name, task.pk, event.event_key)
+        return [_notice(event.tenant, task, kind, text, recipients, key, actor)]
 
     return EventHandler(name, handle)
 
@@ -86,12 +92,10 @@ def _changed(event: Occurrence) -> list[Notice]:
         else _("%(who)s a modifié la tâche « %(title)s »")
     )
     text = title % {"who": who(actor), "title": task.title}
+    recipients, key = event.viewers_among(followers, task.space), event.key("activity", entry.pk)
     return [
-        Notice(
-            draft=_draft(event.tenant, task, NotificationKind.FOLLOWED_ACTIVITY, text),
-            recipients=event.viewers_among(followers, task.space),
-            dedup_key=event.key("activity", entry.pk),
-            actor=actor,
+        _notice(
+            event.tenant, task, NotificationKind.FOLLOWED_ACTIVITY, text, recipients, key, actor
         )
     ]
 
@@ -124,13 +128,8 @@ def due_tasks(tenant: Tenant, today: datetime.date) -> Iterable[Notice]:
             else _("La tâche « %(title)s » est en retard (échéance du %(date)s)")
         ) % {"title": task.title, "date": task.due_date.strftime("%d/%m/%Y")}
         kind = NotificationKind.DUE_SOON if soon else NotificationKind.OVERDUE
-        yield Notice(
-            draft=_draft(tenant, task, kind, title),
-            recipients=assignees & viewers[task.space_id],
-            dedup_key=":".join(
-                [tenant.schema_name, "due" if soon else "overdue", str(task.pk), str(task.due_date)]
-            ),
-        )
+        key = f"{tenant.schema_name}:{'due' if soon else 'overdue'}:{task.pk}:{task.due_date}"
+        yield _notice(tenant, task, kind, title, assignees & viewers[task.space_id], key)
 
 
 HANDLERS = (
