@@ -51,7 +51,7 @@ plug themselves in, and an event no app registered makes nothing.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -90,7 +90,7 @@ _handlers: dict[str, EventHandler] = {}
 _reminders: dict[str, DailyReminder] = {}
 
 
-def event_kind(name: str, payload: dict[str, Any]) -> str:
+def event_kind(name: str, payload: Mapping[str, Any]) -> str:
     """The key a handler answers to: the name, and for an activity entry also its verb."""
     if name == ACTIVITY_RECORDED:
         return f"{ACTIVITY_RECORDED}:{payload.get('verb') or ''}"
@@ -110,17 +110,18 @@ def register_handlers(handlers: Iterable[EventHandler | DailyReminder]) -> None:
 
 
 def unregister_handlers(handlers: Iterable[EventHandler | DailyReminder]) -> None:
+    """Take handlers out again (tests that register their own)."""
     for handler in handlers:
         table: dict[str, Any] = _reminders if isinstance(handler, DailyReminder) else _handlers
         if table.get(handler.kind) == handler:
             del table[handler.kind]
 
 
-def handler_for(name: str, payload: dict[str, Any]) -> EventHandler | None:
+def handler_for(name: str, payload: Mapping[str, Any]) -> EventHandler | None:
     return _handlers.get(event_kind(name, payload))
 
 
-def handles(name: str, payload: dict[str, Any]) -> bool:
+def handles(name: str, payload: Mapping[str, Any]) -> bool:
     """Does some app make notifications from this event? (The subscriber sends only those.)"""
     return event_kind(name, payload) in _handlers
 

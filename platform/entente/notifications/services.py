@@ -35,17 +35,23 @@ from . import preferences, registry, selectors
 from .models import Delivery, Notification, NotificationKind
 from .registry import handles
 
+# Handlers (entente.<app>.notifications) use Notice, Occurrence and the helpers.
 __all__ = [
     "Draft",
     "Made",
     "Notice",
     "Occurrence",
+    "admin_ids",
     "create_for_event",
     "handles",
     "mark_all_read",
     "mark_read",
     "notify",
     "notify_due_tasks",
+    "person",
+    "space_viewers",
+    "tenant_url",
+    "who",
 ]
 
 logger = logging.getLogger(__name__)
@@ -64,55 +70,6 @@ class Draft:
     space_id: int | None = None
     object_type: str = ""
     object_id: int | None = None
-
-
-@dataclass(frozen=True)
-class Notice:
-    """What a handler asks for: `draft` to `recipients` (never the actor), once per key."""
-
-    draft: Draft
-    recipients: Iterable[int]
-    dedup_key: str
-    actor: User | None = None
-    tenant: Tenant | None = None  # None: the event's tenant
-
-
-def tenant_url(tenant: Tenant, name: str, **kwargs: Any) -> str:
-    """An absolute URL on the tenant's host (notifications are read from every tenant)."""
-    return tenant.url(reverse(name, kwargs=kwargs or None, urlconf=settings.ROOT_URLCONF))
-
-
-def person(user_id: Any) -> User | None:
-    try:
-        pk = int(user_id or 0)
-    except (TypeError, ValueError):
-        return None
-    return User.objects.filter(pk=pk).first() if pk else None
-
-
-def who(actor: User | None) -> str:
-    """The "who did it" of a title; an actor gone (or a system change) is « Quelqu'un »."""
-    return actor.display_name if actor is not None else _("Quelqu'un")
-
-
-def space_viewers(tenant: Tenant, space: Any) -> set[int]:
-    """The people who may see `space`: no one hears of what they may not open.
-
-    The answer is the tasks' selector, the one the pages use for "who may be assigned or
-    mentioned" (it applies the guests' open sections); imported at call time, so that the
-    core does not depend on a capability app when it is imported.
-    """
-    from entente.tasks.selectors import people_who_can_view
-
-    return {user.pk for user in people_who_can_view(space, tenant)}
-
-
-def admin_ids(tenant: Tenant) -> set[int]:
-    return set(
-        Membership.objects.filter(tenant=tenant, role=Role.ADMIN, user__is_active=True).values_list(
-            "user_id", flat=True
-        )
-    )
 
 
 @transaction.atomic
@@ -273,6 +230,57 @@ def _announce(
 
 
 # -- From events ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What a handler asks for: `draft` to `recipients` (never the actor), once per key."""
+
+    draft: Draft
+    recipients: Iterable[int]
+    dedup_key: str
+    actor: User | None = None
+    tenant: Tenant | None = None  # None: the event's tenant
+
+
+def tenant_url(tenant: Tenant, name: str, **kwargs: Any) -> str:
+    """An absolute URL on the tenant's host (notifications are read from every tenant)."""
+    return tenant.url(reverse(name, kwargs=kwargs or None, urlconf=settings.ROOT_URLCONF))
+
+
+def person(user_id: Any) -> User | None:
+    """The person of an id taken from a payload; None if absent, malformed or gone."""
+    try:
+        pk = int(user_id or 0)
+    except (TypeError, ValueError):
+        return None
+    return User.objects.filter(pk=pk).first() if pk else None
+
+
+def who(actor: User | None) -> str:
+    """The "who did it" of a title; an actor gone (or a system change) is « Quelqu'un »."""
+    return actor.display_name if actor is not None else _("Quelqu'un")
+
+
+def space_viewers(tenant: Tenant, space: Any) -> set[int]:
+    """The people who may see `space`: no one hears of what they may not open.
+
+    The answer is the tasks' selector, the one the pages use for "who may be assigned or
+    mentioned" (it applies the guests' open sections); imported at call time, so that the
+    core does not depend on a capability app when it is imported.
+    """
+    from entente.tasks.selectors import people_who_can_view
+
+    return {user.pk for user in people_who_can_view(space, tenant)}
+
+
+def admin_ids(tenant: Tenant) -> set[int]:
+    """The tenant's active admins: those who accept people, links, and hear of the trial."""
+    return set(
+        Membership.objects.filter(tenant=tenant, role=Role.ADMIN, user__is_active=True).values_list(
+            "user_id", flat=True
+        )
+    )
 
 
 @dataclass(frozen=True)
