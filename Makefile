@@ -30,12 +30,14 @@ test: $(STAMP) browser
 browser:
 	@$(PY) -m infra.browser ensure
 
-## lint: ruff and mypy (mypy's Django plugin loads the test settings but opens no connection,
-## so no server is needed)
+## lint: ruff, mypy (its Django plugin loads the test settings but opens no connection, so no
+## server is needed) and the import contracts of pyproject.toml (import-linter; PYTHONPATH above
+## makes both roots importable: the repo root and platform/)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports
 
 ## bench: every benchmark, printing its figures and conditions
 bench: $(STAMP)

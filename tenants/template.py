@@ -51,6 +51,7 @@ from django_tenants.signals import schema_migrated
 from psycopg.conninfo import make_conninfo
 
 from entente.core.db import connection
+from entente.core.health import CheckFailedError
 
 from .models import TemplateCapture
 
@@ -185,6 +186,13 @@ def template_is_current() -> bool:
     Two small queries once the migration graph is cached: cheap enough for a readiness probe.
     """
     return template_status().current
+
+
+def readiness_check() -> str:
+    """The `template_schema` check of /readyz (registered in `TenantsConfig.ready()`)."""
+    if not template_is_current():
+        raise CheckFailedError("template schema is behind the migrations")
+    return "current"
 
 
 # -- Keeping it current -------------------------------------------------------------------------
