@@ -14,6 +14,6 @@ class FederationConfig(AppConfig):
     verbose_name = _("Fédération intercommunale")
 
     def ready(self) -> None:
-        from . import access, signals  # noqa: F401  (registers the federated-access cache)
+        from . import signals
 
         signals.connect()
