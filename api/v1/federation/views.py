@@ -121,9 +121,7 @@ class _Decision(SpaceScopedMixin, APIView):
             federation_spaces.refuse_request(self.membership, asked)
         asked.refresh_from_db()
         context: dict[str, Any] = {
-            "communes": via_names(
-                {asked.via_tenant_id} if asked.via_tenant_id else set()
-            )
+            "communes": via_names({asked.via_tenant_id} if asked.via_tenant_id else set())
         }
         return Response(JoinRequestSerializer(asked, context=context).data)
 
