@@ -124,9 +124,12 @@ class SpaceScopedMixin(_Base):
         except (Space.DoesNotExist, TypeError, ValueError):
             raise not_visible() from None
 
-    def object_space(self, space: Space, *, section: str | None = None) -> SpaceAccess:
+    def object_space(
+        self, space: Space, *, section: str | None = None, not_found: NotFound | None = None
+    ) -> SpaceAccess:
         """The space of an object already loaded (a task's), kept as `self.access`: 404 if the
-        person may not see it, 403 if it lacks the ability `space_ability_map` names."""
+        person may not see it (`not_found`: the view's 404 for a missing object, so that both
+        read alike), 403 if it lacks the ability `space_ability_map` names."""
         try:
             self.access = access_loaded_space(
                 self.acting,
@@ -135,7 +138,7 @@ class SpaceScopedMixin(_Base):
                 section=section or self.space_section,
             )
         except Space.DoesNotExist:
-            raise not_visible() from None
+            raise (not_found or not_visible()) from None
         self.require(self.space_ability_map.get(self.request.method or "GET", "manage"))
         return self.access
 

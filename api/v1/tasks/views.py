@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, status
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -119,10 +120,11 @@ class TaskScopedMixin(SpaceScopedMixin):
 
     def visible_task(self, pk: Any) -> tuple[Task, SpaceAbilities]:
         """The task and the caller's abilities in its space: 404 unseen, 403 not allowed."""
+        not_found = NotFound(_("Cette tâche n'existe pas ou ne vous est pas accessible."))
         task = Task.objects.select_related("space").filter(pk=pk).first()
         if task is None:
-            raise Http404
-        return task, self.object_space(task.space).abilities
+            raise not_found
+        return task, self.object_space(task.space, not_found=not_found).abilities
 
 
 @extend_schema(parameters=LIST_PARAMETERS)
