@@ -302,11 +302,11 @@ class _ColdLookups:
     """Counts the routing and membership lookups that had to read the database."""
 
     def __enter__(self) -> _ColdLookups:
-        from entente.accounts import middleware
+        from entente.accounts import acting
         from tenants import routing
 
         self.routes = self.memberships = 0
-        self._load, self._membership_for = routing._load, middleware.membership_for
+        self._load, self._membership_for = routing._load, acting.membership_for
 
         def load(host: str) -> Any:
             self.routes += 1
@@ -317,15 +317,15 @@ class _ColdLookups:
             return self._membership_for(user, tenant)
 
         routing._load = load
-        middleware.membership_for = membership_for
+        acting.membership_for = membership_for
         return self
 
     def __exit__(self, *exc: object) -> None:
-        from entente.accounts import middleware
+        from entente.accounts import acting
         from tenants import routing
 
         routing._load = self._load
-        middleware.membership_for = self._membership_for
+        acting.membership_for = self._membership_for
 
 
 def _pin(tenant: Any) -> None:

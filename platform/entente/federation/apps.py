@@ -16,7 +16,7 @@ class FederationConfig(AppConfig):
     def ready(self) -> None:
         from entente.notifications.registry import register_handlers
 
-        from . import access, signals  # noqa: F401  (registers the federated-access cache)
+        from . import signals
         from .notifications import HANDLERS as NOTIFICATION_HANDLERS
 
         signals.connect()
