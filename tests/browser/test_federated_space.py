@@ -27,6 +27,7 @@ from entente.tasks.services import create_task
 from tenants.models import Tenant, TenantKind
 from tenants.provisioning import create_tenant, drop_schema, schema_name_for
 from tests.conftest import SESSION_TENANTS
+from tests.support.acting import seeding
 from tests.support.federation import link
 from tests.support.live import LIVE_DB, live_asgi_server
 
@@ -56,9 +57,8 @@ def cc(committed_user: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
             own = create_space(name="Services techniques", created_by=mayor)
             SpaceMembership.objects.create(space=own, user=julien, role=SpaceRole.EDITOR)
             create_task(
+                seeding(mayor),
                 space=own,
-                actor=mayor,
-                abilities=EVERYTHING,
                 title="Réparer le portail de l'école",
                 assignee_ids=[julien.pk],
             )

@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from entente.accounts.models import User
+from entente.accounts.models import Membership
 from entente.checklists import selectors, services
 from entente.checklists.models import Checklist, ProcedureTemplate
 from entente.checklists.permissions import TemplateAbilities, template_abilities
@@ -39,8 +39,8 @@ def template_access(request: Request, *, edit: bool = False) -> TemplateAbilitie
     return abilities
 
 
-def _user(request: Request) -> User:
-    return cast(User, request.user)
+def _acting(request: Request) -> Membership:
+    return cast(Membership, getattr(request, "membership", None))
 
 
 class TemplateList(generics.ListCreateAPIView[ProcedureTemplate]):
@@ -53,13 +53,12 @@ class TemplateList(generics.ListCreateAPIView[ProcedureTemplate]):
         return ProcedureTemplate.objects.prefetch_related("items")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        abilities = template_access(self.request, edit=True)
+        template_access(self.request, edit=True)
         serializer = TemplateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             template = services.create_template(
-                actor=_user(request),
-                abilities=abilities,
+                _acting(request),
                 name=serializer.validated_data["name"],
                 description=serializer.validated_data.get("description", ""),
                 items=serializer.item_specs() or [],
@@ -79,7 +78,7 @@ class TemplateDetail(generics.RetrieveUpdateDestroyAPIView[ProcedureTemplate]):
         return ProcedureTemplate.objects.prefetch_related("items")
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        abilities = template_access(self.request, edit=True)
+        template_access(self.request, edit=True)
         template = self.get_object()
         partial = request.method == "PATCH"
         serializer = TemplateSerializer(template, data=request.data, partial=partial)
@@ -87,9 +86,8 @@ class TemplateDetail(generics.RetrieveUpdateDestroyAPIView[ProcedureTemplate]):
         data = serializer.validated_data
         try:
             services.update_template(
+                _acting(request),
                 template,
-                actor=_user(request),
-                abilities=abilities,
                 name=data.get("name"),
                 description=data.get("description"),
                 items=serializer.item_specs(),
@@ -100,8 +98,8 @@ class TemplateDetail(generics.RetrieveUpdateDestroyAPIView[ProcedureTemplate]):
         return Response(TemplateSerializer(template).data)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        abilities = template_access(self.request, edit=True)
-        services.delete_template(self.get_object(), actor=_user(request), abilities=abilities)
+        template_access(self.request, edit=True)
+        services.delete_template(_acting(request), self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -116,15 +114,14 @@ class TemplateLaunch(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            space, abilities = space_for(request, data["space"], section="checklists")
+            space, _abilities = space_for(request, data["space"], section="checklists")
         except NotFound as error:
             raise ValidationError({"space": [str(error.detail)]}) from error
         try:
             checklist = services.launch_template(
+                _acting(request),
                 template,
                 space=space,
-                actor=_user(request),
-                abilities=abilities,
                 reference_date=data["reference_date"],
                 name=data["name"],
             )

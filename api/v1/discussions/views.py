@@ -13,7 +13,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from entente.accounts.models import User
+from entente.accounts.models import Membership
 from entente.discussions import selectors, services
 from entente.discussions.models import Comment, Thread
 
@@ -27,9 +27,9 @@ from .serializers import (
 )
 
 
-def _user(request: Request) -> User:
+def _acting(request: Request) -> Membership:
     """The member making the request (the membership middleware let only members through)."""
-    return cast(User, request.user)
+    return cast(Membership, getattr(request, "membership", None))
 
 
 class ThreadList(generics.ListCreateAPIView[Thread]):
@@ -49,9 +49,8 @@ class ThreadList(generics.ListCreateAPIView[Thread]):
         serializer.is_valid(raise_exception=True)
         try:
             thread = services.create_thread(
+                _acting(request),
                 space=space,
-                actor=_user(request),
-                abilities=abilities,
                 **serializer.validated_data,
             )
         except DjangoValidationError as error:
@@ -96,9 +95,8 @@ class CommentList(generics.ListCreateAPIView[Comment]):
         serializer.is_valid(raise_exception=True)
         try:
             comment = services.add_comment(
+                _acting(request),
                 thread,
-                actor=_user(request),
-                abilities=abilities,
                 body=serializer.validated_data["body"],
             )
         except DjangoValidationError as error:
@@ -125,9 +123,8 @@ class CommentDetail(generics.RetrieveUpdateAPIView[Comment]):
         serializer.is_valid(raise_exception=True)
         try:
             services.edit_comment(
+                _acting(request),
                 comment,
-                actor=_user(request),
-                abilities=self.abilities,
                 body=serializer.validated_data["body"],
             )
         except DjangoPermissionDenied as error:

@@ -14,10 +14,11 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from entente.tasks import labels as label_services
 from entente.tasks import selectors, services
 from entente.tasks.files import attachment_response
 from entente.tasks.models import Label, Task, TaskAttachment, TaskComment
-from entente.tasks.permissions import may_create_labels, may_manage_labels, may_see_labels
+from entente.tasks.permissions import may_see_labels
 
 from .permissions import SpaceScopedMixin, run_service
 from .serializers import (
@@ -122,12 +123,11 @@ class TaskListCreate(SpaceScopedMixin, generics.ListCreateAPIView[Task]):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         incoming = TaskWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        space, abilities = self.visible_space(incoming.validated_data["space"])
+        space, _abilities = self.visible_space(incoming.validated_data["space"])
         task = run_service(
             services.create_task,
+            self.membership,
             space=space,
-            actor=request.user,
-            abilities=abilities,
             **incoming.service_values(),
         )
         return Response(TaskDetailSerializer(task).data, status=status.HTTP_201_CREATED)
@@ -157,14 +157,13 @@ class TaskDetail(SpaceScopedMixin, generics.GenericAPIView[Task]):
 
     @extend_schema(request=TaskUpdateSerializer)
     def patch(self, request: Request, pk: int) -> Response:
-        task, abilities = self.visible_task(pk)
+        task, _abilities = self.visible_task(pk)
         incoming = TaskUpdateSerializer(data=request.data, partial=True)
         incoming.is_valid(raise_exception=True)
         task = run_service(
             services.update_task,
+            self.membership,
             task,
-            actor=request.user,
-            abilities=abilities,
             **incoming.service_values(),
         )
         return Response(TaskDetailSerializer(task).data)
@@ -174,8 +173,8 @@ class TaskDetail(SpaceScopedMixin, generics.GenericAPIView[Task]):
         return self.patch(request, pk)
 
     def delete(self, request: Request, pk: int) -> Response:
-        task, abilities = self.visible_task(pk)
-        run_service(services.delete_task, task, actor=request.user, abilities=abilities)
+        task, _abilities = self.visible_task(pk)
+        run_service(services.delete_task, self.membership, task)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -189,14 +188,13 @@ class TaskCommentListCreate(SpaceScopedMixin, generics.ListCreateAPIView[TaskCom
         return selectors.comments_of(task)
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        task, abilities = self.visible_task(self.kwargs["pk"])
+        task, _abilities = self.visible_task(self.kwargs["pk"])
         incoming = TaskCommentSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         comment = run_service(
             services.add_comment,
+            self.membership,
             task,
-            actor=request.user,
-            abilities=abilities,
             body=incoming.validated_data["body"],
         )
         return Response(TaskCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
@@ -219,14 +217,13 @@ class TaskCommentDetail(SpaceScopedMixin, generics.GenericAPIView[TaskComment]):
         return Response(TaskCommentSerializer(comment).data)
 
     def patch(self, request: Request, pk: int, comment_id: int) -> Response:
-        comment, abilities = self._comment(pk, comment_id)
+        comment, _abilities = self._comment(pk, comment_id)
         incoming = TaskCommentSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         comment = run_service(
             services.edit_comment,
+            self.membership,
             comment,
-            actor=request.user,
-            abilities=abilities,
             body=incoming.validated_data["body"],
         )
         return Response(TaskCommentSerializer(comment).data)
@@ -243,13 +240,11 @@ class TaskAttachmentListCreate(SpaceScopedMixin, generics.ListCreateAPIView[Task
         return selectors.attachments_of(task)
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        task, abilities = self.visible_task(self.kwargs["pk"])
+        task, _abilities = self.visible_task(self.kwargs["pk"])
         upload = request.FILES.get("file")
         if upload is None:
             raise exceptions.ValidationError({"file": [_("Choisissez un fichier à joindre.")]})
-        attachment = run_service(
-            services.add_attachment, task, actor=request.user, abilities=abilities, upload=upload
-        )
+        attachment = run_service(services.add_attachment, self.membership, task, upload=upload)
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
 
@@ -271,8 +266,8 @@ class TaskAttachmentDetail(SpaceScopedMixin, generics.GenericAPIView[TaskAttachm
         return attachment_response(attachment)
 
     def delete(self, request: Request, pk: int, attachment_id: int) -> Response:
-        attachment, abilities = self._attachment(pk, attachment_id)
-        run_service(services.delete_attachment, attachment, actor=request.user, abilities=abilities)
+        attachment, _abilities = self._attachment(pk, attachment_id)
+        run_service(services.delete_attachment, self.membership, attachment)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -293,9 +288,8 @@ class LabelListCreate(SpaceScopedMixin, generics.ListCreateAPIView[Label]):
         incoming = LabelSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         label = run_service(
-            services.create_label,
-            actor=request.user,
-            allowed=may_create_labels(self.membership),
+            label_services.create_label,
+            self.membership,
             name=incoming.validated_data["name"],
             color=incoming.validated_data.get("color", "#1f6feb"),
         )
@@ -323,10 +317,9 @@ class LabelDetail(SpaceScopedMixin, generics.GenericAPIView[Label]):
         incoming = LabelSerializer(data=request.data, partial=True)
         incoming.is_valid(raise_exception=True)
         label = run_service(
-            services.update_label,
+            label_services.update_label,
+            self.membership,
             label,
-            actor=request.user,
-            allowed=may_manage_labels(self.membership),
             name=incoming.validated_data.get("name"),
             color=incoming.validated_data.get("color"),
         )
@@ -337,9 +330,8 @@ class LabelDetail(SpaceScopedMixin, generics.GenericAPIView[Label]):
 
     def delete(self, request: Request, pk: int) -> Response:
         run_service(
-            services.delete_label,
+            label_services.delete_label,
+            self.membership,
             self._label(pk),
-            actor=request.user,
-            allowed=may_manage_labels(self.membership),
         )
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -278,15 +278,14 @@ def _create(
         subject = _("Tâche reçue par e-mail")
     try:
         task = create_task(
+            membership,
             space=space,
-            actor=sender,
-            abilities=abilities,
             title=subject,
             description=description,
             assignee_ids=assignees,
         )
         for upload in _attachments(message):
-            add_attachment(task, actor=sender, abilities=abilities, upload=upload)
+            add_attachment(membership, task, upload=upload)
     except ValidationError as error:
         detail = " ".join(str(m) for m in error.messages)
         raise _reject(
