@@ -54,7 +54,7 @@ def cc(committed_user: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
         add_member(machecoul, julien, Role.AGENT)
         add_member(machecoul, mayor, Role.ADMIN)
         with tenant_context(machecoul):
-            own = create_space(name="Services techniques", created_by=mayor)
+            own = create_space(seeding(mayor), name="Services techniques")
             SpaceMembership.objects.create(space=own, user=julien, role=SpaceRole.EDITOR)
             create_task(
                 seeding(mayor),
@@ -66,8 +66,8 @@ def cc(committed_user: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
         link(epci, machecoul, cc_admin, mayor)
         with tenant_context(epci):
             space = create_space(
+                seeding(claire),
                 name="Tourisme et patrimoine",
-                created_by=claire,
                 kind=SpaceKind.THEMATIC,
                 visibility=Visibility.FEDERATION,
                 description="Guides, balades et saison estivale",

@@ -44,9 +44,7 @@ def test_the_bell_counts_a_task_assigned_by_someone_else_without_a_reload(
     bob = committed_user({"tenant_a": "agent"}, full_name="Bob Durand")
     membership = Membership.objects.get(user=alice, tenant=tenant_a)
     with tenant_context(tenant_a):
-        space = create_space(
-            name="Voirie", created_by=alice, visibility=Visibility.TENANT, membership=membership
-        )
+        space = create_space(membership, name="Voirie", visibility=Visibility.TENANT)
     host = tenant_a.primary_host
     with celery_worker(tmp_path) as (_worker, log), live_asgi_server() as port:
         site = f"http://{host}:{port}"

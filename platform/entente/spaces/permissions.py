@@ -106,8 +106,7 @@ def abilities_of(
     """
     if isinstance(acting, SystemActor):
         return SYSTEM_CONTENT
-    open_tenant = getattr(connection, "tenant", None)
-    if acting is None or acting.tenant_id != getattr(open_tenant, "pk", None):
+    if acting is None or not in_open_tenant(acting):
         return NOTHING  # a membership of another tenant than the one whose schema is open
     if section is not None and not section_open(acting, space.pk, section):
         return NOTHING
@@ -117,6 +116,11 @@ def abilities_of(
     if is_support_reader(acting):
         return SpaceAbilities(view=abilities.view)
     return abilities
+
+
+def in_open_tenant(membership: Membership) -> bool:
+    """The membership is of the tenant whose schema is open (the one the write lands in)."""
+    return membership.tenant_id == getattr(getattr(connection, "tenant", None), "pk", None)
 
 
 def federated_via_ids(membership: Membership | None) -> frozenset[int] | None:
@@ -135,6 +139,6 @@ def in_federation_scope(space: Space, commune_ids: frozenset[int] | set[int]) ->
 
 def can_create_space(membership: Membership | None, *, tenant: Tenant | None = None) -> bool:
     """The tenant's staff (agents, elected officials, admins) open spaces; guests do not."""
-    if membership is None or membership.role == Role.GUEST:
+    if membership is None or membership.role == Role.GUEST or is_support_reader(membership):
         return False
     return (tenant or membership.tenant).is_writable

@@ -66,7 +66,7 @@ def world(
     }
     with tenant_context(tenant_a):
         space = create_space(
-            name="Voirie", created_by=people["editor"], visibility=Visibility.PRIVATE
+            seeding(people["editor"]), name="Voirie", visibility=Visibility.PRIVATE
         )
         for role, space_role in (
             ("editor", SpaceRole.EDITOR),
