@@ -131,6 +131,34 @@ def test_views_api_views_and_consumers_write_nothing() -> None:
     assert found == [], "Move these writes into the app's services.py:\n" + "\n".join(found)
 
 
+def system_actors_in(source: str, filename: str) -> list[str]:
+    """Each import of a named system actor (`entente.accounts.actors`) in `source`."""
+    names = {"SystemActor", "RECURRENCE", "DEMO", "FIXTURES"}
+    found = []
+    for node in ast.walk(ast.parse(source, filename=filename)):
+        if isinstance(node, ast.ImportFrom) and node.module == "entente.accounts.actors":
+            found += [
+                f"{filename}:{node.lineno}: {alias.name}"
+                for alias in node.names
+                if alias.name in names
+            ]
+    return found
+
+
+def test_faces_act_as_the_person_never_as_the_system() -> None:
+    """A request acts with the membership it carries: a face that imported a system actor
+    could write what no person may (the system is for recurrence, seeding and fixtures)."""
+    found = [
+        hit
+        for path in faces()
+        for hit in system_actors_in(path.read_text(encoding="utf-8"), str(path))
+    ]
+    assert found == []
+    assert system_actors_in("from entente.accounts.actors import DEMO, Acting", "x.py") == [
+        "x.py:1: DEMO"
+    ]
+
+
 SNIPPET_WITH_WRITES = """
 def view(request, pk):
     task = Task.objects.get(pk=pk)

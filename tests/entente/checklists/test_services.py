@@ -191,3 +191,33 @@ def test_demo_procedures_are_real_and_idempotent(actors: SpaceActors) -> None:
             "contrôle de légalité",
         ):
             assert word in titles
+
+
+SPACE_EDITORS = {"editor", "admin"}
+
+
+@pytest.mark.parametrize("actor", ["editor", "commenter", "reader", "staff", "guest", "admin"])
+def test_launching_and_completing_follow_the_acting_membership(
+    actors: SpaceActors, actor: str
+) -> None:
+    """The space's editors (and the tenant's admins) launch and complete; nobody else."""
+    with actors.inside():
+        template = _template(actors, [ItemSpec("Un", 0)])
+        launched = services.launch_template(
+            seeding(actors.people["editor"]), template, space=actors.space, reference_date=COUNCIL
+        )
+        item = launched.items.select_related("task", "checklist__space").get()
+        acting = member(actors.people[actor], actors.tenant)
+        if actor in SPACE_EDITORS:
+            services.complete_item(acting, item)
+            services.launch_template(acting, template, space=actors.space, reference_date=COUNCIL)
+        else:
+            with pytest.raises(PermissionDenied):
+                services.complete_item(acting, item)
+            with pytest.raises(PermissionDenied):
+                services.launch_template(
+                    acting, template, space=actors.space, reference_date=COUNCIL
+                )
+        done = Task.objects.get(checklist_item=item).status == TaskStatus.DONE
+        assert done is (actor in SPACE_EDITORS)
+        assert template.checklists.count() == (2 if actor in SPACE_EDITORS else 1)

@@ -11,7 +11,7 @@ from entente.core import events
 from entente.discussions import services
 from entente.discussions.models import Comment, CommentRevision, Thread
 from entente.spaces.permissions import SpaceAbilities
-from tests.support.acting import seeding
+from tests.support.acting import member, seeding
 from tests.support.actors import ACTORS, SpaceActors
 
 CAN = SpaceAbilities(view=True, comment=True)
@@ -226,3 +226,27 @@ def test_editing_a_comment_page(actors: SpaceActors, actor: str) -> None:
             assert response.status_code == expected[actor]
         else:
             _refused(response, actor)
+
+
+POSTERS = {"editor", "commenter", "admin"}
+
+
+@pytest.mark.parametrize("actor", [a for a in ACTORS if a != "anonymous"])
+def test_the_services_decide_who_posts_from_the_acting_membership(
+    actors: SpaceActors, actor: str
+) -> None:
+    """No caller hands abilities in: the membership alone decides, whichever face calls."""
+    thread = _thread(actors)
+    tenant = actors.other_tenant if actor == "outsider" else actors.tenant
+    with actors.inside():
+        acting = member(actors.people[actor], tenant)
+        if actor in POSTERS:
+            services.add_comment(acting, thread, body="Vu")
+            services.create_thread(acting, space=actors.space, title="Sujet", body="Texte")
+        else:
+            with pytest.raises(PermissionDenied):
+                services.add_comment(acting, thread, body="Vu")
+            with pytest.raises(PermissionDenied):
+                services.create_thread(acting, space=actors.space, title="Sujet", body="Texte")
+        assert thread.comments.count() == (2 if actor in POSTERS else 1)
+        assert Thread.objects.filter(space=actors.space).count() == (2 if actor in POSTERS else 1)
