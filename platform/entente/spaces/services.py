@@ -1,6 +1,6 @@
 """Writes of spaces and of their members, in the current tenant's schema.
 
-Every write checks the acting member's abilities (`permissions.space_abilities`, the one
+Every write checks the acting member's abilities (`permissions.abilities_of`, the one
 decision) and raises `PermissionDenied`; bad input raises `ValidationError` with a message that
 says what to do; every change is recorded in the activity log in the same transaction.
 Membership writes lock the space row so that two concurrent changes cannot both remove the
@@ -22,18 +22,13 @@ from entente.activity.services import record_activity
 from tenants.models import FederationLink, FederationState
 
 from .models import JoinPolicy, Space, SpaceKind, SpaceMembership, SpaceRole, Visibility
-from .permissions import SpaceAbilities, can_create_space, in_open_tenant, space_abilities
-from .selectors import space_role_of
+from .permissions import abilities_of, can_create_space, in_open_tenant
 
 NAME_MAX_LENGTH = Space._meta.get_field("name").max_length or 200
 
 
-def _abilities(membership: Membership, space: Space) -> SpaceAbilities:
-    return space_abilities(membership, space, space_role_of(membership.user_id, space))
-
-
 def _require_manage(membership: Membership, space: Space) -> None:
-    if not _abilities(membership, space).manage:
+    if not abilities_of(membership, space).manage:
         raise PermissionDenied(
             _("Seuls les éditeurs de l'espace et les administrateurs peuvent faire cela.")
         )
