@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from entente.accounts.actors import RECURRENCE
-from entente.accounts.models import Membership
+from entente.accounts.models import Membership, Role
 from entente.activity.models import ActivityEntry
 from entente.core import events
 from entente.tasks import labels, services
@@ -272,3 +272,19 @@ def test_moving_the_due_date_moves_the_series(world: World) -> None:
         services.update_task(act(world, "editor"), task, due_date=D(2026, 11, 15))
         services.update_task(act(world, "editor"), task, status="done", today=D(2026, 11, 12))
         assert Task.objects.get(previous=task).due_date == D(2026, 12, 15)
+
+
+def test_a_support_reader_writes_nothing_even_as_a_space_editor(world: World) -> None:
+    """Vendor staff read during a support access; the services refuse their writes themselves
+    (not only the console's middleware), even where their role alone would allow them."""
+    stand_in = Membership(user=world.people["editor"], tenant=world.tenant, role=Role.ADMIN)
+    stand_in.is_support_reader = True  # type: ignore[attr-defined]  # as entente.accounts builds it
+    with world.enter():
+        with pytest.raises(PermissionDenied):
+            services.update_task(stand_in, world.task, title="Lu seulement")
+        with pytest.raises(PermissionDenied):
+            services.add_comment(stand_in, world.task, body="Lu seulement")
+        with pytest.raises(PermissionDenied):
+            labels.create_label(stand_in, name="Support", color="#000000")
+        assert Task.objects.get(pk=world.task.pk).title != "Lu seulement"
+        assert not Label.objects.filter(name="Support").exists()
