@@ -69,7 +69,6 @@ from django_tenants.utils import tenant_context
 from entente.accounts.models import Membership, Role, User
 from entente.accounts.services import add_member
 from entente.checklists.models import ChecklistItem, ProcedureTemplate, TemplateItem
-from entente.checklists.permissions import TemplateAbilities
 from entente.checklists.services import ItemSpec, create_template, launch_template
 from entente.core.db import connection
 from entente.discussions.models import Comment, Thread
@@ -83,6 +82,7 @@ from entente.tasks.services import add_comment as add_task_comment
 from tenants.models import FederationLink, FederationState, Tenant, TenantKind
 from tenants.provisioning import create_tenant
 from tests.conftest import SESSION_TENANTS, ensure_session_tenants
+from tests.support.acting import seeding
 from tests.test_isolation_matrix import (
     AUTHENTICATED,
     MACHINE_TOKEN,
@@ -310,14 +310,12 @@ def _build_world() -> World:
     contents: dict[str, list[str]] = {}
     with tenant_context(epci):
         template = create_template(
-            actor=owner,
-            abilities=TemplateAbilities(view=True, edit=True),
+            seeding(owner),
             name=_canary("tenant", "procedure"),
             items=[ItemSpec(title="Étape de la procédure secrète")],
         )
         launcher = create_template(
-            actor=owner,
-            abilities=TemplateAbilities(view=True, edit=True),
+            seeding(owner),
             name="Procédure ordinaire",
             items=[ItemSpec(title="Vérifier les pièces")],
         )
@@ -341,34 +339,25 @@ def _build_world() -> World:
             }
             texts["procedure"] = _canary(key, "procedure")
             task = create_task(
+                seeding(owner),
                 space=space,
-                actor=owner,
-                abilities=EVERYTHING,
                 title=texts["tache"],
                 description=f"<p>{texts['detail']}</p>",
                 assignee_ids=[owner.pk],
                 label_ids=[label.pk],
             )
-            task_comment = add_task_comment(
-                task, actor=owner, abilities=EVERYTHING, body=texts["commentaire"]
-            )
+            task_comment = add_task_comment(seeding(owner), task, body=texts["commentaire"])
             attachment = add_attachment(
+                seeding(owner),
                 task,
-                actor=owner,
-                abilities=EVERYTHING,
                 upload=ContentFile(texts["fichier"].encode(), name=f"{texts['fichier']}.txt"),
             )
-            thread = create_thread(
-                space=space, actor=owner, abilities=EVERYTHING, title=texts["sujet"], body="Début"
-            )
-            thread_comment = add_thread_comment(
-                thread, actor=owner, abilities=EVERYTHING, body=texts["message"]
-            )
+            thread = create_thread(seeding(owner), space=space, title=texts["sujet"], body="Début")
+            thread_comment = add_thread_comment(seeding(owner), thread, body=texts["message"])
             checklist = launch_template(
+                seeding(owner),
                 launcher,
                 space=space,
-                actor=owner,
-                abilities=EVERYTHING,
                 reference_date=datetime.date(2026, 1, 5),
                 name=texts["procedure"],
             )

@@ -21,6 +21,7 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from django_tenants.utils import tenant_context
 
 from entente.spaces.services import create_space
+from tests.support.acting import seeding
 
 # Who may reach a route:
 OPEN = "open"  # anyone: log in, health, language; shows no tenant content
@@ -297,7 +298,7 @@ def canary(tenant_b: Any) -> str:
     """A string planted in tenant B that no outsider may ever read."""
     text = f"CANARI-{uuid.uuid4().hex}"
     with tenant_context(tenant_b):
-        create_space(name=text, created_by=None, description=text)
+        create_space(seeding(), name=text, description=text)
     return text
 
 

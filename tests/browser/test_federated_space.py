@@ -27,6 +27,7 @@ from entente.tasks.services import create_task
 from tenants.models import Tenant, TenantKind
 from tenants.provisioning import create_tenant, drop_schema, schema_name_for
 from tests.conftest import SESSION_TENANTS
+from tests.support.acting import seeding
 from tests.support.federation import link
 from tests.support.live import LIVE_DB, live_asgi_server
 
@@ -53,12 +54,11 @@ def cc(committed_user: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
         add_member(machecoul, julien, Role.AGENT)
         add_member(machecoul, mayor, Role.ADMIN)
         with tenant_context(machecoul):
-            own = create_space(name="Services techniques", created_by=mayor)
+            own = create_space(seeding(mayor), name="Services techniques")
             SpaceMembership.objects.create(space=own, user=julien, role=SpaceRole.EDITOR)
             create_task(
+                seeding(mayor),
                 space=own,
-                actor=mayor,
-                abilities=EVERYTHING,
                 title="Réparer le portail de l'école",
                 assignee_ids=[julien.pk],
             )
@@ -66,8 +66,8 @@ def cc(committed_user: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
         link(epci, machecoul, cc_admin, mayor)
         with tenant_context(epci):
             space = create_space(
+                seeding(claire),
                 name="Tourisme et patrimoine",
-                created_by=claire,
                 kind=SpaceKind.THEMATIC,
                 visibility=Visibility.FEDERATION,
                 description="Guides, balades et saison estivale",

@@ -17,10 +17,10 @@ from django_tenants.utils import tenant_context
 
 from entente.accounts.models import Membership
 from entente.spaces.models import Visibility
-from entente.spaces.permissions import space_abilities
 from entente.spaces.services import create_space
 from entente.tasks.services import create_task
 from tests.realtime.live_client import session_cookie
+from tests.support.acting import seeding
 from tests.support.live import LIVE_DB, live_asgi_server
 from tests.support.worker import celery_worker
 
@@ -44,9 +44,7 @@ def test_the_bell_counts_a_task_assigned_by_someone_else_without_a_reload(
     bob = committed_user({"tenant_a": "agent"}, full_name="Bob Durand")
     membership = Membership.objects.get(user=alice, tenant=tenant_a)
     with tenant_context(tenant_a):
-        space = create_space(
-            name="Voirie", created_by=alice, visibility=Visibility.TENANT, membership=membership
-        )
+        space = create_space(membership, name="Voirie", visibility=Visibility.TENANT)
     host = tenant_a.primary_host
     with celery_worker(tmp_path) as (_worker, log), live_asgi_server() as port:
         site = f"http://{host}:{port}"
@@ -60,11 +58,9 @@ def test_the_bell_counts_a_task_assigned_by_someone_else_without_a_reload(
         assert bell.get_attribute("data-unread-count") == "0"
 
         with tenant_context(tenant_a):
-            abilities = space_abilities(membership, space, "editor", tenant=tenant_a)
             create_task(
+                seeding(alice),
                 space=space,
-                actor=alice,
-                abilities=abilities,
                 title="Reboucher le nid-de-poule",
                 assignee_ids=[bob.pk],
             )

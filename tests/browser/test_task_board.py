@@ -19,6 +19,7 @@ from entente.tasks.models import Task
 from entente.tasks.services import create_task
 from tenants.models import Tenant
 from tests.conftest import SESSION_TENANTS
+from tests.support.acting import seeding
 from tests.support.live import LIVE_DB, live_asgi_server
 
 pytestmark = [pytest.mark.browser, LIVE_DB]
@@ -33,9 +34,7 @@ def board(committed_user: Any, django_db_blocker: Any) -> Iterator[dict[str, Any
         with tenant_context(tenant):
             space = Space.objects.create(name="Tableau de test", visibility=Visibility.PRIVATE)
             SpaceMembership.objects.create(space=space, user=person, role=SpaceRole.EDITOR)
-            task = create_task(
-                space=space, actor=person, abilities=EVERYTHING, title="Tondre le stade"
-            )
+            task = create_task(seeding(person), space=space, title="Tondre le stade")
     yield {"person": person, "tenant": tenant, "space": space, "task": task}
     with django_db_blocker.unblock(), tenant_context(tenant):
         Space.objects.filter(pk=space.pk).delete()

@@ -189,10 +189,9 @@ def test_space_activity_is_live_for_viewers_only(committed_user: Any, tenant_a: 
     bob = committed_user({"tenant_a": "agent"})
     with tenant_context(tenant_a):
         private = create_space(
+            Membership.objects.get(user=alice, tenant=tenant_a),
             name="Budget",
-            created_by=alice,
             visibility=Visibility.PRIVATE,
-            membership=Membership.objects.get(user=alice, tenant=tenant_a),
         )
         earlier = record_activity(
             actor=alice, verb="space.updated", object_type="space",

@@ -21,6 +21,7 @@ from entente.spaces.models import (
 )
 from entente.spaces.services import create_space
 from tenants.models import FederationLink, Tenant
+from tests.support.acting import seeding
 
 
 def link(epci: Tenant, commune: Tenant, epci_admin: User, commune_admin: User) -> FederationLink:
@@ -40,8 +41,8 @@ def federation_space(
 ) -> Space:
     with tenant_context(epci):
         space = create_space(
+            seeding(editor),
             name=name,
-            created_by=editor,
             kind=SpaceKind.THEMATIC,
             visibility=visibility,
             description=description,

@@ -32,6 +32,7 @@ from tenants.template import (
     template_status,
     transform_dump,
 )
+from tests.support.acting import seeding
 
 # -- Reading a schema's structure from the catalog ----------------------------------------------
 # (Schema names in the SQL below are the tests' own, never user input: hence the S608 waivers.)
@@ -246,7 +247,7 @@ def test_provisioned_tenant_is_open_and_usable() -> None:
     assert tenant.schema_name == schema_name_for("machecoul-saint-meme")
     assert tenant.failure_reason == ""
     with tenant_context(tenant):
-        create_space(name="Écoles", created_by=None)
+        create_space(seeding(), name="Écoles")
         assert list(Space.objects.values_list("name", flat=True)) == ["Écoles"]
 
 

@@ -5,6 +5,7 @@ from django.test import Client
 
 from entente.spaces.services import create_space
 from tenants.models import Tenant
+from tests.support.acting import seeding
 
 
 @pytest.mark.django_db
@@ -27,9 +28,9 @@ def test_member_sees_their_tenant_and_not_another(
     from django_tenants.utils import tenant_context
 
     with tenant_context(tenant_a):
-        create_space(name="Voirie de Legé", created_by=None)
+        create_space(seeding(), name="Voirie de Legé")
     with tenant_context(tenant_b):
-        create_space(name="Écoles de Paulx", created_by=None)
+        create_space(seeding(), name="Écoles de Paulx")
     anne = make_user(tenant=tenant_a)
 
     page = client_for(tenant_a, anne).get("/")

@@ -28,6 +28,7 @@ from entente.spaces.services import create_space
 from tenants import routing
 from tenants.middleware import request_host
 from tenants.models import Domain, Tenant, TenantState
+from tests.support.acting import seeding
 
 # -- Views served by this module's URLconf ------------------------------------------------------
 
@@ -439,9 +440,9 @@ def test_each_request_sees_only_its_tenants_data(
     from django_tenants.utils import tenant_context
 
     with tenant_context(tenant_a):
-        create_space(name="Voirie de Legé", created_by=None)
+        create_space(seeding(), name="Voirie de Legé")
     with tenant_context(tenant_b):
-        create_space(name="Écoles de Paulx", created_by=None)
+        create_space(seeding(), name="Écoles de Paulx")
     for tenant, expected in [(tenant_a, "Voirie de Legé"), (tenant_b, "Écoles de Paulx")] * 2:
         assert get(tenant, "/une-requete/").json()["spaces"] == [expected]
 

@@ -31,6 +31,7 @@ from entente.spaces.services import create_space
 from tenants import backup, template
 from tenants.models import SchemaMigrationState, SchemaStatus, Tenant, TenantKind
 from tenants.provisioning import create_tenant, drop_schema
+from tests.support.acting import seeding
 from tests.support.live import LIVE_DB, ROOT, server_environment
 
 # Committed rows (the deploy runs in other processes) and no test transaction around the body
@@ -296,7 +297,7 @@ def test_export_then_restore_gives_the_same_data_and_files(
     (source,) = make_tenants(1)
     connection.set_tenant(source)
     for name in ("Voirie", "École", "État civil"):
-        create_space(name=name, created_by=None)
+        create_space(seeding(), name=name)
     connection.set_schema_to_public()
     attachment = backup.media_dir(source.schema_name) / "tasks" / "1" / "compte-rendu.txt"
     attachment.parent.mkdir(parents=True)
@@ -338,7 +339,7 @@ def test_export_then_restore_gives_the_same_data_and_files(
     # Into the same tenant, after its data changed: the archive's data comes back.
     connection.set_tenant(source)
     Space.objects.filter(name="Voirie").delete()
-    create_space(name="Ajoutée après l'export", created_by=None)
+    create_space(seeding(), name="Ajoutée après l'export")
     connection.set_schema_to_public()
     attachment.unlink()
     report = backup.restore_tenant(archive)
@@ -351,7 +352,7 @@ def test_export_then_restore_gives_the_same_data_and_files(
     assert attachment.read_text(encoding="utf-8") == "Réunion du conseil"
     # Ids continue after the restored ones.
     connection.set_tenant(source)
-    fresh = create_space(name="Nouvelle", created_by=None)
+    fresh = create_space(seeding(), name="Nouvelle")
     assert fresh.pk > max(Space.objects.exclude(pk=fresh.pk).values_list("pk", flat=True))
     connection.set_schema_to_public()
 

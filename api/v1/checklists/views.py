@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from entente.accounts.models import User
+from entente.accounts.models import Membership
 from entente.checklists import selectors, services
 from entente.checklists.models import Checklist, ProcedureTemplate
 from entente.checklists.permissions import TemplateAbilities, template_abilities
@@ -42,8 +42,8 @@ def template_access(request: Request, *, edit: bool = False) -> TemplateAbilitie
     return abilities
 
 
-def _user(request: Request) -> User:
-    return cast(User, request.user)
+def _acting(request: Request) -> Membership:
+    return cast(Membership, getattr(request, "membership", None))
 
 
 class TemplateList(SpaceScopedMixin, generics.ListCreateAPIView[ProcedureTemplate]):
@@ -56,12 +56,11 @@ class TemplateList(SpaceScopedMixin, generics.ListCreateAPIView[ProcedureTemplat
         return ProcedureTemplate.objects.prefetch_related("items")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        abilities = template_access(self.request, edit=True)
+        template_access(self.request, edit=True)
         serializer = TemplateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         template = services.create_template(
-            actor=_user(request),
-            abilities=abilities,
+            _acting(request),
             name=serializer.validated_data["name"],
             description=serializer.validated_data.get("description", ""),
             items=serializer.item_specs() or [],
@@ -79,16 +78,15 @@ class TemplateDetail(SpaceScopedMixin, generics.RetrieveUpdateDestroyAPIView[Pro
         return ProcedureTemplate.objects.prefetch_related("items")
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        abilities = template_access(self.request, edit=True)
+        template_access(self.request, edit=True)
         template = self.get_object()
         partial = request.method == "PATCH"
         serializer = TemplateSerializer(template, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         services.update_template(
+            _acting(request),
             template,
-            actor=_user(request),
-            abilities=abilities,
             name=data.get("name"),
             description=data.get("description"),
             items=serializer.item_specs(),
@@ -97,8 +95,8 @@ class TemplateDetail(SpaceScopedMixin, generics.RetrieveUpdateDestroyAPIView[Pro
         return Response(TemplateSerializer(template).data)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        abilities = template_access(self.request, edit=True)
-        services.delete_template(self.get_object(), actor=_user(request), abilities=abilities)
+        template_access(self.request, edit=True)
+        services.delete_template(_acting(request), self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -112,13 +110,11 @@ class TemplateLaunch(SpaceScopedMixin, APIView):
         serializer = LaunchSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        access = self.body_space(data["space"], ability="edit", section="checklists")
-        space, abilities = access.space, access.abilities
+        space = self.body_space(data["space"], ability="edit", section="checklists").space
         checklist = services.launch_template(
+            _acting(request),
             template,
             space=space,
-            actor=_user(request),
-            abilities=abilities,
             reference_date=data["reference_date"],
             name=data["name"],
         )

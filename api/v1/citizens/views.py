@@ -14,9 +14,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.base import SpaceScopedMixin
-from api.permissions import IsTenantMember, resolve_membership
-from entente.citizens import selectors, services
+from api.base import SpaceScopedMixin, membership_of
+from api.permissions import IsTenantMember
+from entente.citizens import permissions, selectors, services
 from entente.citizens.models import CitizenInvitation
 
 from .serializers import (
@@ -34,7 +34,7 @@ class _Managers(SpaceScopedMixin):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        if not services.may_invite(self.membership, self.space):
+        if not permissions.may_invite(self.membership, self.space):
             raise PermissionDenied(
                 _("Seuls les éditeurs du projet et les administrateurs invitent des citoyens.")
             )
@@ -125,7 +125,7 @@ class IsTenantAdmin(IsTenantMember):
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         super().has_permission(request, view)
-        if not services.may_remove_guests(resolve_membership(request)):
+        if not permissions.may_remove_guests(membership_of(request)):
             raise PermissionDenied(_("Réservé aux administrateurs de la collectivité."))
         return True
 

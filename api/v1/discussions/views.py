@@ -16,7 +16,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from entente.accounts.models import User
+from entente.accounts.models import Membership
 from entente.discussions import selectors, services
 from entente.discussions.models import Comment, Thread
 
@@ -30,9 +30,9 @@ from .serializers import (
 )
 
 
-def _user(request: Request) -> User:
+def _acting(request: Request) -> Membership:
     """The member making the request (the membership middleware let only members through)."""
-    return cast(User, request.user)
+    return cast(Membership, getattr(request, "membership", None))
 
 
 # Reading needs `view`; opening a thread, writing or editing a comment, `comment`.
@@ -54,15 +54,10 @@ class ThreadList(_DiscussionView, generics.ListCreateAPIView[Thread]):
         return selectors.threads_of(self.space)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        space, abilities = self.space, self.abilities
+        space = self.space
         serializer = ThreadCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        thread = services.create_thread(
-            space=space,
-            actor=_user(request),
-            abilities=abilities,
-            **serializer.validated_data,
-        )
+        thread = services.create_thread(self.membership, space=space, **serializer.validated_data)
         return Response(ThreadSerializer(thread).data, status=status.HTTP_201_CREATED)
 
 
@@ -92,14 +87,11 @@ class CommentList(_DiscussionView, generics.ListCreateAPIView[Comment]):
         return selectors.comments_of(thread)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        thread, abilities = self._thread()
+        thread, _abilities = self._thread()
         serializer = CommentWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         comment = services.add_comment(
-            thread,
-            actor=_user(request),
-            abilities=abilities,
-            body=serializer.validated_data["body"],
+            self.membership, thread, body=serializer.validated_data["body"]
         )
         return Response(DiscussionCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
@@ -119,10 +111,5 @@ class CommentDetail(_DiscussionView, generics.RetrieveUpdateAPIView[Comment]):
         comment = self.get_object()
         serializer = CommentWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.edit_comment(
-            comment,
-            actor=_user(request),
-            abilities=self.abilities,
-            body=serializer.validated_data["body"],
-        )
+        services.edit_comment(self.membership, comment, body=serializer.validated_data["body"])
         return Response(CommentDetailSerializer(self.get_object()).data)

@@ -87,9 +87,7 @@ class SpaceList(SpaceScopedMixin, generics.ListCreateAPIView[Space]):
 
     def perform_create(self, serializer: SpaceSerializer) -> None:  # type: ignore[override]
         membership = self.membership
-        space = services.create_space(
-            membership=membership, created_by=membership.user, **serializer.validated_data
-        )
+        space = services.create_space(membership, **serializer.validated_data)
         context = cast(dict[str, Any], serializer.context)
         context["roles"] = space_roles_of(membership.user_id, [space.pk])
         serializer.instance = space

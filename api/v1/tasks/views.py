@@ -21,10 +21,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from entente.spaces.permissions import SpaceAbilities
+from entente.tasks import labels as label_services
 from entente.tasks import selectors, services
 from entente.tasks.files import attachment_response
 from entente.tasks.models import Label, Task, TaskAttachment, TaskComment
-from entente.tasks.permissions import may_create_labels, may_manage_labels, may_see_labels
+from entente.tasks.permissions import may_see_labels
 
 from ...base import SpaceScopedMixin
 from .serializers import (
@@ -143,12 +144,12 @@ class TaskListCreate(SpaceScopedMixin, generics.ListCreateAPIView[Task]):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         incoming = TaskWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        access = self.body_space(incoming.validated_data["space"], ability="edit", section="tasks")
-        space, abilities = access.space, access.abilities
+        space = self.body_space(
+            incoming.validated_data["space"], ability="edit", section="tasks"
+        ).space
         task = services.create_task(
+            self.membership,
             space=space,
-            actor=self.membership.user,
-            abilities=abilities,
             **incoming.service_values(),
         )
         return Response(TaskDetailSerializer(task).data, status=status.HTTP_201_CREATED)
@@ -178,13 +179,12 @@ class TaskDetail(TaskScopedMixin, generics.GenericAPIView[Task]):
 
     @extend_schema(request=TaskUpdateSerializer)
     def patch(self, request: Request, pk: int) -> Response:
-        task, abilities = self.visible_task(pk)
+        task, _abilities = self.visible_task(pk)
         incoming = TaskUpdateSerializer(data=request.data, partial=True)
         incoming.is_valid(raise_exception=True)
         task = services.update_task(
+            self.membership,
             task,
-            actor=self.membership.user,
-            abilities=abilities,
             **incoming.service_values(),
         )
         return Response(TaskDetailSerializer(task).data)
@@ -194,8 +194,8 @@ class TaskDetail(TaskScopedMixin, generics.GenericAPIView[Task]):
         return self.patch(request, pk)
 
     def delete(self, request: Request, pk: int) -> Response:
-        task, abilities = self.visible_task(pk)
-        services.delete_task(task, actor=self.membership.user, abilities=abilities)
+        task, _abilities = self.visible_task(pk)
+        services.delete_task(self.membership, task)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -210,13 +210,12 @@ class TaskCommentListCreate(TaskScopedMixin, generics.ListCreateAPIView[TaskComm
         return selectors.comments_of(task)
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        task, abilities = self.visible_task(self.kwargs["pk"])
+        task, _abilities = self.visible_task(self.kwargs["pk"])
         incoming = TaskCommentSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         comment = services.add_comment(
+            self.membership,
             task,
-            actor=self.membership.user,
-            abilities=abilities,
             body=incoming.validated_data["body"],
         )
         return Response(TaskCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
@@ -240,13 +239,12 @@ class TaskCommentDetail(TaskScopedMixin, generics.GenericAPIView[TaskComment]):
         return Response(TaskCommentSerializer(comment).data)
 
     def patch(self, request: Request, pk: int, comment_id: int) -> Response:
-        comment, abilities = self._comment(pk, comment_id)
+        comment, _abilities = self._comment(pk, comment_id)
         incoming = TaskCommentSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         comment = services.edit_comment(
+            self.membership,
             comment,
-            actor=self.membership.user,
-            abilities=abilities,
             body=incoming.validated_data["body"],
         )
         return Response(TaskCommentSerializer(comment).data)
@@ -263,13 +261,11 @@ class TaskAttachmentListCreate(TaskScopedMixin, generics.ListCreateAPIView[TaskA
         return selectors.attachments_of(task)
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        task, abilities = self.visible_task(self.kwargs["pk"])
+        task, _abilities = self.visible_task(self.kwargs["pk"])
         upload = request.FILES.get("file")
         if upload is None:
             raise exceptions.ValidationError({"file": [_("Choisissez un fichier à joindre.")]})
-        attachment = services.add_attachment(
-            task, actor=self.membership.user, abilities=abilities, upload=upload
-        )
+        attachment = services.add_attachment(self.membership, task, upload=upload)
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
 
@@ -291,8 +287,8 @@ class TaskAttachmentDetail(TaskScopedMixin, generics.GenericAPIView[TaskAttachme
         return attachment_response(attachment)
 
     def delete(self, request: Request, pk: int, attachment_id: int) -> Response:
-        attachment, abilities = self._attachment(pk, attachment_id)
-        services.delete_attachment(attachment, actor=self.membership.user, abilities=abilities)
+        attachment, _abilities = self._attachment(pk, attachment_id)
+        services.delete_attachment(self.membership, attachment)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -312,9 +308,8 @@ class LabelListCreate(SpaceScopedMixin, generics.ListCreateAPIView[Label]):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         incoming = LabelSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        label = services.create_label(
-            actor=self.membership.user,
-            allowed=may_create_labels(self.membership),
+        label = label_services.create_label(
+            self.membership,
             name=incoming.validated_data["name"],
             color=incoming.validated_data.get("color", "#1f6feb"),
         )
@@ -341,10 +336,9 @@ class LabelDetail(SpaceScopedMixin, generics.GenericAPIView[Label]):
         label = self._label(pk)
         incoming = LabelSerializer(data=request.data, partial=True)
         incoming.is_valid(raise_exception=True)
-        label = services.update_label(
+        label = label_services.update_label(
+            self.membership,
             label,
-            actor=self.membership.user,
-            allowed=may_manage_labels(self.membership),
             name=incoming.validated_data.get("name"),
             color=incoming.validated_data.get("color"),
         )
@@ -354,9 +348,8 @@ class LabelDetail(SpaceScopedMixin, generics.GenericAPIView[Label]):
         return self.patch(request, pk)
 
     def delete(self, request: Request, pk: int) -> Response:
-        services.delete_label(
+        label_services.delete_label(
+            self.membership,
             self._label(pk),
-            actor=self.membership.user,
-            allowed=may_manage_labels(self.membership),
         )
         return Response(status=status.HTTP_204_NO_CONTENT)

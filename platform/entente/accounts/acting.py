@@ -99,7 +99,7 @@ def is_federated(membership: Membership | None) -> bool:
     return via_communes(membership) is not None
 
 
-def is_support_reader(membership: Membership | None) -> bool:
+def is_support_reader(membership: object) -> bool:
     return bool(getattr(membership, "is_support_reader", False))
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from entente.accounts.actors import DEMO
 from entente.accounts.models import User
 
 from .models import AssigneeRole, ProcedureTemplate
-from .permissions import TemplateAbilities
 from .services import ItemSpec, create_template
 
 ADMIN, AGENT, ELECTED = AssigneeRole.ADMIN, AssigneeRole.AGENT, AssigneeRole.ELECTED
@@ -185,8 +185,7 @@ def seed_procedure_templates(created_by: User | None) -> list[ProcedureTemplate]
             continue
         made.append(
             create_template(
-                actor=created_by,
-                abilities=TemplateAbilities(view=True, edit=True),
+                DEMO.on_behalf_of(created_by),
                 name=name,
                 description=description,
                 items=items,

@@ -1,14 +1,18 @@
 """Who may read and change procedure templates (tenant-wide, not tied to a space).
 
 Launching a template and completing a checklist's items are decided by the space's abilities
-(`entente.spaces.permissions.space_abilities`), like every content of a space.
+(`checklist_abilities`, from `entente.spaces.permissions.space_abilities`), like every content
+of a space. The services in `services.py` ask these functions themselves.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from entente.accounts.models import Membership, Role
+from entente.accounts.actors import Acting, SystemActor, is_support_reader
+from entente.accounts.models import Role
+from entente.spaces.models import Space
+from entente.spaces.permissions import SpaceAbilities, abilities_of
 
 
 @dataclass(frozen=True)
@@ -17,11 +21,20 @@ class TemplateAbilities:
     edit: bool = False
 
 
-def template_abilities(membership: Membership | None) -> TemplateAbilities:
-    """Staff read the procedures; agents and admins write them; guests see none."""
-    if membership is None or membership.role == Role.GUEST:
+def template_abilities(acting: Acting | None) -> TemplateAbilities:
+    """Staff read the procedures; agents and admins write them; guests see none; the system
+    (demo seeding, fixtures) writes them; support readers only read."""
+    if isinstance(acting, SystemActor):
+        return TemplateAbilities(view=True, edit=True)
+    if acting is None or acting.role == Role.GUEST:
         return TemplateAbilities()
-    writable = membership.tenant.is_writable
+    membership = acting
+    writable = membership.tenant.is_writable and not is_support_reader(membership)
     return TemplateAbilities(
         view=True, edit=writable and membership.role in {Role.ADMIN, Role.AGENT}
     )
+
+
+def checklist_abilities(acting: Acting | None, space: Space) -> SpaceAbilities:
+    """What `acting` may do with the checklists of `space` (nothing where the section is closed)."""
+    return abilities_of(acting, space, section="checklists")

@@ -11,15 +11,16 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from entente.accounts.models import Membership, User
+from entente.accounts.actors import Acting
+from entente.accounts.models import Membership
 from entente.activity.services import record_activity
 from entente.spaces.models import Space, SpaceMembership
-from entente.spaces.permissions import SpaceAbilities, space_abilities
+from entente.spaces.permissions import space_abilities
 from entente.tasks.models import Task
 from entente.tasks.services import complete_task, create_task
 
 from .models import AssigneeRole, Checklist, ChecklistItem, ProcedureTemplate, TemplateItem
-from .permissions import TemplateAbilities
+from .permissions import checklist_abilities, template_abilities
 
 # Procedures span months at most; a typo like "-3000" should be refused, not scheduled.
 MAX_OFFSET_DAYS = 3660
@@ -36,8 +37,8 @@ class ItemSpec:
     notes: str = ""
 
 
-def _require_edit(abilities: TemplateAbilities) -> None:
-    if not abilities.edit:
+def _require_edit(acting: Acting) -> None:
+    if not template_abilities(acting).edit:
         raise PermissionDenied(
             _("Seuls les agents et les administrateurs modifient les procédures.")
         )
@@ -77,14 +78,14 @@ def _clean_spec(spec: ItemSpec) -> ItemSpec:
 
 @transaction.atomic
 def create_template(
+    acting: Acting,
     *,
-    actor: User | None,
-    abilities: TemplateAbilities,
     name: str,
     description: str = "",
     items: Sequence[ItemSpec] = (),
 ) -> ProcedureTemplate:
-    _require_edit(abilities)
+    _require_edit(acting)
+    actor = acting.user
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Donnez un nom à la procédure.")})
@@ -120,10 +121,9 @@ def _write_items(template: ProcedureTemplate, items: Sequence[ItemSpec]) -> None
 
 @transaction.atomic
 def update_template(
+    acting: Acting,
     template: ProcedureTemplate,
     *,
-    actor: User | None,
-    abilities: TemplateAbilities,
     name: str | None = None,
     description: str | None = None,
     items: Sequence[ItemSpec] | None = None,
@@ -132,7 +132,8 @@ def update_template(
 
     Launched checklists keep their own copy: nothing here touches them.
     """
-    _require_edit(abilities)
+    _require_edit(acting)
+    actor = acting.user
     fields = ["updated_at"]
     if name is not None:
         if not name.strip():
@@ -157,12 +158,10 @@ def update_template(
 
 
 @transaction.atomic
-def delete_template(
-    template: ProcedureTemplate, *, actor: User | None, abilities: TemplateAbilities
-) -> None:
-    _require_edit(abilities)
+def delete_template(acting: Acting, template: ProcedureTemplate) -> None:
+    _require_edit(acting)
     record_activity(
-        actor=actor,
+        actor=acting.user,
         verb="procedure.deleted",
         object_type="procedure_template",
         object_id=template.pk,
@@ -172,10 +171,8 @@ def delete_template(
 
 
 @transaction.atomic
-def add_item(
-    template: ProcedureTemplate, spec: ItemSpec, *, abilities: TemplateAbilities
-) -> TemplateItem:
-    _require_edit(abilities)
+def add_item(acting: Acting, template: ProcedureTemplate, spec: ItemSpec) -> TemplateItem:
+    _require_edit(acting)
     spec = _clean_spec(spec)
     last = template.items.aggregate(last=Max("position"))["last"]
     item = TemplateItem.objects.create(
@@ -192,10 +189,8 @@ def add_item(
 
 
 @transaction.atomic
-def update_item(
-    item: TemplateItem, spec: ItemSpec, *, abilities: TemplateAbilities
-) -> TemplateItem:
-    _require_edit(abilities)
+def update_item(acting: Acting, item: TemplateItem, spec: ItemSpec) -> TemplateItem:
+    _require_edit(acting)
     spec = _clean_spec(spec)
     item.title = spec.title
     item.notes = spec.notes
@@ -207,15 +202,15 @@ def update_item(
 
 
 @transaction.atomic
-def delete_item(item: TemplateItem, *, abilities: TemplateAbilities) -> None:
-    _require_edit(abilities)
+def delete_item(acting: Acting, item: TemplateItem) -> None:
+    _require_edit(acting)
     item.delete()
 
 
 @transaction.atomic
-def move_item(item: TemplateItem, *, up: bool, abilities: TemplateAbilities) -> None:
+def move_item(acting: Acting, item: TemplateItem, *, up: bool) -> None:
     """Swap the item with its neighbour (positions are renumbered 0..n-1 on the way)."""
-    _require_edit(abilities)
+    _require_edit(acting)
     items = list(TemplateItem.objects.select_for_update().filter(template_id=item.template_id))
     index = next(i for i, other in enumerate(items) if other.pk == item.pk)
     target = index - 1 if up else index + 1
@@ -256,11 +251,10 @@ def _can_view(user_id: int, space: Space) -> bool:
 
 @transaction.atomic
 def launch_template(
+    acting: Acting,
     template: ProcedureTemplate,
     *,
     space: Space,
-    actor: User | None,
-    abilities: SpaceAbilities,
     reference_date: datetime.date,
     name: str = "",
 ) -> Checklist:
@@ -269,8 +263,9 @@ def launch_template(
     Role assignees become the space's members holding that tenant role (none: unassigned); a
     named person who cannot see the space is left out rather than handed an invisible task.
     """
-    if not abilities.edit:
+    if not checklist_abilities(acting, space).edit:
         raise PermissionDenied(_("Vous ne pouvez pas lancer de procédure dans cet espace."))
+    actor = acting.user
     items = list(template.items.all())
     if not items:
         raise ValidationError(
@@ -299,9 +294,8 @@ def launch_template(
         else:
             assignees = []
         task = create_task(
+            acting,
             space=space,
-            actor=actor,
-            abilities=abilities,
             title=item.title,
             description=item.notes,
             assignee_ids=assignees,
@@ -326,8 +320,11 @@ def launch_template(
 
 
 @transaction.atomic
-def complete_item(item: ChecklistItem, *, actor: User | None, abilities: SpaceAbilities) -> Task:
-    """Completing a step is completing its task (one truth: the task's status)."""
+def complete_item(acting: Acting, item: ChecklistItem) -> Task:
+    """Completing a step is completing its task (one truth: the task's status), for whoever
+    may edit the checklists of its space."""
+    if not checklist_abilities(acting, item.checklist.space).edit:
+        raise PermissionDenied(_("Vous ne pouvez pas cocher les étapes de cette procédure."))
     if item.task is None:
         raise ValidationError(_("La tâche de cette étape a été supprimée."))
-    return complete_task(item.task, actor=actor, abilities=abilities)
+    return complete_task(acting, item.task)

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from entente.accounts.models import Membership, User
+from entente.accounts.models import Membership
 from entente.spaces.models import Space, SpaceMembership
 from entente.spaces.permissions import SpaceAbilities, space_abilities
 from entente.spaces.sections import section_open
@@ -67,8 +67,11 @@ def editable_spaces(membership: Membership) -> list[Space]:
     ]
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+def _acting(request: HttpRequest) -> Membership:
+    membership = _membership(request)
+    if membership is None:  # the membership middleware admits members only
+        raise PermissionDenied(_("Vous n'êtes pas membre de cette collectivité."))
+    return membership
 
 
 @require_GET
@@ -83,13 +86,11 @@ def template_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def template_create(request: HttpRequest) -> HttpResponse:
-    abilities = _template_abilities(request, edit=True)
+    _template_abilities(request, edit=True)
     form = TemplateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            template = services.create_template(
-                actor=_user(request), abilities=abilities, **form.cleaned_data
-            )
+            template = services.create_template(_acting(request), **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -133,9 +134,7 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_template(
-                template, actor=_user(request), abilities=abilities, **form.cleaned_data
-            )
+            services.update_template(_acting(request), template, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -178,7 +177,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ItemForm(request.POST, prefix="new")
     if form.is_valid():
         try:
-            services.add_item(template, form.spec(), abilities=abilities)
+            services.add_item(_acting(request), template, form.spec())
         except ValidationError as error:
             _apply_form_errors(form, error)
         else:
@@ -197,7 +196,7 @@ def item_update(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     form = ItemForm(request.POST, prefix=f"i{item.pk}")
     if form.is_valid():
         try:
-            services.update_item(item, form.spec(), abilities=abilities)
+            services.update_item(_acting(request), item, form.spec())
         except ValidationError as error:
             _apply_form_errors(form, error)
         else:
@@ -208,7 +207,7 @@ def item_update(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
 @require_POST
 def item_delete(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     abilities = _template_abilities(request, edit=True)
-    services.delete_item(_item(pk, item_id), abilities=abilities)
+    services.delete_item(_acting(request), _item(pk, item_id))
     return _items_response(request, pk, abilities)
 
 
@@ -216,16 +215,16 @@ def item_delete(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
 def item_move(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     abilities = _template_abilities(request, edit=True)
     services.move_item(
-        _item(pk, item_id), up=request.POST.get("direction") == "up", abilities=abilities
+        _acting(request), _item(pk, item_id), up=request.POST.get("direction") == "up"
     )
     return _items_response(request, pk, abilities)
 
 
 @require_POST
 def template_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    abilities = _template_abilities(request, edit=True)
+    _template_abilities(request, edit=True)
     template = get_object_or_404(ProcedureTemplate, pk=pk)
-    services.delete_template(template, actor=_user(request), abilities=abilities)
+    services.delete_template(_acting(request), template)
     messages.success(request, _("Procédure supprimée. Les listes déjà lancées sont conservées."))
     return redirect("checklists:template_list")
 
@@ -247,13 +246,12 @@ def launch(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied(_("Vous ne pouvez lancer de procédure dans aucun espace."))
         if form.is_valid():
             space = form.cleaned_data["space"]
-            _space, abilities = space_access(request, space.pk)
+            space_access(request, space.pk)  # 404 for a space one may not see
             try:
                 checklist = services.launch_template(
+                    membership,
                     template,
                     space=space,
-                    actor=_user(request),
-                    abilities=abilities,
                     reference_date=form.cleaned_data["reference_date"],
                     name=form.cleaned_data["name"],
                 )
@@ -313,7 +311,7 @@ def item_complete(request: HttpRequest, space_id: int, pk: int, item_id: int) ->
     )
     if not abilities.edit:
         raise PermissionDenied(_("Vous ne pouvez pas modifier les tâches de cet espace."))
-    services.complete_item(item, actor=_user(request), abilities=abilities)
+    services.complete_item(_acting(request), item)
     return redirect(reverse("checklists:checklist_detail", kwargs={"space_id": space.pk, "pk": pk}))
 
 

@@ -27,11 +27,10 @@ from entente.accounts.models import Membership, Role, User
 from entente.activity.services import record_activity
 from entente.core.events import Event, publish_on_commit
 from entente.spaces.models import Space, SpaceMembership, SpaceRole, Visibility
-from entente.spaces.permissions import space_abilities
-from entente.spaces.selectors import space_role_of
 from tenants.models import Tenant
 
 from .models import CitizenInvitation, CitizenSection, InvitationState, PublicProjectSettings
+from .permissions import may_invite, may_remove_guests
 from .selectors import token_hash
 
 MAX_ADDRESSES = 50
@@ -43,14 +42,6 @@ def invitation_days() -> int:
 
 
 # -- Who may do what -----------------------------------------------------------------------------
-
-
-def may_invite(membership: Membership | None, space: Space) -> bool:
-    """The project's managers (its editors, the tenant's admins); never a guest."""
-    if membership is None or membership.role == Role.GUEST:
-        return False
-    role = space_role_of(membership.user_id, space)
-    return space_abilities(membership, space, role).manage
 
 
 def _require_invite(membership: Membership | None, space: Space) -> Membership:
@@ -71,13 +62,6 @@ def _require_public_project(space: Space) -> None:
         )
     if space.archived_at is not None:
         raise ValidationError(_("Ce projet est archivé : restaurez-le avant d'inviter."))
-
-
-def may_remove_guests(membership: Membership | None) -> bool:
-    return membership is not None and membership.role == Role.ADMIN
-
-
-# -- Invitations ---------------------------------------------------------------------------------
 
 
 def parse_addresses(raw: str | list[str]) -> list[str]:
@@ -501,7 +485,7 @@ def set_open_sections(
 def remove_guest(membership: Membership | None, tenant: Tenant, user_id: int) -> None:
     """A tenant's admin removes a guest: their membership and their places in projects go at
     once; what they wrote stays, attributed to them (people are never deleted)."""
-    if not may_remove_guests(membership):
+    if not may_remove_guests(membership) or membership is None or membership.tenant_id != tenant.pk:
         raise PermissionDenied(_("Seuls les administrateurs retirent des citoyens invités."))
     guest = Membership.objects.filter(tenant=tenant, user_id=user_id, role=Role.GUEST).first()
     if guest is None:

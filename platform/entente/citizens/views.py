@@ -23,7 +23,7 @@ from entente.spaces.models import Space, Visibility
 from entente.spaces.selectors import SpaceAccess, access_space
 from tenants.models import Tenant
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import InviteForm, LightAccountForm, OpenSectionsForm
 from .models import CitizenInvitation
 
@@ -125,7 +125,7 @@ def _manager_access(request: HttpRequest, space_id: int) -> SpaceAccess:
         access = access_space(_membership(request), space_id, tenant=request.tenant)  # type: ignore[attr-defined]
     except Space.DoesNotExist:
         raise Http404(_("Cet espace n'existe pas ou ne vous est pas accessible.")) from None
-    if not services.may_invite(access.membership, access.space):
+    if not permissions.may_invite(access.membership, access.space):
         raise PermissionDenied(
             _("Seuls les éditeurs du projet et les administrateurs invitent des citoyens.")
         )
@@ -233,7 +233,7 @@ def revoke(request: HttpRequest, space_id: int, invitation_id: int) -> HttpRespo
 
 def _admin(request: HttpRequest) -> Membership:
     membership = _membership(request)
-    if not services.may_remove_guests(membership):
+    if not permissions.may_remove_guests(membership):
         raise PermissionDenied(
             _("Cette page est réservée aux administrateurs de %(name)s.")
             % {"name": request.tenant.name}  # type: ignore[attr-defined]

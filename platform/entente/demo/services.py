@@ -288,12 +288,11 @@ def _ensure_spaces(tenant: Tenant, spaces: tuple[DemoSpace, ...], summary: DemoS
             if space is None:
                 owner = people[demo.owner] if demo.owner else admin
                 space = create_space(
+                    owner,
                     name=demo.name,
                     kind=demo.kind,
                     visibility=demo.visibility,
                     description=demo.description,
-                    created_by=owner.user,
-                    membership=owner,
                     **_federation_settings(demo),
                 )
                 summary.created += 1

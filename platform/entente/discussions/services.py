@@ -14,15 +14,17 @@ from django.utils import timezone
 from django.utils.html import escape, linebreaks, strip_tags
 from django.utils.translation import gettext as _
 
+from entente.accounts.actors import Acting
 from entente.accounts.models import User
 from entente.activity.services import record_activity
 from entente.core.events import Event, publish_on_commit
 from entente.core.richtext import extract_mentions, sanitize_html
 from entente.spaces.models import Space, SpaceMembership
-from entente.spaces.permissions import SpaceAbilities, space_abilities
+from entente.spaces.permissions import space_abilities
 from entente.spaces.selectors import space_people
 
 from .models import Comment, CommentRevision, Thread
+from .permissions import can_edit, discussion_abilities
 
 MAX_BODY_CHARS = 20_000
 HTML_TAG_RE = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>")
@@ -88,11 +90,10 @@ def _announce(comment: Comment, thread: Thread, user_ids: set[int]) -> None:
 
 
 @transaction.atomic
-def create_thread(
-    *, space: Space, actor: User, abilities: SpaceAbilities, title: str, body: str
-) -> Thread:
-    if not abilities.comment:
+def create_thread(acting: Acting, *, space: Space, title: str, body: str) -> Thread:
+    if not discussion_abilities(acting, space).comment:
         raise PermissionDenied(_("Vous ne pouvez pas ouvrir de discussion dans cet espace."))
+    actor = acting.user
     title = title.strip()
     if not title:
         raise ValidationError({"title": _("Donnez un sujet à la discussion.")})
@@ -110,7 +111,7 @@ def create_thread(
     return thread
 
 
-def _add_comment(thread: Thread, actor: User, html: str) -> Comment:
+def _add_comment(thread: Thread, actor: User | None, html: str) -> Comment:
     mentioned = _mentions(html, thread.space, actor)
     comment = Comment.objects.create(
         thread=thread, author=actor, body=html, mentioned_ids=sorted(mentioned)
@@ -122,9 +123,10 @@ def _add_comment(thread: Thread, actor: User, html: str) -> Comment:
 
 
 @transaction.atomic
-def add_comment(thread: Thread, *, actor: User, abilities: SpaceAbilities, body: str) -> Comment:
-    if not abilities.comment:
+def add_comment(acting: Acting, thread: Thread, *, body: str) -> Comment:
+    if not discussion_abilities(acting, thread.space).comment:
         raise PermissionDenied(_("Vous ne pouvez pas participer aux discussions de cet espace."))
+    actor = acting.user
     comment = _add_comment(thread, actor, _clean_body(body))
     record_activity(
         actor=actor,
@@ -137,14 +139,10 @@ def add_comment(thread: Thread, *, actor: User, abilities: SpaceAbilities, body:
     return comment
 
 
-def can_edit(comment: Comment, user: User, abilities: SpaceAbilities) -> bool:
-    """Authors edit their own words while they may still comment; nobody edits another's."""
-    return abilities.comment and comment.author_id == user.pk
-
-
 @transaction.atomic
-def edit_comment(comment: Comment, *, actor: User, abilities: SpaceAbilities, body: str) -> Comment:
-    if not can_edit(comment, actor, abilities):
+def edit_comment(acting: Acting, comment: Comment, *, body: str) -> Comment:
+    actor = acting.user
+    if not can_edit(comment, actor, discussion_abilities(acting, comment.thread.space)):
         raise PermissionDenied(_("Seul l'auteur d'un message peut le modifier."))
     html = _clean_body(body)
     comment = Comment.objects.select_for_update().select_related("thread__space").get(pk=comment.pk)

@@ -15,15 +15,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from entente.accounts.models import User
+from entente.accounts.models import Membership, User
 from entente.spaces.models import Space
-from entente.spaces.permissions import SpaceAbilities, space_abilities
-from entente.spaces.sections import section_open
-from entente.spaces.selectors import SpaceAccess, space_role_of
+from entente.spaces.permissions import SpaceAbilities
+from entente.spaces.selectors import SpaceAccess
 
 from . import selectors, services
 from .forms import CommentForm, ThreadForm
 from .models import Thread
+from .permissions import can_edit, discussion_abilities
 
 
 def space_access(request: HttpRequest, space_id: int) -> tuple[Space, SpaceAbilities]:
@@ -32,14 +32,21 @@ def space_access(request: HttpRequest, space_id: int) -> tuple[Space, SpaceAbili
     space = Space.objects.filter(pk=space_id).first()
     if space is None or membership is None:
         raise Http404(_("Cet espace n'existe pas ou ne vous est pas ouvert."))
-    abilities = space_abilities(membership, space, space_role_of(membership.user_id, space))
-    if not abilities.view or not section_open(membership, space.pk, "discussions"):
+    abilities = discussion_abilities(membership, space)
+    if not abilities.view:
         raise Http404(_("Cet espace n'existe pas ou ne vous est pas ouvert."))
     return space, abilities
 
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
+
+
+def _acting(request: HttpRequest) -> Membership:
+    membership: Membership | None = getattr(request, "membership", None)
+    if membership is None:  # the membership middleware admits members only
+        raise PermissionDenied(_("Vous n'êtes pas membre de cette collectivité."))
+    return membership
 
 
 def _thread(space: Space, pk: int) -> Thread:
@@ -67,9 +74,7 @@ def thread_list(request: HttpRequest, space_id: int) -> HttpResponse:
             raise PermissionDenied(_("Vous ne pouvez pas ouvrir de discussion dans cet espace."))
         if form.is_valid():
             try:
-                thread = services.create_thread(
-                    space=space, actor=_user(request), abilities=abilities, **form.cleaned_data
-                )
+                thread = services.create_thread(_acting(request), space=space, **form.cleaned_data)
             except ValidationError as error:
                 _form_errors(form, error)
             else:
@@ -92,8 +97,7 @@ def _thread_context(
 ) -> dict[str, Any]:
     user = _user(request)
     comments = [
-        (comment, services.can_edit(comment, user, abilities))
-        for comment in selectors.comments_of(thread)
+        (comment, can_edit(comment, user, abilities)) for comment in selectors.comments_of(thread)
     ]
     return {
         "space": space,
@@ -122,9 +126,7 @@ def comment_create(request: HttpRequest, space_id: int, pk: int) -> HttpResponse
     status = 400
     if form.is_valid():
         try:
-            services.add_comment(
-                thread, actor=_user(request), abilities=abilities, body=form.cleaned_data["body"]
-            )
+            services.add_comment(_acting(request), thread, body=form.cleaned_data["body"])
         except ValidationError as error:
             _form_errors(form, error)
         else:
@@ -146,14 +148,12 @@ def comment_edit(request: HttpRequest, space_id: int, pk: int, comment_id: int) 
     comment = selectors.comment_in(space, pk, comment_id)
     if comment is None:
         raise Http404(_("Ce message n'existe pas."))
-    if not services.can_edit(comment, _user(request), abilities):
+    if not can_edit(comment, _user(request), abilities):
         raise PermissionDenied(_("Seul l'auteur d'un message peut le modifier."))
     form = CommentForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         try:
-            services.edit_comment(
-                comment, actor=_user(request), abilities=abilities, body=form.cleaned_data["body"]
-            )
+            services.edit_comment(_acting(request), comment, body=form.cleaned_data["body"])
         except ValidationError as error:
             _form_errors(form, error)
         else:

@@ -35,16 +35,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_tenants.utils import tenant_context
 
+from entente.accounts.actors import Acting
 from entente.accounts.models import Membership, User
 from entente.core.links import absolute_url
 from entente.core.richtext import extract_mentions, sanitize_html
-from entente.spaces.models import Space, SpaceMembership
-from entente.spaces.permissions import space_abilities
+from entente.spaces.models import Space
 from entente.tasks.models import Task
 from entente.tasks.services import add_attachment, create_task
 from tenants.models import Tenant
 
 from .models import InboundAddress, InboundMessage, new_token
+from .permissions import may_receive_in, may_renew
 
 logger = logging.getLogger(__name__)
 
@@ -235,13 +236,7 @@ def _create(
             "dans « Mes adresses de réception »."
         )
         raise _reject(550, "5.1.1", reason, tell=sender)
-    role = (
-        SpaceMembership.objects.filter(space=space, user=sender)
-        .values_list("role", flat=True)
-        .first()
-    )
-    abilities = space_abilities(membership, space, role, tenant=tenant)
-    if not abilities.edit:
+    if not may_receive_in(membership, space):
         reason = _(
             "Vous ne pouvez pas créer de tâche dans l'espace « %(space)s » : "
             "demandez-y le rôle d'éditeur."
@@ -278,15 +273,14 @@ def _create(
         subject = _("Tâche reçue par e-mail")
     try:
         task = create_task(
+            membership,
             space=space,
-            actor=sender,
-            abilities=abilities,
             title=subject,
             description=description,
             assignee_ids=assignees,
         )
         for upload in _attachments(message):
-            add_attachment(task, actor=sender, abilities=abilities, upload=upload)
+            add_attachment(membership, task, upload=upload)
     except ValidationError as error:
         detail = " ".join(str(m) for m in error.messages)
         raise _reject(
@@ -391,15 +385,28 @@ def address_of_person(tenant: Tenant, user: User) -> InboundAddress:
 
 
 @transaction.atomic
-def set_default_space(address: InboundAddress, space: Space | None) -> InboundAddress:
+def set_default_space(acting: Membership, space: Space | None) -> InboundAddress:
+    """Where the tasks sent to `acting`'s personal address land (None: nowhere yet)."""
+    if space is not None and not may_receive_in(acting, space):
+        raise PermissionDenied(
+            _("Choisissez un espace où vous êtes éditeur : vous ne pouvez pas créer de tâche ici.")
+        )
+    address = address_of_person(acting.tenant, acting.user)
     address.default_space_id = space.pk if space else None
     address.save(update_fields=["default_space_id"])
     return address
 
 
 @transaction.atomic
-def renew_token(address: InboundAddress) -> InboundAddress:
+def renew_token(acting: Acting, address: InboundAddress) -> InboundAddress:
     """A leaked address stops working at once; the new one must be given out again."""
+    if not may_renew(acting, address):
+        raise PermissionDenied(
+            _(
+                "Seul le titulaire d'une adresse personnelle, ou les éditeurs d'un espace pour "
+                "son adresse, peuvent la renouveler."
+            )
+        )
     address.token = new_token()
     address.save(update_fields=["token"])
     return address

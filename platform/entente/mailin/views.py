@@ -79,7 +79,7 @@ def my_addresses(request: HttpRequest) -> HttpResponse:
     personal = services.address_of_person(tenant, user)
     if request.method == "POST":
         if request.POST.get("action") == "renew":
-            services.renew_token(personal)
+            services.renew_token(membership, personal)
             messages.success(request, _("Nouvelle adresse créée : l'ancienne ne fonctionne plus."))
             return redirect("mailin:addresses")
         chosen = request.POST.get("default_space", "")
@@ -87,7 +87,7 @@ def my_addresses(request: HttpRequest) -> HttpResponse:
         if chosen and space is None:
             messages.error(request, _("Choisissez un espace où vous êtes éditeur."))
         else:
-            services.set_default_space(personal, space)
+            services.set_default_space(membership, space)
             messages.success(request, _("Espace par défaut enregistré."))
         return redirect("mailin:addresses")
     default: Space | None = next((s for s in spaces if s.pk == personal.default_space_id), None)

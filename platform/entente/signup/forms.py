@@ -76,8 +76,3 @@ class SetPasswordForm(forms.Form):
         password: str = self.cleaned_data["password"]
         validate_password(password, self.user)
         return password
-
-    def save(self) -> User:
-        self.user.set_password(self.cleaned_data["password"])
-        self.user.save(update_fields=["password"])
-        return self.user

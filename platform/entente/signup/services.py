@@ -1,4 +1,6 @@
-"""Writes of the sign-up: start, confirm, provision, expire; join requests and their answers.
+"""Writes of the sign-up: start, confirm, provision, expire; a first password.
+
+Join requests and their answers are in `joins.py`.
 
 Views parse and call these; e-mails and tasks leave on commit. Every refusal is a
 `SignupRefused` whose message says, in French, what the person can do next.
@@ -13,6 +15,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,9 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context
 
-from entente.accounts.models import Membership, Role, User
+from entente.accounts.models import Role, User
 from entente.accounts.services import add_member
-from entente.core.events import Event, publish_on_commit
 from entente.core.links import platform_url
 from entente.reference.selectors import Collectivity
 from tenants import routing
@@ -39,7 +41,6 @@ from .selectors import tenant_of_collectivity
 logger = logging.getLogger(__name__)
 
 SIGNUP_SALT = "entente.signup.confirm"
-JOIN_SALT = "entente.signup.join"
 # After the département, numbers: `lege`, `lege-44`, `lege-2`, … `lege-99`.
 MAX_SLUG_NUMBER = 99
 PUBLIC_URLCONF = "entente.config.urls_public"
@@ -145,10 +146,6 @@ def signup_token(signup: Signup) -> str:
     return signing.dumps(str(signup.public_id), salt=SIGNUP_SALT, compress=True)
 
 
-def join_token(join_request: JoinRequest) -> str:
-    return signing.dumps(str(join_request.public_id), salt=JOIN_SALT, compress=True)
-
-
 def read_token(token: str, salt: str) -> str:
     try:
         value: str = signing.loads(token, salt=salt, max_age=timedelta(hours=confirmation_hours()))
@@ -172,7 +169,7 @@ def read_token(token: str, salt: str) -> str:
     return value
 
 
-def _expired_refusal() -> SignupRefused:
+def expired_refusal() -> SignupRefused:
     return SignupRefused(
         _(
             "Cette demande a expiré faute de confirmation dans les %(hours)s heures. "
@@ -186,7 +183,7 @@ def _expired_refusal() -> SignupRefused:
 # -- People ---------------------------------------------------------------------------------------
 
 
-def _person_for(email: str, full_name: str, function: str) -> User:
+def person_for(email: str, full_name: str, function: str) -> User:
     """The account with this address, made if new, with the address marked confirmed."""
     address = email.strip().lower()
     user = User.objects.filter(email__iexact=address).first()
@@ -220,13 +217,13 @@ def _person_for(email: str, full_name: str, function: str) -> User:
     return user
 
 
-def _send(template: str, to: str, context: dict[str, Any]) -> None:
+def send_email(template: str, to: str, context: dict[str, Any]) -> None:
     subject = render_to_string(f"signup/email/{template}_subject.txt", context).strip()
     body = render_to_string(f"signup/email/{template}_body.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
 
 
-def _link(name: str, **kwargs: Any) -> str:
+def platform_link(name: str, **kwargs: Any) -> str:
     return platform_url(reverse(name, urlconf=PUBLIC_URLCONF, kwargs=kwargs))
 
 
@@ -284,10 +281,10 @@ def start_signup(
         )
     context = {
         "signup": signup,
-        "link": _link("signup:confirm", token=signup_token(signup)),
+        "link": platform_link("signup:confirm", token=signup_token(signup)),
         "hours": confirmation_hours(),
     }
-    transaction.on_commit(lambda: _send("confirm", signup.email, context))
+    transaction.on_commit(lambda: send_email("confirm", signup.email, context))
     return signup
 
 
@@ -322,7 +319,7 @@ def _confirm(public_id: str) -> Confirmation | SignupRefused:
         Signup.objects.filter(pk=signup.pk).update(state=SignupState.EXPIRED)
         signup.state = SignupState.EXPIRED
     if signup.state == SignupState.EXPIRED:
-        return _expired_refusal()
+        return expired_refusal()
     if signup.state == SignupState.DIVERTED:
         tenant = tenant_of_collectivity(signup.kind, signup.official_code)
         return _already_on_entente(signup, tenant)
@@ -335,7 +332,7 @@ def _confirm(public_id: str) -> Confirmation | SignupRefused:
         return _already_on_entente(signup, tenant)
     if not slug_is_free_for(signup):
         signup.slug = propose_slug(signup.collectivity_name, signup.departement)
-    user = _person_for(signup.email, signup.full_name, signup.function)
+    user = person_for(signup.email, signup.full_name, signup.function)
     signup.user = user
     signup.state = SignupState.PROVISIONING
     signup.confirmed_at = timezone.now()
@@ -465,171 +462,15 @@ def expire_signups() -> int:
     return count
 
 
-# -- Join requests --------------------------------------------------------------------------------
+# -- A first password ----------------------------------------------------------------------------
 
 
-@transaction.atomic
-def request_to_join(
-    *,
-    tenant: Tenant,
-    full_name: str,
-    email: str,
-    function: str,
-    message: str = "",
-    ip_address: str | None = None,
-) -> JoinRequest:
-    """Record a request for access and send its confirmation link (on commit)."""
-    address = email.strip().lower()
-    if Membership.objects.filter(tenant=tenant, user__email__iexact=address).exists():
-        raise SignupRefused(
-            _(
-                "Cette adresse a déjà accès à %(name)s. Connectez-vous, ou choisissez "
-                "« Mot de passe oublié » si vous ne l'avez plus."
-            )
-            % {"name": tenant.name},
-            code="already_member",
-            tenant=tenant,
-        )
-    check_rate_limits(ip_address, address)
-    now = timezone.now()
-    join_request = JoinRequest.objects.create(
-        tenant=tenant,
-        full_name=full_name.strip(),
-        email=address,
-        function=function.strip(),
-        message=message.strip(),
-        ip_address=ip_address,
-        created_at=now,
-        expires_at=now + timedelta(hours=confirmation_hours()),
-    )
-    context = {
-        "join_request": join_request,
-        "tenant": tenant,
-        "link": _link("signup:join_confirm", token=join_token(join_request)),
-        "hours": confirmation_hours(),
-    }
-    transaction.on_commit(lambda: _send("join_confirm", address, context))
-    return join_request
+def set_first_password(user: User, password: str) -> User:
+    """The password of a person made by a confirmation link (sign-up, join request).
 
-
-def confirm_join_request(token: str) -> tuple[JoinRequest, bool]:
-    """The requester proved their address: the admins are told. Returns (request, first_time).
-
-    As for sign-ups, a refusal is raised after the commit that records the expiry.
+    Django's validators run here as well as in the form: a service never trusts its caller.
     """
-    public_id = read_token(token, JOIN_SALT)
-    with transaction.atomic():
-        outcome = _confirm_join(public_id)
-    if isinstance(outcome, SignupRefused):
-        raise outcome
-    return outcome
-
-
-def _confirm_join(public_id: str) -> tuple[JoinRequest, bool] | SignupRefused:
-    join_request = (
-        JoinRequest.objects.select_for_update(of=("self",))
-        .select_related("tenant")
-        .filter(public_id=public_id)
-        .first()
-    )
-    if join_request is None:
-        return SignupRefused(
-            _("Cette demande n'existe plus. Recommencez-la depuis la page d'inscription."),
-            code="unknown",
-        )
-    if join_request.state == JoinState.UNCONFIRMED and join_request.expires_at <= timezone.now():
-        JoinRequest.objects.filter(pk=join_request.pk).update(state=JoinState.EXPIRED)
-        join_request.state = JoinState.EXPIRED
-    if join_request.state == JoinState.EXPIRED:
-        return _expired_refusal()
-    if join_request.state != JoinState.UNCONFIRMED:
-        return join_request, False
-    user = _person_for(join_request.email, join_request.full_name, join_request.function)
-    pending = (
-        JoinRequest.objects.filter(
-            tenant=join_request.tenant, email=join_request.email, state=JoinState.PENDING
-        )
-        .exclude(pk=join_request.pk)
-        .first()
-    )
-    if pending is not None:  # asked twice: the first request stands, admins are not told again
-        JoinRequest.objects.filter(pk=join_request.pk).update(state=JoinState.EXPIRED, user=user)
-        return pending, False
-    join_request.user = user
-    join_request.state = JoinState.PENDING
-    join_request.confirmed_at = timezone.now()
-    join_request.save(update_fields=["user", "state", "confirmed_at"])
-    tenant = join_request.tenant
-    admins = list(
-        User.objects.filter(
-            memberships__tenant=tenant, memberships__role=Role.ADMIN, is_active=True
-        ).values_list("email", flat=True)
-    )
-    context = {
-        "join_request": join_request,
-        "tenant": tenant,
-        "link": tenant.url(reverse("signup:join_requests", urlconf=settings.ROOT_URLCONF)),
-    }
-
-    def tell_admins() -> None:
-        for admin in admins:
-            _send("join_new", admin, context)
-
-    transaction.on_commit(tell_admins)
-    # Into the admins' inboxes as well (entente.notifications).
-    publish_on_commit(
-        Event(
-            name="signup.join_requested",
-            tenant_schema=tenant.schema_name,
-            payload={"join_request_id": join_request.pk, "name": join_request.full_name},
-        )
-    )
-    return join_request, True
-
-
-def may_decide(user: User, tenant: Tenant) -> bool:
-    """Only the tenant's admins accept or refuse who joins it."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and Membership.objects.filter(user=user, tenant=tenant, role=Role.ADMIN).exists()
-    )
-
-
-def _decide(join_request: JoinRequest, by: User, accept: bool) -> JoinRequest:
-    locked = JoinRequest.objects.select_for_update(of=("self",)).select_related("tenant", "user")
-    join_request = locked.get(pk=join_request.pk)
-    tenant = join_request.tenant
-    if not may_decide(by, tenant):
-        raise PermissionDenied(
-            _("Seuls les administrateurs de %(name)s peuvent répondre aux demandes d'accès.")
-            % {"name": tenant.name}
-        )
-    if join_request.state != JoinState.PENDING or join_request.user is None:
-        raise SignupRefused(
-            _("Cette demande a déjà reçu une réponse (%(state)s). Rien d'autre à faire.")
-            % {"state": join_request.get_state_display()},
-            code="already_decided",
-        )
-    if accept:
-        add_member(tenant, join_request.user, Role.AGENT)
-    join_request.state = JoinState.ACCEPTED if accept else JoinState.REFUSED
-    join_request.decided_at = timezone.now()
-    join_request.decided_by = by
-    join_request.save(update_fields=["state", "decided_at", "decided_by"])
-    context = {"join_request": join_request, "tenant": tenant, "link": tenant.url("/")}
-    template = "join_accepted" if accept else "join_refused"
-    email = join_request.email
-    transaction.on_commit(lambda: _send(template, email, context))
-    return join_request
-
-
-@transaction.atomic
-def accept_join_request(join_request: JoinRequest, *, by: User) -> JoinRequest:
-    """Give the requester the agent role (an admin can change it later) and tell them."""
-    return _decide(join_request, by, accept=True)
-
-
-@transaction.atomic
-def refuse_join_request(join_request: JoinRequest, *, by: User) -> JoinRequest:
-    return _decide(join_request, by, accept=False)
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user

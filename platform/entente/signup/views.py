@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from entente.accounts.models import User
+from entente.accounts.models import Membership, User
 from entente.reference.selectors import Collectivity
 from tenants.models import Tenant
 
-from . import selectors, services
+from . import joins, selectors, services
 from .forms import JoinForm, SetPasswordForm, SignupForm
 from .models import JoinRequest, JoinState, Signup, SignupState
 
@@ -97,7 +97,7 @@ def details(request: HttpRequest, kind: str, code: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             if tenant is not None:
-                services.request_to_join(
+                joins.request_to_join(
                     tenant=tenant,
                     full_name=data["full_name"],
                     email=data["email"],
@@ -238,7 +238,7 @@ def _status_context(signup: Signup) -> dict[str, Any]:
 def join_confirm(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "GET":
         try:
-            public_id = services.read_token(token, services.JOIN_SALT)
+            public_id = services.read_token(token, joins.JOIN_SALT)
         except services.SignupRefused as error:
             return _refused(request, error)
         join_request = (
@@ -248,7 +248,7 @@ def join_confirm(request: HttpRequest, token: str) -> HttpResponse:
             raise Http404
         return render(request, "signup/join_confirm.html", {"join_request": join_request})
     try:
-        join_request, first_time = services.confirm_join_request(token)
+        join_request, first_time = joins.confirm_join_request(token)
     except services.SignupRefused as error:
         return _refused(request, error)
     if first_time:
@@ -279,7 +279,7 @@ def set_password(request: HttpRequest) -> HttpResponse:
     user: User = request.user
     form = SetPasswordForm(user, _posted(request))
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.set_first_password(user, form.cleaned_data["password"])
         login(request, user, backend=LOGIN_BACKEND)  # the session survives the new password
         messages.success(request, _("Votre mot de passe est enregistré."))
         return redirect(request.POST.get("next") or "choose_tenant")
@@ -299,7 +299,7 @@ def welcome(request: HttpRequest) -> HttpResponse:
     if not user.has_usable_password():
         form = SetPasswordForm(user, _posted(request))
         if request.method == "POST" and form.is_valid():
-            form.save()
+            services.set_first_password(user, form.cleaned_data["password"])
             login(request, user, backend=LOGIN_BACKEND)
             messages.success(request, _("Votre mot de passe est enregistré."))
             return redirect("signup:welcome")
@@ -319,8 +319,7 @@ def welcome(request: HttpRequest) -> HttpResponse:
 
 def _admin_only(request: HttpRequest) -> Tenant:
     tenant = _tenant(request)
-    user: User = request.user  # type: ignore[assignment]
-    if not services.may_decide(user, tenant):
+    if not joins.may_decide(getattr(request, "membership", None), tenant):
         raise PermissionDenied(
             _(
                 "Cette page est réservée aux administrateurs de %(name)s. "
@@ -355,17 +354,17 @@ def _decide(request: HttpRequest, pk: int, accept: bool) -> HttpResponse:
         return render(request, "signup/forbidden.html", {"message": str(denied)}, status=403)
     # Looked up within this tenant: another tenant's request is a 404, like one that does not exist.
     join_request = get_object_or_404(JoinRequest, pk=pk, tenant=tenant)
-    user: User = request.user  # type: ignore[assignment]
+    acting: Membership = request.membership  # type: ignore[attr-defined]
     try:
         if accept:
-            services.accept_join_request(join_request, by=user)
+            joins.accept_join_request(acting, join_request)
             messages.success(
                 request,
                 _("%(name)s a maintenant accès à %(tenant)s. Nous le lui avons écrit.")
                 % {"name": join_request.full_name, "tenant": tenant.name},
             )
         else:
-            services.refuse_join_request(join_request, by=user)
+            joins.refuse_join_request(acting, join_request)
             messages.success(
                 request,
                 _("La demande de %(name)s est refusée. Nous le lui avons écrit.")

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from django.db import connection
+
+from entente.accounts.actors import Acting, SystemActor, is_support_reader
 from entente.accounts.models import Membership, Role
 from tenants.models import Tenant
 
 from .models import Space, SpaceRole, Visibility
+from .sections import section_open
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,9 @@ class SpaceAbilities:
 
 
 NOTHING = SpaceAbilities()
+# What the system (recurrence, demo seeding, fixtures) may do in any space: its content, never
+# its members or settings.
+SYSTEM_CONTENT = SpaceAbilities(view=True, comment=True, edit=True, manage=False)
 _BY_ROLE = {
     SpaceRole.EDITOR: SpaceAbilities(view=True, comment=True, edit=True, manage=False),
     SpaceRole.COMMENTER: SpaceAbilities(view=True, comment=True),
@@ -87,6 +94,35 @@ def space_abilities(
     return abilities
 
 
+def abilities_of(
+    acting: Acting | None, space: Space, *, section: str | None = None
+) -> SpaceAbilities:
+    """What `acting` may do in `space`: the check every write service makes for itself.
+
+    A person: `space_abilities` with their role in the space (one query), nothing if their
+    membership is not in the tenant whose schema is open, and nothing in a `section` closed to
+    them (a citizen in a project that does not open it); a support reader
+    keeps reading and never writes; a `SystemActor`: the content, never the management.
+    """
+    if isinstance(acting, SystemActor):
+        return SYSTEM_CONTENT
+    if acting is None or not in_open_tenant(acting):
+        return NOTHING  # a membership of another tenant than the one whose schema is open
+    if section is not None and not section_open(acting, space.pk, section):
+        return NOTHING
+    from .selectors import space_role_of  # selectors read this module
+
+    abilities = space_abilities(acting, space, space_role_of(acting.user_id, space))
+    if is_support_reader(acting):
+        return SpaceAbilities(view=abilities.view)
+    return abilities
+
+
+def in_open_tenant(membership: Membership) -> bool:
+    """The membership is of the tenant whose schema is open (the one the write lands in)."""
+    return membership.tenant_id == getattr(getattr(connection, "tenant", None), "pk", None)
+
+
 def federated_via_ids(membership: Membership | None) -> frozenset[int] | None:
     """The commune ids of a federated stand-in membership; None for everyone else."""
     via = getattr(membership, "federated_via", None)
@@ -103,6 +139,6 @@ def in_federation_scope(space: Space, commune_ids: frozenset[int] | set[int]) ->
 
 def can_create_space(membership: Membership | None, *, tenant: Tenant | None = None) -> bool:
     """The tenant's staff (agents, elected officials, admins) open spaces; guests do not."""
-    if membership is None or membership.role == Role.GUEST:
+    if membership is None or membership.role == Role.GUEST or is_support_reader(membership):
         return False
     return (tenant or membership.tenant).is_writable

@@ -1,6 +1,6 @@
 """Writes of spaces and of their members, in the current tenant's schema.
 
-Every write checks the acting member's abilities (`permissions.space_abilities`, the one
+Every write checks the acting member's abilities (`permissions.abilities_of`, the one
 decision) and raises `PermissionDenied`; bad input raises `ValidationError` with a message that
 says what to do; every change is recorded in the activity log in the same transaction.
 Membership writes lock the space row so that two concurrent changes cannot both remove the
@@ -16,23 +16,19 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from entente.accounts.models import Membership, Role, User
+from entente.accounts.actors import Acting
+from entente.accounts.models import Membership, Role
 from entente.activity.services import record_activity
 from tenants.models import FederationLink, FederationState
 
 from .models import JoinPolicy, Space, SpaceKind, SpaceMembership, SpaceRole, Visibility
-from .permissions import SpaceAbilities, can_create_space, space_abilities
-from .selectors import space_role_of
+from .permissions import abilities_of, can_create_space, in_open_tenant
 
 NAME_MAX_LENGTH = Space._meta.get_field("name").max_length or 200
 
 
-def _abilities(membership: Membership, space: Space) -> SpaceAbilities:
-    return space_abilities(membership, space, space_role_of(membership.user_id, space))
-
-
 def _require_manage(membership: Membership, space: Space) -> None:
-    if not _abilities(membership, space).manage:
+    if not abilities_of(membership, space).manage:
         raise PermissionDenied(
             _("Seuls les éditeurs de l'espace et les administrateurs peuvent faire cela.")
         )
@@ -98,25 +94,23 @@ def _federation_fields(
 
 @transaction.atomic
 def create_space(
+    acting: Acting,
     *,
     name: str,
-    created_by: User | None,
     kind: str = SpaceKind.TEAM,
     visibility: str = Visibility.TENANT,
     description: str = "",
-    membership: Membership | None = None,
     join_policy: str | None = None,
     federation_scope: list[int] | None = None,
 ) -> Space:
-    """Open a space. With `membership` (a person acting), they must be staff of the tenant and
-    become the space's first editor; without it, the caller is trusted code (seeding, tests).
+    """Open a space. A person acting must be staff of the tenant and becomes the space's first
+    editor; the system (seeding, fixtures) opens it with no editor, attributed to its `user`.
     """
-    if membership is not None:
-        if not can_create_space(membership):
-            raise PermissionDenied(
-                _("Seuls les agents, les élus et les administrateurs peuvent créer un espace.")
-            )
-        created_by = membership.user
+    if isinstance(acting, Membership) and not (can_create_space(acting) and in_open_tenant(acting)):
+        raise PermissionDenied(
+            _("Seuls les agents, les élus et les administrateurs peuvent créer un espace.")
+        )
+    created_by = acting.user
     visibility = _clean_choice("visibility", visibility, Visibility)
     space = Space.objects.create(
         name=_clean_name(name),
@@ -126,8 +120,8 @@ def create_space(
         created_by=created_by,
         **_federation_fields(visibility, join_policy, federation_scope),
     )
-    if membership is not None:
-        SpaceMembership.objects.create(space=space, user=membership.user, role=SpaceRole.EDITOR)
+    if isinstance(acting, Membership):
+        SpaceMembership.objects.create(space=space, user=acting.user, role=SpaceRole.EDITOR)
     record_activity(
         actor=created_by,
         verb="space.created",

@@ -122,9 +122,7 @@ def space_create(request: HttpRequest) -> HttpResponse:
     form = SpaceForm(request.POST or None, tenant=request.tenant)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         try:
-            space = services.create_space(
-                membership=membership, created_by=membership.user, **form.cleaned_data
-            )
+            space = services.create_space(membership, **form.cleaned_data)
         except ValidationError as error:
             _add_errors(form, error)
         else:

@@ -14,15 +14,14 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from entente.accounts.actors import DEMO
 from entente.accounts.models import User
 from entente.spaces.models import Space
-from entente.spaces.permissions import SpaceAbilities
 
+from . import labels as label_services
 from . import services
 from .models import Label, Task, TaskPriority, TaskStatus
 from .selectors import people_who_can_view
-
-SYSTEM = SpaceAbilities(view=True, comment=True, edit=True, manage=True)
 
 LABELS = (
     ("Voirie", "#1f6feb"),
@@ -109,7 +108,7 @@ def _labels() -> dict[str, Label]:
     found = {label.name: label for label in Label.objects.all()}
     for name, color in LABELS:
         if name not in found:
-            found[name] = Label.objects.create(name=name, color=color)
+            found[name] = label_services.create_label(DEMO, name=name, color=color)
     return found
 
 
@@ -138,9 +137,8 @@ def seed_tasks(space: Space, people: Sequence[User], *, today: datetime.date | N
         assignee = team[index % len(team)]
         observer = team[(index + 1) % len(team)]
         task = services.create_task(
+            DEMO.on_behalf_of(author),
             space=space,
-            actor=author,
-            abilities=SYSTEM,
             title=title,
             description=description,
             assignee_ids=[assignee.pk] if assignee.pk in allowed else [],
@@ -153,6 +151,6 @@ def seed_tasks(space: Space, people: Sequence[User], *, today: datetime.date | N
         )
         made += 1
         if index == 1 and len(team) > 1:
-            services.add_comment(task, actor=team[1], abilities=SYSTEM, body=COMMENTS[0])
-            services.add_comment(task, actor=author, abilities=SYSTEM, body=COMMENTS[1])
+            services.add_comment(DEMO.on_behalf_of(team[1]), task, body=COMMENTS[0])
+            services.add_comment(DEMO.on_behalf_of(author), task, body=COMMENTS[1])
     return made

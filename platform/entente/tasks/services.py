@@ -1,14 +1,14 @@
 """Writes of tasks. Every other capability (checklists, e-mail → task) creates tasks here.
 
-Each write checks the caller's abilities in the task's space (`SpaceAbilities`, from
-`entente.spaces.permissions.space_abilities`), records its history with the fields it changed,
-and announces itself after commit (assignments, mentions, comments).
+Each write takes the acting party first (a membership, or a named `SystemActor`) and checks it
+itself with `permissions.abilities_in` (the task's space abilities): no caller hands abilities
+in. It records its history with the fields it changed, and announces itself after commit
+(assignments, mentions, comments). Labels are written in `labels.py`.
 """
 
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,12 +19,12 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from entente.accounts.actors import RECURRENCE, Acting
 from entente.accounts.models import User
 from entente.activity.services import record_activity
 from entente.core.events import Event, publish_on_commit
 from entente.core.richtext import extract_mentions, sanitize_html
 from entente.spaces.models import Space
-from entente.spaces.permissions import SpaceAbilities
 
 from . import recurrence
 from .models import (
@@ -39,9 +39,9 @@ from .models import (
     TaskPriority,
     TaskStatus,
 )
+from .permissions import abilities_in, may_edit_comment
 from .selectors import people_who_can_view
 
-HEX_COLOR = re.compile(r"#[0-9a-f]{6}")
 EDITABLE_FIELDS = (
     "title",
     "description",
@@ -156,10 +156,9 @@ def _mentioned(space: Space, html: str) -> set[int]:
 
 @transaction.atomic
 def create_task(
+    acting: Acting,
     *,
     space: Space,
-    actor: User | None,
-    abilities: SpaceAbilities,
     title: str,
     description: str = "",
     assignee_ids: list[int] | None = None,
@@ -174,8 +173,11 @@ def create_task(
     recurrence_week: int | None = None,
     previous: Task | None = None,
 ) -> Task:
-    """Create a task in `space`. `abilities` are the actor's in that space (system: all)."""
-    _require(abilities.edit, _("Vous ne pouvez pas créer de tâche dans cet espace."))
+    """Create a task in `space`, if `acting` may edit there."""
+    _require(
+        abilities_in(acting, space).edit, _("Vous ne pouvez pas créer de tâche dans cet espace.")
+    )
+    actor = acting.user
     title = title.strip()
     if not title:
         raise ValidationError({"title": _("Donnez un titre à la tâche.")})
@@ -226,20 +228,25 @@ def create_task(
     return task
 
 
-@transaction.atomic
 def update_task(
-    task: Task,
-    *,
-    actor: User | None,
-    abilities: SpaceAbilities,
-    today: datetime.date | None = None,
-    **values: Any,
+    acting: Acting, task: Task, *, today: datetime.date | None = None, **values: Any
 ) -> Task:
     """Change a task's fields, assignees (`assignee_ids`), observers, labels (`label_ids`).
 
     Only the values passed change; the history records each one as [old, new].
     """
-    _require(abilities.edit, _("Vous ne pouvez pas modifier cette tâche."))
+    _require_edit(acting, task, _("Vous ne pouvez pas modifier cette tâche."))
+    return _update(task, acting.user, today=today, **values)
+
+
+def _require_edit(acting: Acting, task: Task, message: str) -> None:
+    _require(abilities_in(acting, task.space).edit, message)
+
+
+@transaction.atomic
+def _update(
+    task: Task, actor: User | None, *, today: datetime.date | None = None, **values: Any
+) -> Task:
     unknown = set(values) - set(EDITABLE_FIELDS) - {"assignee_ids", "observer_ids", "label_ids"}
     if unknown:
         raise TypeError(f"update_task() got unexpected fields {sorted(unknown)}")
@@ -332,24 +339,24 @@ def update_task(
     return task
 
 
-def complete_task(task: Task, *, actor: User | None, abilities: SpaceAbilities) -> Task:
+def complete_task(acting: Acting, task: Task) -> Task:
     """Mark a task done; a recurring one gets its next occurrence (at most one)."""
-    _require(abilities.edit, _("Vous ne pouvez pas modifier cette tâche."))
+    _require_edit(acting, task, _("Vous ne pouvez pas modifier cette tâche."))
     if task.status == TaskStatus.DONE:
         return task
-    return update_task(task, actor=actor, abilities=abilities, status=TaskStatus.DONE)
+    return _update(task, acting.user, status=TaskStatus.DONE)
 
 
-def move_task(task: Task, *, status: str, actor: User | None, abilities: SpaceAbilities) -> Task:
+def move_task(acting: Acting, task: Task, *, status: str) -> Task:
     """Change only the status (the board's columns)."""
-    return update_task(task, actor=actor, abilities=abilities, status=status)
+    return update_task(acting, task, status=status)
 
 
 @transaction.atomic
-def delete_task(task: Task, *, actor: User | None, abilities: SpaceAbilities) -> None:
-    _require(abilities.edit, _("Vous ne pouvez pas supprimer cette tâche."))
+def delete_task(acting: Acting, task: Task) -> None:
+    _require_edit(acting, task, _("Vous ne pouvez pas supprimer cette tâche."))
     record_activity(
-        actor=actor,
+        actor=acting.user,
         verb="task.deleted",
         object_type="task",
         object_id=task.pk,
@@ -388,9 +395,8 @@ def spawn_next_occurrence(task: Task, *, today: datetime.date) -> Task | None:
     try:
         with transaction.atomic():
             return create_task(
+                RECURRENCE,
                 space=locked.space,
-                actor=None,
-                abilities=SpaceAbilities(view=True, comment=True, edit=True),
                 title=locked.title,
                 description=locked.description,
                 assignee_ids=list(locked.assignments.values_list("user_id", flat=True)),
@@ -411,9 +417,8 @@ def spawn_next_occurrence(task: Task, *, today: datetime.date) -> Task | None:
         viewers = _viewers(locked.space)
         with transaction.atomic():
             return create_task(
+                RECURRENCE,
                 space=locked.space,
-                actor=None,
-                abilities=SpaceAbilities(view=True, comment=True, edit=True),
                 title=locked.title,
                 description=locked.description,
                 assignee_ids=[
@@ -447,8 +452,11 @@ def roll_recurring_tasks(*, today: datetime.date) -> int:
 
 
 @transaction.atomic
-def add_comment(task: Task, *, actor: User, abilities: SpaceAbilities, body: str) -> TaskComment:
-    _require(abilities.comment, _("Vous ne pouvez pas commenter cette tâche."))
+def add_comment(acting: Acting, task: Task, *, body: str) -> TaskComment:
+    _require(
+        abilities_in(acting, task.space).comment, _("Vous ne pouvez pas commenter cette tâche.")
+    )
+    actor = acting.user
     html = sanitize_html(body).strip()
     if not html:
         raise ValidationError({"body": _("Écrivez un commentaire avant de l'envoyer.")})
@@ -474,14 +482,14 @@ def add_comment(task: Task, *, actor: User, abilities: SpaceAbilities, body: str
 
 
 @transaction.atomic
-def edit_comment(
-    comment: TaskComment, *, actor: User, abilities: SpaceAbilities, body: str
-) -> TaskComment:
+def edit_comment(acting: Acting, comment: TaskComment, *, body: str) -> TaskComment:
     """Change a comment's text; the previous text is kept as a revision."""
+    abilities = abilities_in(acting, comment.task.space)
     _require(
-        abilities.comment and comment.author_id == actor.pk,
+        may_edit_comment(acting, comment, abilities),
         _("Seul l'auteur d'un commentaire peut le modifier."),
     )
+    actor = acting.user
     html = sanitize_html(body).strip()
     if not html:
         raise ValidationError({"body": _("Un commentaire ne peut pas être vide.")})
@@ -513,10 +521,9 @@ def max_attachment_bytes() -> int:
 
 
 @transaction.atomic
-def add_attachment(
-    task: Task, *, actor: User | None, abilities: SpaceAbilities, upload: File
-) -> TaskAttachment:
-    _require(abilities.edit, _("Vous ne pouvez pas joindre de fichier à cette tâche."))
+def add_attachment(acting: Acting, task: Task, *, upload: File) -> TaskAttachment:
+    _require_edit(acting, task, _("Vous ne pouvez pas joindre de fichier à cette tâche."))
+    actor = acting.user
     limit = max_attachment_bytes()
     if upload.size is None or upload.size > limit:
         raise ValidationError(
@@ -555,11 +562,10 @@ def add_attachment(
 
 
 @transaction.atomic
-def delete_attachment(
-    attachment: TaskAttachment, *, actor: User, abilities: SpaceAbilities
-) -> None:
-    _require(abilities.edit, _("Vous ne pouvez pas retirer ce fichier."))
+def delete_attachment(acting: Acting, attachment: TaskAttachment) -> None:
     task = attachment.task
+    _require_edit(acting, task, _("Vous ne pouvez pas retirer ce fichier."))
+    actor = acting.user
     storage, stored = attachment.file.storage, str(attachment.file.name or "")
     record_activity(
         actor=actor,
@@ -573,54 +579,3 @@ def delete_attachment(
     TaskAttachment.objects.filter(pk=attachment.pk).delete()
     if stored:
         transaction.on_commit(lambda: storage.delete(stored))
-
-
-# -- Labels -------------------------------------------------------------------------------------
-
-
-def _clean_label(name: str, color: str) -> tuple[str, str]:
-    name = name.strip()[:60]
-    if not name:
-        raise ValidationError({"name": _("Donnez un nom à l'étiquette.")})
-    color = color.strip().lower()
-    if not HEX_COLOR.fullmatch(color):
-        raise ValidationError(
-            {"color": _("Indiquez une couleur au format #RRGGBB, par exemple #1f6feb.")}
-        )
-    return name, color
-
-
-def _unique_label_name(name: str, exclude_pk: int | None = None) -> None:
-    clash = Label.objects.filter(name__iexact=name)
-    if exclude_pk:
-        clash = clash.exclude(pk=exclude_pk)
-    if clash.exists():
-        raise ValidationError({"name": _("Cette étiquette existe déjà : choisissez un autre nom.")})
-
-
-@transaction.atomic
-def create_label(*, actor: User, allowed: bool, name: str, color: str = "#1f6feb") -> Label:
-    _require(allowed, _("Seuls les agents et élus peuvent créer des étiquettes."))
-    name, color = _clean_label(name, color)
-    _unique_label_name(name)
-    return Label.objects.create(name=name, color=color)
-
-
-@transaction.atomic
-def update_label(
-    label: Label, *, actor: User, allowed: bool, name: str | None = None, color: str | None = None
-) -> Label:
-    _require(allowed, _("Seuls les administrateurs peuvent modifier les étiquettes."))
-    name, color = _clean_label(
-        label.name if name is None else name, label.color if color is None else color
-    )
-    _unique_label_name(name, exclude_pk=label.pk)
-    label.name, label.color = name, color
-    label.save(update_fields=["name", "color"])
-    return label
-
-
-@transaction.atomic
-def delete_label(label: Label, *, actor: User, allowed: bool) -> None:
-    _require(allowed, _("Seuls les administrateurs peuvent supprimer les étiquettes."))
-    label.delete()

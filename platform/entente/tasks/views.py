@@ -19,12 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from entente.accounts.models import Membership, User
+from entente.accounts.models import Membership
 from entente.activity.models import ActivityEntry
 from entente.spaces.models import Space
 from entente.spaces.sections import section_open, with_section_open
 from entente.spaces.selectors import SpaceAccess, access_space, spaces_for
 
+from . import labels as label_services
 from . import selectors, services
 from .files import attachment_response
 from .forms import (
@@ -61,14 +62,6 @@ def _membership(request: HttpRequest) -> Membership:
     if membership is None:  # the membership middleware admits only members here
         raise Http404
     return membership
-
-
-def _actor(request: HttpRequest) -> User:
-    """The logged-in person (the membership middleware admits no one else here)."""
-    user = request.user
-    if not isinstance(user, User):
-        raise Http404
-    return user
 
 
 def _space_access(request: HttpRequest, space_id: int) -> SpaceAccess:
@@ -169,12 +162,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return HttpResponse(_("Statut inconnu : choisissez une colonne du tableau."), status=400)
     try:
-        services.move_task(
-            task,
-            status=form.cleaned_data["status"],
-            actor=_actor(request),
-            abilities=access.abilities,
-        )
+        services.move_task(access.membership, task, status=form.cleaned_data["status"])
     except PermissionDenied as error:
         return _forbidden(request, str(error))
     if request.headers.get("HX-Request"):
@@ -200,10 +188,7 @@ def create(request: HttpRequest, space_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             task = services.create_task(
-                space=access.space,
-                actor=_actor(request),
-                abilities=access.abilities,
-                **form.service_values(),
+                access.membership, space=access.space, **form.service_values()
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -283,9 +268,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             return _forbidden(request, _("Vous ne pouvez pas modifier cette tâche."))
         if form.is_valid():
             try:
-                services.update_task(
-                    task, actor=_actor(request), abilities=abilities, **form.service_values()
-                )
+                services.update_task(access.membership, task, **form.service_values())
             except ValidationError as error:
                 _add_errors(form, error)
             else:
@@ -331,7 +314,7 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
     task, access = _task_access(request, pk)
     space_id = task.space_id
     try:
-        services.delete_task(task, actor=_actor(request), abilities=access.abilities)
+        services.delete_task(access.membership, task)
     except PermissionDenied as error:
         return _forbidden(request, str(error))
     messages.success(request, _("Tâche supprimée."))
@@ -349,12 +332,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
         return _forbidden(request, _("Vous ne pouvez pas commenter cette tâche."))
     if form.is_valid():
         try:
-            made = services.add_comment(
-                task,
-                actor=_actor(request),
-                abilities=access.abilities,
-                body=form.cleaned_data["body"],
-            )
+            made = services.add_comment(access.membership, task, body=form.cleaned_data["body"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -375,12 +353,7 @@ def comment_edit(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse
         messages.error(request, _("Un commentaire ne peut pas être vide."))
     else:
         try:
-            services.edit_comment(
-                existing,
-                actor=_actor(request),
-                abilities=access.abilities,
-                body=form.cleaned_data["body"],
-            )
+            services.edit_comment(access.membership, existing, body=form.cleaned_data["body"])
         except PermissionDenied as error:
             return _forbidden(request, str(error))
         except ValidationError as error:
@@ -398,12 +371,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choisissez un fichier à joindre."))
     else:
         try:
-            services.add_attachment(
-                task,
-                actor=_actor(request),
-                abilities=access.abilities,
-                upload=form.cleaned_data["file"],
-            )
+            services.add_attachment(access.membership, task, upload=form.cleaned_data["file"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -427,7 +395,7 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_id: int) -> Http
     if attachment is None:
         raise Http404(_("Ce fichier n'existe pas."))
     try:
-        services.delete_attachment(attachment, actor=_actor(request), abilities=access.abilities)
+        services.delete_attachment(access.membership, attachment)
     except PermissionDenied as error:
         return _forbidden(request, str(error))
     messages.success(request, _("Fichier retiré."))
@@ -464,7 +432,7 @@ def labels(request: HttpRequest) -> HttpResponse:
             return _forbidden(request, _("Seuls les agents et élus peuvent créer des étiquettes."))
         if form.is_valid():
             try:
-                services.create_label(actor=_actor(request), allowed=True, **form.cleaned_data)
+                label_services.create_label(membership, **form.cleaned_data)
             except ValidationError as error:
                 _add_errors(form, error)
             else:
@@ -493,13 +461,12 @@ def label_edit(request: HttpRequest, label_id: int) -> HttpResponse:
         return _forbidden(request, _("Seuls les administrateurs modifient les étiquettes."))
     try:
         if request.POST.get("delete"):
-            services.delete_label(label, actor=_actor(request), allowed=True)
+            label_services.delete_label(membership, label)
             messages.success(request, _("Étiquette supprimée."))
         else:
-            services.update_label(
+            label_services.update_label(
+                membership,
                 label,
-                actor=_actor(request),
-                allowed=True,
                 name=request.POST.get("name", label.name),
                 color=request.POST.get("color", label.color),
             )

@@ -10,8 +10,8 @@ from entente.checklists import services
 from entente.checklists.models import Checklist, ProcedureTemplate
 from entente.checklists.permissions import TemplateAbilities
 from entente.checklists.services import ItemSpec
-from entente.spaces.permissions import SpaceAbilities
 from entente.tasks.models import Task
+from tests.support.acting import seeding
 from tests.support.actors import ACTORS, SpaceActors
 
 EDIT = TemplateAbilities(view=True, edit=True)
@@ -22,9 +22,10 @@ ANON_OR_OUTSIDER = {"anonymous": 401, "outsider": 403}
 def _template(actors: SpaceActors) -> ProcedureTemplate:
     with actors.inside():
         return services.create_template(
-            actor=None, abilities=EDIT, name="Permis de construire",
+            seeding(),
+            name="Permis de construire",
             items=[ItemSpec("Récépissé", 0), ItemSpec("Affichage", 15)],
-        )  # fmt: skip
+        )
 
 
 @pytest.mark.parametrize("actor", ACTORS)
@@ -134,10 +135,11 @@ READ = {"editor": 200, "commenter": 200, "reader": 200, "admin": 200, "staff": 4
 def test_list_and_retrieve_checklists(actors: SpaceActors, actor: str) -> None:
     with actors.inside():
         checklist = services.launch_template(
-            _template(actors), space=actors.space, actor=None,
-            abilities=SpaceAbilities(view=True, comment=True, edit=True),
+            seeding(),
+            _template(actors),
+            space=actors.space,
             reference_date=datetime.date(2026, 5, 4),
-        )  # fmt: skip
+        )
     client = actors.client(actor)
     base = f"/api/v1/spaces/{actors.space.pk}/checklists/"
     for url in (base, f"{base}{checklist.pk}/"):

@@ -7,6 +7,7 @@ import pytest
 from entente.discussions import services
 from entente.discussions.models import Comment, CommentRevision, Thread
 from entente.spaces.permissions import SpaceAbilities
+from tests.support.acting import seeding
 from tests.support.actors import ACTORS, SpaceActors
 
 CAN = SpaceAbilities(view=True, comment=True)
@@ -26,9 +27,8 @@ POST = {**READ, "editor": 201, "commenter": 201, "admin": 201, "reader": 403}
 def _thread(actors: SpaceActors) -> Thread:
     with actors.inside():
         return services.create_thread(
+            seeding(actors.people["editor"]),
             space=actors.space,
-            actor=actors.people["editor"],
-            abilities=CAN,
             title="Budget 2027",
             body="Premières pistes",
         )

@@ -10,6 +10,7 @@ from django.urls import reverse
 from entente.activity.models import ActivityEntry
 from entente.spaces.models import Space, SpaceMembership
 from entente.spaces.services import create_space
+from tests.support.acting import seeding
 from tests.support.actors import ACTORS, SpaceActors
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,7 @@ def refused(response: Any, actor: str, *, hidden: int = 404) -> None:
 @pytest.mark.parametrize("actor", ACTORS)
 def test_list(actor: str, actors: SpaceActors) -> None:
     with actors.inside():
-        create_space(name="Fêtes", created_by=None)
+        create_space(seeding(), name="Fêtes")
     response = actors.client(actor).get(reverse("api-space-list"))
     if actor in {"anonymous", "outsider"}:
         refused(response, actor)
@@ -47,8 +48,8 @@ def test_list_gives_my_role_and_abilities(actors: SpaceActors) -> None:
 
 def test_list_filters_orders_and_paginates(actors: SpaceActors) -> None:
     with actors.inside():
-        create_space(name="Bâtiments", created_by=None, kind="project")
-        archived = create_space(name="Ancien", created_by=None)
+        create_space(seeding(), name="Bâtiments", kind="project")
+        archived = create_space(seeding(), name="Ancien")
         Space.objects.filter(pk=archived.pk).update(archived_at="2026-01-01T00:00:00Z")
     client = actors.client("admin")
 

@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from entente.tasks import services
+from entente.tasks import labels, services
 from entente.tasks.models import Label, Task, TaskAttachment, TaskComment
-from tests.entente.tasks.conftest import COMMENTERS, EDITORS, EVERYTHING, VIEWERS, World
+from tests.entente.tasks.conftest import COMMENTERS, EDITORS, VIEWERS, World
+from tests.support.acting import seeding
 
 ACTORS = ("editor", "commenter", "reader", "staff", "guest", "outsider", "anonymous")
 
@@ -44,20 +45,18 @@ def test_list(world: World, role: str) -> None:
 def test_list_filters_ordering_and_pagination(world: World, settings: Any) -> None:
     editor = world.people["editor"]
     with world.enter():
-        label = services.create_label(actor=editor, allowed=True, name="Écoles")
+        label = labels.create_label(seeding(editor), name="Écoles")
         early = services.create_task(
+            seeding(editor),
             space=world.space,
-            actor=editor,
-            abilities=EVERYTHING,
             title="Tôt",
             due_date=datetime.date(2026, 1, 5),
             priority=4,
             label_ids=[label.pk],
         )
         late = services.create_task(
+            seeding(editor),
             space=world.space,
-            actor=editor,
-            abilities=EVERYTHING,
             title="Tard",
             due_date=datetime.date(2026, 6, 5),
             status="waiting",
@@ -170,9 +169,7 @@ def test_comments(world: World, role: str) -> None:
 @pytest.mark.parametrize("role", ACTORS)
 def test_comment_edit_by_author_only(world: World, role: str) -> None:
     with world.enter():
-        comment = services.add_comment(
-            world.task, actor=world.people["commenter"], abilities=EVERYTHING, body="Avant"
-        )
+        comment = services.add_comment(seeding(world.people["commenter"]), world.task, body="Avant")
     response = world.client(role).patch(
         f"/api/v1/tasks/{world.task.pk}/comments/{comment.pk}/",
         {"body": "Après"},
@@ -198,9 +195,8 @@ def test_attachments(world: World, role: str) -> None:
         with world.enter():
             stored = [
                 services.add_attachment(
+                    seeding(world.people["editor"]),
                     world.task,
-                    actor=world.people["editor"],
-                    abilities=EVERYTHING,
                     upload=SimpleUploadedFile("note.txt", b"bonjour"),
                 )
             ]

@@ -12,6 +12,7 @@ from entente.accounts.models import Role
 from entente.accounts.services import add_member
 from entente.spaces.services import create_space
 from tenants.models import Tenant
+from tests.support.acting import seeding
 
 ROLE_LABELS = {
     Role.ADMIN: "Administrateur",
@@ -26,7 +27,7 @@ def test_every_role_reaches_its_tenant_home_and_sees_it(
     role: Role, tenant_a: Tenant, make_user, client_for
 ) -> None:
     with tenant_context(tenant_a):
-        create_space(name="Voirie de Legé", created_by=None)
+        create_space(seeding(), name="Voirie de Legé")
     member = make_user(tenant=tenant_a, role=role)
 
     response = client_for(tenant_a, member).get("/")
@@ -43,7 +44,7 @@ def test_a_member_of_a_is_refused_on_b_whatever_the_role(
     role: Role, tenant_a: Tenant, tenant_b: Tenant, make_user, client_for
 ) -> None:
     with tenant_context(tenant_b):
-        create_space(name="Écoles de Paulx", created_by=None)
+        create_space(seeding(), name="Écoles de Paulx")
     member = make_user(tenant=tenant_a, role=role)
     client = client_for(tenant_b, member)
 

@@ -11,8 +11,8 @@ from entente.checklists import services
 from entente.checklists.models import Checklist, ProcedureTemplate, TemplateItem
 from entente.checklists.permissions import TemplateAbilities
 from entente.checklists.services import ItemSpec
-from entente.spaces.permissions import SpaceAbilities
 from entente.tasks.models import Task, TaskStatus
+from tests.support.acting import seeding
 from tests.support.actors import ACTORS, SpaceActors
 
 EDIT = TemplateAbilities(view=True, edit=True)
@@ -21,9 +21,10 @@ EDIT = TemplateAbilities(view=True, edit=True)
 def _template(actors: SpaceActors) -> ProcedureTemplate:
     with actors.inside():
         return services.create_template(
-            actor=actors.people["editor"], abilities=EDIT, name="Conseil municipal",
+            seeding(actors.people["editor"]),
+            name="Conseil municipal",
             items=[ItemSpec("Convocation", -6), ItemSpec("Séance", 0)],
-        )  # fmt: skip
+        )
 
 
 def _refused(status: int, response: Any, actor: str) -> None:
@@ -93,10 +94,13 @@ def test_items_are_added_edited_moved_and_removed_inline(actors: SpaceActors, ac
     assert first is not None
     edit = client.post(
         f"/procedures/{template.pk}/etapes/{first.pk}/",
-        {f"i{first.pk}-title": "Convocation (5 jours francs)", f"i{first.pk}-due_offset_days": "-6",
-         f"i{first.pk}-assignee": f"user:{actors.people['reader'].pk}"},
+        {
+            f"i{first.pk}-title": "Convocation (5 jours francs)",
+            f"i{first.pk}-due_offset_days": "-6",
+            f"i{first.pk}-assignee": f"user:{actors.people['reader'].pk}",
+        },
         **htmx,
-    )  # fmt: skip
+    )
     assert edit.status_code == 200
     move = client.post(
         f"/procedures/{template.pk}/etapes/{added.pk}/deplacer/", {"direction": "up"}, **htmx
@@ -151,10 +155,11 @@ def test_launch(actors: SpaceActors, actor: str) -> None:
 def _launched(actors: SpaceActors) -> Checklist:
     with actors.inside():
         return services.launch_template(
-            _template(actors), space=actors.space, actor=actors.people["editor"],
-            abilities=SpaceAbilities(view=True, comment=True, edit=True),
+            seeding(actors.people["editor"]),
+            _template(actors),
+            space=actors.space,
             reference_date=datetime.date(2026, 3, 12),
-        )  # fmt: skip
+        )
 
 
 READERS = {"editor": 200, "commenter": 200, "reader": 200, "admin": 200, "staff": 404, "guest": 404}
@@ -224,9 +229,8 @@ def test_the_space_home_page_shows_checklists_and_discussions(actors: SpaceActor
 
     with actors.inside():
         thread = create_thread(
+            seeding(actors.people["editor"]),
             space=actors.space,
-            actor=actors.people["editor"],
-            abilities=SpaceAbilities(view=True, comment=True),
             title="Fête de la musique",
             body="Qui tient la buvette ?",
         )

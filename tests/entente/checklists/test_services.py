@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from entente.accounts.models import Role, User
 from entente.checklists import selectors, services
 from entente.checklists.demo import seed_procedure_templates
 from entente.checklists.models import AssigneeRole, ChecklistItem, ProcedureTemplate
@@ -14,6 +16,7 @@ from entente.checklists.permissions import TemplateAbilities, template_abilities
 from entente.checklists.services import ItemSpec
 from entente.spaces.permissions import SpaceAbilities
 from entente.tasks.models import Task, TaskStatus
+from tests.support.acting import member, seeding
 from tests.support.actors import SpaceActors
 
 EDIT = TemplateAbilities(view=True, edit=True)
@@ -22,9 +25,7 @@ COUNCIL = datetime.date(2026, 3, 12)
 
 
 def _template(actors: SpaceActors, items: list[ItemSpec]) -> ProcedureTemplate:
-    return services.create_template(
-        actor=actors.people["editor"], abilities=EDIT, name="Conseil", items=items
-    )
+    return services.create_template(seeding(actors.people["editor"]), name="Conseil", items=items)
 
 
 def test_due_dates_are_offsets_from_the_reference_date(actors: SpaceActors) -> None:
@@ -34,9 +35,11 @@ def test_due_dates_are_offsets_from_the_reference_date(actors: SpaceActors) -> N
             actors, [ItemSpec("Avant", -30), ItemSpec("Jour J", 0), ItemSpec("Après", 90)]
         )
         checklist = services.launch_template(
-            template, space=actors.space, actor=actors.people["editor"], abilities=SPACE_EDIT,
+            seeding(actors.people["editor"]),
+            template,
+            space=actors.space,
             reference_date=datetime.date(2028, 3, 1),
-        )  # fmt: skip
+        )
         dues = [
             item.task.due_date if item.task else None
             for item in checklist.items.select_related("task")
@@ -62,9 +65,8 @@ def test_roles_resolve_to_the_space_members_holding_them(actors: SpaceActors) ->
             ],
         )
         checklist = services.launch_template(
-            template, space=actors.space, actor=actors.people["editor"], abilities=SPACE_EDIT,
-            reference_date=COUNCIL,
-        )  # fmt: skip
+            seeding(actors.people["editor"]), template, space=actors.space, reference_date=COUNCIL
+        )
         assigned = [
             sorted(item.task.assignments.values_list("user_id", flat=True)) if item.task else None
             for item in checklist.items.select_related("task")
@@ -79,14 +81,13 @@ def test_editing_a_template_leaves_launched_checklists_alone(actors: SpaceActors
     with actors.inside():
         template = _template(actors, [ItemSpec("Convocation", -6), ItemSpec("Séance", 0)])
         checklist = services.launch_template(
-            template, space=actors.space, actor=actors.people["editor"], abilities=SPACE_EDIT,
-            reference_date=COUNCIL,
-        )  # fmt: skip
+            seeding(actors.people["editor"]), template, space=actors.space, reference_date=COUNCIL
+        )
         first = template.items.first()
         assert first is not None
-        services.update_item(first, ItemSpec("Autre intitulé", -20), abilities=EDIT)
-        services.add_item(template, ItemSpec("Nouvelle étape", 5), abilities=EDIT)
-        services.delete_template(template, actor=None, abilities=EDIT)
+        services.update_item(seeding(), first, ItemSpec("Autre intitulé", -20))
+        services.add_item(seeding(), template, ItemSpec("Nouvelle étape", 5))
+        services.delete_template(seeding(), template)
         items = list(ChecklistItem.objects.filter(checklist=checklist).select_related("task"))
         assert [(i.title, i.due_offset_days) for i in items] == [("Convocation", -6), ("Séance", 0)]
         assert items[0].task is not None
@@ -99,12 +100,11 @@ def test_completing_an_item_completes_its_task_and_the_progress(actors: SpaceAct
     with actors.inside():
         template = _template(actors, [ItemSpec("Un", 0), ItemSpec("Deux", 1)])
         checklist = services.launch_template(
-            template, space=actors.space, actor=actors.people["editor"], abilities=SPACE_EDIT,
-            reference_date=COUNCIL,
-        )  # fmt: skip
+            seeding(actors.people["editor"]), template, space=actors.space, reference_date=COUNCIL
+        )
         item = checklist.items.select_related("task").first()
         assert item is not None
-        services.complete_item(item, actor=actors.people["editor"], abilities=SPACE_EDIT)
+        services.complete_item(seeding(actors.people["editor"]), item)
         assert Task.objects.get(checklist_item=item).status == TaskStatus.DONE
         listed = selectors.checklists_of(actors.space).get(pk=checklist.pk)
         progress = selectors.progress_of(listed)
@@ -115,25 +115,28 @@ def test_reordering_moves_an_item_and_renumbers(actors: SpaceActors) -> None:
     with actors.inside():
         template = _template(actors, [ItemSpec("A"), ItemSpec("B"), ItemSpec("C")])
         c = template.items.get(title="C")
-        services.move_item(c, up=True, abilities=EDIT)
+        services.move_item(seeding(), c, up=True)
         assert list(template.items.values_list("title", "position")) == [
             ("A", 0),
             ("C", 1),
             ("B", 2),
         ]
-        services.move_item(template.items.get(title="A"), up=True, abilities=EDIT)  # already first
+        services.move_item(seeding(), template.items.get(title="A"), up=True)  # already first
         assert list(template.items.values_list("title", flat=True)) == ["A", "C", "B"]
 
 
-def test_refusals_write_nothing(actors: SpaceActors) -> None:
+def test_refusals_write_nothing(actors: SpaceActors, make_user: Callable[..., User]) -> None:
+    """The services decide from the acting membership: elected officials read the procedures,
+    guests do not see them, space commenters do not launch them."""
+    elected = make_user("elu@mairie-lege.fr", actors.tenant, Role.ELECTED)
     with actors.inside():
-        with pytest.raises(PermissionDenied):
-            services.create_template(actor=None, abilities=TemplateAbilities(view=True), name="X")
+        for person in (elected, actors.people["guest"]):
+            with pytest.raises(PermissionDenied):
+                services.create_template(member(person, actors.tenant), name="X")
         with pytest.raises(ValidationError):
             services.create_template(
-                actor=None, abilities=EDIT, name="X",
-                items=[ItemSpec("ok"), ItemSpec("trop loin", 99_999)],
-            )  # fmt: skip
+                seeding(), name="X", items=[ItemSpec("ok"), ItemSpec("trop loin", 99_999)]
+            )
         with pytest.raises(ValidationError):
             _template(
                 actors,
@@ -145,9 +148,11 @@ def test_refusals_write_nothing(actors: SpaceActors) -> None:
         template = _template(actors, [ItemSpec("Un")])
         with pytest.raises(PermissionDenied):
             services.launch_template(
-                template, space=actors.space, actor=None,
-                abilities=SpaceAbilities(view=True, comment=True), reference_date=COUNCIL,
-            )  # fmt: skip
+                member(actors.people["commenter"], actors.tenant),
+                template,
+                space=actors.space,
+                reference_date=COUNCIL,
+            )
         assert not Task.objects.exists()
 
 
@@ -186,3 +191,33 @@ def test_demo_procedures_are_real_and_idempotent(actors: SpaceActors) -> None:
             "contrôle de légalité",
         ):
             assert word in titles
+
+
+SPACE_EDITORS = {"editor", "admin"}
+
+
+@pytest.mark.parametrize("actor", ["editor", "commenter", "reader", "staff", "guest", "admin"])
+def test_launching_and_completing_follow_the_acting_membership(
+    actors: SpaceActors, actor: str
+) -> None:
+    """The space's editors (and the tenant's admins) launch and complete; nobody else."""
+    with actors.inside():
+        template = _template(actors, [ItemSpec("Un", 0)])
+        launched = services.launch_template(
+            seeding(actors.people["editor"]), template, space=actors.space, reference_date=COUNCIL
+        )
+        item = launched.items.select_related("task", "checklist__space").get()
+        acting = member(actors.people[actor], actors.tenant)
+        if actor in SPACE_EDITORS:
+            services.complete_item(acting, item)
+            services.launch_template(acting, template, space=actors.space, reference_date=COUNCIL)
+        else:
+            with pytest.raises(PermissionDenied):
+                services.complete_item(acting, item)
+            with pytest.raises(PermissionDenied):
+                services.launch_template(
+                    acting, template, space=actors.space, reference_date=COUNCIL
+                )
+        done = Task.objects.get(checklist_item=item).status == TaskStatus.DONE
+        assert done is (actor in SPACE_EDITORS)
+        assert template.checklists.count() == (2 if actor in SPACE_EDITORS else 1)

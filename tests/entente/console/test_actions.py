@@ -15,6 +15,7 @@ from entente.accounts.models import Role, User
 from entente.console.models import AuditAction, AuditEntry
 from entente.spaces.services import create_space
 from tenants.models import Tenant, TenantEvent, TenantKind, TenantPlan, TenantState
+from tests.support.acting import seeding
 
 
 def put_in(tenant: Tenant, state: str, **fields: Any) -> Tenant:
@@ -152,7 +153,7 @@ def test_the_tenant_page_shows_counts_but_no_content(
 ) -> None:
     make_user("maire@lege.test", tenant=tenant_a, role=Role.ADMIN)
     with tenant_context(tenant_a):
-        create_space(name="CANARI-espace-secret", created_by=None)
+        create_space(seeding(), name="CANARI-espace-secret")
     page = console.get(f"/console/collectivites/{tenant_a.pk}/").content.decode()
     assert "maire@lege.test" in page
     assert "spaces : 1" in page

@@ -15,6 +15,7 @@ from entente.console.middleware import SUPPORT_SESSION_KEY
 from entente.console.models import AuditAction, AuditEntry, SupportGrant
 from entente.spaces.services import create_space
 from tenants.models import Tenant
+from tests.support.acting import seeding
 
 from .conftest import log_in
 
@@ -27,7 +28,7 @@ def admin(make_user, tenant_a: Tenant) -> User:
 @pytest.fixture
 def canary(tenant_a: Tenant) -> str:
     with tenant_context(tenant_a):
-        create_space(name="CANARI-voirie", created_by=None)
+        create_space(seeding(), name="CANARI-voirie")
     return "CANARI-voirie"
 
 

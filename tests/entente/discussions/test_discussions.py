@@ -11,6 +11,7 @@ from entente.core import events
 from entente.discussions import services
 from entente.discussions.models import Comment, CommentRevision, Thread
 from entente.spaces.permissions import SpaceAbilities
+from tests.support.acting import member, seeding
 from tests.support.actors import ACTORS, SpaceActors
 
 CAN = SpaceAbilities(view=True, comment=True)
@@ -27,9 +28,11 @@ def published() -> Any:
 def _thread(actors: SpaceActors, body: str = "Bonjour à tous") -> Thread:
     with actors.inside():
         return services.create_thread(
-            space=actors.space, actor=actors.people["editor"], abilities=CAN,
-            title="Préparation du marché de Noël", body=body,
-        )  # fmt: skip
+            seeding(actors.people["editor"]),
+            space=actors.space,
+            title="Préparation du marché de Noël",
+            body=body,
+        )
 
 
 def test_mentions_reach_people_who_see_the_space_after_commit(
@@ -58,11 +61,7 @@ def test_nothing_is_announced_when_the_write_rolls_back(
         actors.inside(),
     ):
         services.create_thread(
-            space=actors.space,
-            actor=actors.people["editor"],
-            abilities=CAN,
-            title="",
-            body="@paul.girard",
+            seeding(actors.people["editor"]), space=actors.space, title="", body="@paul.girard"
         )
     assert [e for e in published if e.name == "discussion.mentioned"] == []
 
@@ -75,7 +74,7 @@ def test_formatting_is_sanitised_and_plain_text_keeps_paragraphs(actors: SpaceAc
     with actors.inside():
         body = thread.comments.get().body
         plain = services.add_comment(
-            thread, actor=actors.people["editor"], abilities=CAN, body="ligne 1\nligne 2\n\n<b"
+            seeding(actors.people["editor"]), thread, body="ligne 1\nligne 2\n\n<b"
         )
     assert "<strong>Urgent</strong>" in body
     assert "script" not in body
@@ -91,14 +90,9 @@ def test_edits_keep_every_previous_version_and_announce_only_new_mentions(
         comment = thread.comments.get()
         with django_capture_on_commit_callbacks(execute=True):
             services.edit_comment(
-                comment,
-                actor=actors.people["editor"],
-                abilities=CAN,
-                body="Deuxième @paul.girard @lea.martin",
+                seeding(actors.people["editor"]), comment, body="Deuxième @paul.girard @lea.martin"
             )
-            services.edit_comment(
-                comment, actor=actors.people["editor"], abilities=CAN, body="Troisième"
-            )
+            services.edit_comment(seeding(actors.people["editor"]), comment, body="Troisième")
         comment.refresh_from_db()
         revisions = list(
             CommentRevision.objects.filter(comment=comment)
@@ -106,9 +100,7 @@ def test_edits_keep_every_previous_version_and_announce_only_new_mentions(
             .values_list("body", flat=True)
         )
         with pytest.raises(PermissionDenied):
-            services.edit_comment(
-                comment, actor=actors.people["commenter"], abilities=CAN, body="Pas à moi"
-            )
+            services.edit_comment(seeding(actors.people["commenter"]), comment, body="Pas à moi")
     assert comment.body == "<p>Troisième</p>"
     assert comment.edited_at is not None
     assert revisions == [
@@ -136,9 +128,7 @@ def test_reading_pages(actors: SpaceActors, actor: str) -> None:
     thread = _thread(actors)
     with actors.inside():
         comment = thread.comments.get()
-        services.edit_comment(
-            comment, actor=actors.people["editor"], abilities=CAN, body="Texte corrigé"
-        )
+        services.edit_comment(seeding(actors.people["editor"]), comment, body="Texte corrigé")
     base = f"/espaces/{actors.space.pk}/discussions/"
     for path in (
         base,
@@ -236,3 +226,27 @@ def test_editing_a_comment_page(actors: SpaceActors, actor: str) -> None:
             assert response.status_code == expected[actor]
         else:
             _refused(response, actor)
+
+
+POSTERS = {"editor", "commenter", "admin"}
+
+
+@pytest.mark.parametrize("actor", [a for a in ACTORS if a != "anonymous"])
+def test_the_services_decide_who_posts_from_the_acting_membership(
+    actors: SpaceActors, actor: str
+) -> None:
+    """No caller hands abilities in: the membership alone decides, whichever face calls."""
+    thread = _thread(actors)
+    tenant = actors.other_tenant if actor == "outsider" else actors.tenant
+    with actors.inside():
+        acting = member(actors.people[actor], tenant)
+        if actor in POSTERS:
+            services.add_comment(acting, thread, body="Vu")
+            services.create_thread(acting, space=actors.space, title="Sujet", body="Texte")
+        else:
+            with pytest.raises(PermissionDenied):
+                services.add_comment(acting, thread, body="Vu")
+            with pytest.raises(PermissionDenied):
+                services.create_thread(acting, space=actors.space, title="Sujet", body="Texte")
+        assert thread.comments.count() == (2 if actor in POSTERS else 1)
+        assert Thread.objects.filter(space=actors.space).count() == (2 if actor in POSTERS else 1)

@@ -25,6 +25,7 @@ from entente.spaces.permissions import SpaceAbilities
 from entente.tasks.models import Task
 from entente.tasks.services import create_task
 from tenants.models import Tenant
+from tests.support.acting import seeding
 from tests.support.federation import federation_space, make_world
 
 CANARY = "CANARI-FEDERATION"
@@ -62,8 +63,7 @@ def setting(
         assert stand_in is not None
         federation_spaces.join_space(stand_in, joined)
         tasks = [
-            create_task(space=space, actor=world.epci_editor, abilities=EVERYTHING, title=CANARY)
-            for space in hidden
+            create_task(seeding(world.epci_editor), space=space, title=CANARY) for space in hidden
         ]
     return {"world": world, "spaces": hidden, "tasks": tasks}
 

@@ -137,22 +137,8 @@ def test_ending_the_link_closes_the_door_at_once_and_removes_memberships(
     with tenant_context(world.epci):
         stand_in = federated_membership(world.lege_agent, world.epci)
         assert stand_in is not None
-        task = create_task(
-            space=world.spaces["open"],
-            actor=world.lege_agent,
-            abilities=federation_spaces.space_abilities(
-                stand_in, world.spaces["open"], "editor", tenant=world.epci
-            ),
-            title="Brochure de l'été",
-        )
-        add_comment(
-            task,
-            actor=world.lege_agent,
-            abilities=federation_spaces.space_abilities(
-                stand_in, world.spaces["open"], "editor", tenant=world.epci
-            ),
-            body="Je m'en occupe.",
-        )
+        task = create_task(stand_in, space=world.spaces["open"], title="Brochure de l'été")
+        add_comment(stand_in, task, body="Je m'en occupe.")
         federation_spaces.ask_to_join(stand_in, world.spaces["asked"], message="Merci")
 
     end_link(world.lege_link, actor=world.lege_admin, acting_tenant=world.lege, note="Fin")

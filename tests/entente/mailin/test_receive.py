@@ -7,12 +7,14 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.test import override_settings
 
 from entente.mailin import services
 from entente.mailin.models import InboundAddress, InboundMessage
 from entente.spaces.models import Space
 from entente.tasks.models import Task, TaskAttachment
+from tests.support.acting import member
 from tests.support.actors import SpaceActors
 
 
@@ -101,7 +103,8 @@ def test_a_personal_address_lands_in_the_chosen_space_assigned_to_its_owner(
         services.receive_message(raw_message(owner.email, to), envelope_to=to)
     assert no_space.value.code == 550
     assert _tasks(actors) == []
-    services.set_default_space(address, actors.space)
+    with actors.inside():
+        services.set_default_space(member(owner, actors.tenant), actors.space)
     services.receive_message(raw_message(actors.people["admin"].email, to), envelope_to=to)
     [task] = _tasks(actors)
     assert [a.user_id for a in task.assignments.all()] == [owner.pk]
@@ -218,6 +221,13 @@ def test_an_unknown_assignee_refuses_the_whole_message(
     assert _tasks(actors) == []
 
 
+def test_a_default_space_is_one_where_the_owner_may_create_tasks(actors: SpaceActors) -> None:
+    reader = actors.people["reader"]
+    with actors.inside(), pytest.raises(PermissionDenied):
+        services.set_default_space(member(reader, actors.tenant), actors.space)
+    assert services.address_of_person(actors.tenant, reader).default_space_id is None
+
+
 def test_tokens_are_unguessable_and_renewing_disables_the_old_address(
     actors: SpaceActors, space_address: InboundAddress
 ) -> None:
@@ -225,6 +235,10 @@ def test_tokens_are_unguessable_and_renewing_disables_the_old_address(
     assert len(space_address.token) == 30
     assert space_address.token != other.token
     old = space_address.email
-    services.renew_token(space_address)
+    with actors.inside():
+        with pytest.raises(PermissionDenied):  # the space's editors renew it, not its readers
+            services.renew_token(member(actors.people["reader"], actors.tenant), space_address)
+        assert services.is_known_recipient(old)
+        services.renew_token(member(actors.people["editor"], actors.tenant), space_address)
     assert not services.is_known_recipient(old)
     assert services.is_known_recipient(space_address.email)

@@ -21,7 +21,7 @@ from entente.tasks import services as tasks
 from entente.tasks.models import Task
 from realtime import payloads
 from tenants.models import FederationLink, FederationState, Tenant
-from tests.entente.tasks.conftest import EVERYTHING
+from tests.support.acting import seeding
 
 from .conftest import World
 
@@ -37,9 +37,7 @@ def test_assigning_a_task_notifies_the_assignee_once_with_a_link(
 ) -> None:
     editor, commenter = world.people["editor"], world.people["commenter"]
     with world.enter(), django_capture_on_commit_callbacks(execute=True):
-        tasks.update_task(
-            world.task, actor=editor, abilities=EVERYTHING, assignee_ids=[editor.pk, commenter.pk]
-        )
+        tasks.update_task(seeding(editor), world.task, assignee_ids=[editor.pk, commenter.pk])
     [row] = _rows(user=commenter, kind=NotificationKind.TASK_ASSIGNED)
     assert (
         row.title
@@ -157,13 +155,13 @@ def test_comments_and_changes_reach_followers(
 ) -> None:
     editor, commenter, reader = (world.people[k] for k in ("editor", "commenter", "reader"))
     with world.enter(), django_capture_on_commit_callbacks(execute=True):
-        tasks.update_task(world.task, actor=editor, abilities=EVERYTHING, observer_ids=[reader.pk])
+        tasks.update_task(seeding(editor), world.task, observer_ids=[reader.pk])
     with world.enter(), django_capture_on_commit_callbacks(execute=True):
-        tasks.add_comment(world.task, actor=commenter, abilities=EVERYTHING, body="<p>Fait ?</p>")
+        tasks.add_comment(seeding(commenter), world.task, body="<p>Fait ?</p>")
     followed = _rows(kind=NotificationKind.FOLLOWED_ACTIVITY, title__contains="a commenté")
     assert sorted(n.user_id for n in followed) == sorted([editor.pk, reader.pk])
     with world.enter(), django_capture_on_commit_callbacks(execute=True):
-        tasks.complete_task(world.task, actor=editor, abilities=EVERYTHING)
+        tasks.complete_task(seeding(editor), world.task)
     done = _rows(kind=NotificationKind.FOLLOWED_ACTIVITY, title__contains="a terminé")
     assert [n.user_id for n in done] == [reader.pk]
 
@@ -174,9 +172,8 @@ def test_discussion_mentions_and_replies(
     editor, commenter, reader = (world.people[k] for k in ("editor", "commenter", "reader"))
     with world.enter(), django_capture_on_commit_callbacks(execute=True):
         thread = discussions.create_thread(
+            seeding(editor),
             space=world.space,
-            actor=editor,
-            abilities=EVERYTHING,
             title="Fête du village",
             body=f"Qu'en pensez-vous @{commenter.email} ?",
         )
@@ -184,7 +181,7 @@ def test_discussion_mentions_and_replies(
     assert "Fête du village" in mention.title
     assert mention.url.endswith(f"/espaces/{world.space.pk}/discussions/{thread.pk}/")
     with world.enter(), django_capture_on_commit_callbacks(execute=True):
-        discussions.add_comment(thread, actor=reader, abilities=EVERYTHING, body="Très bien")
+        discussions.add_comment(seeding(reader), thread, body="Très bien")
     replies = _rows(kind=NotificationKind.FOLLOWED_ACTIVITY)
     assert [n.user_id for n in replies] == [editor.pk]
     assert "a répondu" in replies[0].title
@@ -215,9 +212,8 @@ def test_due_tomorrow_and_overdue_once_per_day(world: World) -> None:
     with world.enter():
         Task.objects.filter(pk=world.task.pk).update(due_date=today + datetime.timedelta(days=1))
         late = tasks.create_task(
+            seeding(),
             space=world.space,
-            actor=None,
-            abilities=EVERYTHING,
             title="Tailler la haie",
             assignee_ids=[editor.pk],
             due_date=today - datetime.timedelta(days=2),

@@ -12,7 +12,7 @@ import time_machine
 from entente.accounts.models import Role, User
 from entente.federation.services import accept_invitation, invite_commune
 from entente.notifications.models import Notification, NotificationKind
-from entente.signup import services as signup
+from entente.signup import joins
 from entente.trials import services as trials
 from tenants.models import Tenant, TenantPlan, TenantState
 
@@ -27,11 +27,11 @@ def test_a_confirmed_join_request_reaches_the_admins_inbox(
     admin = make_user("maire@lege.test", tenant=tenant_a, role=Role.ADMIN)
     agent = make_user("agent@lege.test", tenant=tenant_a, role=Role.AGENT)
     with django_capture_on_commit_callbacks(execute=True):
-        request = signup.request_to_join(
+        request = joins.request_to_join(
             tenant=tenant_a, full_name="Jeanne Martin", email="jeanne@exemple.fr", function="Élue"
         )
     with django_capture_on_commit_callbacks(execute=True):
-        signup.confirm_join_request(signup.join_token(request))
+        joins.confirm_join_request(joins.join_token(request))
     [row] = Notification.objects.filter(kind=NotificationKind.JOIN_REQUEST)
     assert row.user == admin
     assert row.title == "Jeanne Martin demande à rejoindre Legé"

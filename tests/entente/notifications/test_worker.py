@@ -14,7 +14,7 @@ import pytest
 from entente.notifications import preferences
 from entente.notifications.models import Delivery, Notification, NotificationKind
 from entente.tasks import services as tasks
-from tests.entente.tasks.conftest import EVERYTHING
+from tests.support.acting import seeding
 from tests.support.live import LIVE_DB
 from tests.support.smtp import Mailbox
 from tests.support.worker import celery_worker
@@ -32,9 +32,7 @@ def test_assigning_a_task_reaches_the_inbox_and_the_mailbox_through_a_worker(
     preferences.set_preference(reader.pk, NotificationKind.TASK_ASSIGNED, Delivery.EMAIL)
     with celery_worker(tmp_path, EMAIL_URL=smtp_server.smtp_url()) as (process, log):
         with world.enter():
-            tasks.update_task(
-                world.task, actor=editor, abilities=EVERYTHING, assignee_ids=[editor.pk, reader.pk]
-            )
+            tasks.update_task(seeding(editor), world.task, assignee_ids=[editor.pk, reader.pk])
         deadline = time.monotonic() + WAIT_SECONDS
         while not Notification.objects.filter(user=reader).exists():
             if process.poll() is not None or time.monotonic() > deadline:

@@ -13,7 +13,7 @@ from django.test import Client
 
 from entente.accounts.models import Membership, Role, User
 from entente.reference.selectors import Collectivity
-from entente.signup import services
+from entente.signup import joins, services
 from entente.signup.models import JoinRequest, JoinState, Signup, SignupState
 from tenants.models import Tenant
 
@@ -223,11 +223,11 @@ def test_the_welcome_page_proposes_a_password_and_points_to_the_epci(
 def request_for_lege(
     tenant_a: Tenant, fresh_ip: str, fresh_email: Callable[[], str]
 ) -> JoinRequest:
-    join_request = services.request_to_join(
+    join_request = joins.request_to_join(
         tenant=tenant_a, full_name="Paul Girard", email=fresh_email(), function="Adjoint",
         ip_address=fresh_ip,
     )  # fmt: skip
-    confirmed, _ = services.confirm_join_request(services.join_token(join_request))
+    confirmed, _ = joins.confirm_join_request(joins.join_token(join_request))
     return confirmed
 
 

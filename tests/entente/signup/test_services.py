@@ -16,10 +16,11 @@ from django.utils import timezone
 
 from entente.accounts.models import Membership, Role, User
 from entente.reference.selectors import Collectivity
-from entente.signup import services
+from entente.signup import joins, services
 from entente.signup.models import JoinRequest, JoinState, Signup, SignupState
 from entente.signup.services import SignupRefused
 from tenants.models import Tenant, TenantKind, TenantState
+from tests.support.acting import member
 
 from .conftest import link_in, token_of
 
@@ -302,7 +303,7 @@ def pending_request(
     django_capture_on_commit_callbacks: Any,
 ) -> JoinRequest:
     with django_capture_on_commit_callbacks(execute=True):
-        join_request = services.request_to_join(
+        join_request = joins.request_to_join(
             tenant=tenant_a,
             full_name="Paul Girard",
             email=requester,
@@ -312,7 +313,7 @@ def pending_request(
         )
     [confirmation] = mail.outbox
     with django_capture_on_commit_callbacks(execute=True):
-        confirmed, first_time = services.confirm_join_request(
+        confirmed, first_time = joins.confirm_join_request(
             token_of(link_in(str(confirmation.body)))
         )
     assert first_time
@@ -339,7 +340,7 @@ def test_an_admin_accepts_and_the_requester_becomes_an_agent(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        services.accept_join_request(pending_request, by=admins["admin"])
+        joins.accept_join_request(member(admins["admin"], pending_request.tenant), pending_request)
     pending_request.refresh_from_db()
     assert pending_request.state == JoinState.ACCEPTED
     assert pending_request.decided_by == admins["admin"]
@@ -356,7 +357,7 @@ def test_an_admin_refuses_and_the_requester_is_told(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        services.refuse_join_request(pending_request, by=admins["admin"])
+        joins.refuse_join_request(member(admins["admin"], pending_request.tenant), pending_request)
     pending_request.refresh_from_db()
     assert pending_request.state == JoinState.REFUSED
     assert not Membership.objects.filter(user=pending_request.user).exists()
@@ -371,23 +372,28 @@ def test_only_the_tenants_admins_may_answer(
     make_user: Callable[..., User],
     tenant_b: Tenant,
 ) -> None:
-    actor = {
-        "agent": admins["agent"],
-        "other_admin": make_user("admin@paulx.test", tenant=tenant_b, role=Role.ADMIN),
-        "requester": pending_request.user,
+    """The service decides from the acting membership handed to it, whatever the caller."""
+    assert pending_request.user is not None
+    tenant_a = pending_request.tenant
+    acting = {
+        "agent": member(admins["agent"], tenant_a),
+        "other_admin": member(
+            make_user("admin@paulx.test", tenant=tenant_b, role=Role.ADMIN), tenant_b
+        ),
+        # Had the requester any place in the tenant (a citizen's), still not theirs to decide.
+        "requester": Membership(user=pending_request.user, tenant=tenant_a, role=Role.GUEST),
     }[who]
-    assert actor is not None
-    for decide in (services.accept_join_request, services.refuse_join_request):
+    for decide in (joins.accept_join_request, joins.refuse_join_request):
         with pytest.raises(PermissionDenied):
-            decide(pending_request, by=actor)
+            decide(acting, pending_request)
     pending_request.refresh_from_db()
     assert pending_request.state == JoinState.PENDING
 
 
 def test_a_request_is_answered_once(pending_request: JoinRequest, admins: dict[str, User]) -> None:
-    services.refuse_join_request(pending_request, by=admins["admin"])
+    joins.refuse_join_request(member(admins["admin"], pending_request.tenant), pending_request)
     with pytest.raises(SignupRefused) as refused:
-        services.accept_join_request(pending_request, by=admins["admin"])
+        joins.accept_join_request(member(admins["admin"], pending_request.tenant), pending_request)
     assert refused.value.code == "already_decided"
     assert not Membership.objects.filter(user=pending_request.user).exists()
 
@@ -396,7 +402,7 @@ def test_a_member_asking_to_join_is_told_to_log_in(
     admins: dict[str, User], tenant_a: Tenant, fresh_ip: str
 ) -> None:
     with pytest.raises(SignupRefused) as refused:
-        services.request_to_join(
+        joins.request_to_join(
             tenant=tenant_a, full_name="Agent", email="AGENT@lege.test", function="Agent",
             ip_address=fresh_ip,
         )  # fmt: skip
@@ -409,7 +415,7 @@ def test_confirming_a_join_request_twice_tells_the_admins_once(
 ) -> None:
     before = len(mail.outbox)
     with django_capture_on_commit_callbacks(execute=True):
-        again, first_time = services.confirm_join_request(services.join_token(pending_request))
+        again, first_time = joins.confirm_join_request(joins.join_token(pending_request))
     assert not first_time
     assert again.pk == pending_request.pk
     assert len(mail.outbox) == before
@@ -418,7 +424,7 @@ def test_confirming_a_join_request_twice_tells_the_admins_once(
 def test_an_unconfirmed_join_request_expires(
     tenant_a: Tenant, admins: dict[str, User], fresh_ip: str
 ) -> None:
-    join_request = services.request_to_join(
+    join_request = joins.request_to_join(
         tenant=tenant_a, full_name="P", email=f"p-{fresh_ip}@lege-test.fr", function="Agent",
         ip_address=fresh_ip,
     )  # fmt: skip

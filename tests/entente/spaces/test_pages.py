@@ -13,6 +13,7 @@ from entente.accounts.models import Role
 from entente.spaces.models import Space, SpaceMembership, SpaceRole, Visibility
 from entente.spaces.sections import SpaceSection, register_section, unregister_section
 from entente.spaces.services import create_space
+from tests.support.acting import seeding
 from tests.support.actors import ACTORS, SpaceActors
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,7 @@ def test_a_missing_space_answers_404(actors: SpaceActors) -> None:
 @pytest.mark.parametrize("actor", ACTORS)
 def test_space_list_shows_only_what_one_may_see(actor: str, actors: SpaceActors) -> None:
     with actors.inside():
-        create_space(name="Fêtes et cérémonies", created_by=None, visibility=Visibility.TENANT)
+        create_space(seeding(), name="Fêtes et cérémonies", visibility=Visibility.TENANT)
     response = actors.client(actor).get(url("list"))
     if actor in {"anonymous", "outsider"}:
         refused(response, actor)
@@ -73,8 +74,8 @@ def test_space_list_shows_only_what_one_may_see(actor: str, actors: SpaceActors)
 
 def test_space_list_filters_by_kind_and_archived(actors: SpaceActors) -> None:
     with actors.inside():
-        create_space(name="Projet école", created_by=None, kind="project")
-        old = create_space(name="Ancien comité", created_by=None)
+        create_space(seeding(), name="Projet école", kind="project")
+        old = create_space(seeding(), name="Ancien comité")
         Space.objects.filter(pk=old.pk).update(archived_at="2026-01-01T00:00:00Z")
     client = actors.client("admin")
     html = client.get(url("list"), {"kind": "project"}).content.decode()
@@ -263,7 +264,7 @@ def test_member_removal(actor: str, actors: SpaceActors) -> None:
 
 def test_a_member_of_another_space_cannot_be_reached_through_this_one(actors: SpaceActors) -> None:
     with actors.inside():
-        other = create_space(name="Autre", created_by=actors.people["admin"])
+        other = create_space(seeding(actors.people["admin"]), name="Autre")
         stranger = SpaceMembership.objects.create(
             space=other, user=actors.people["staff"], role="reader"
         )
@@ -323,9 +324,7 @@ def test_sections_registered_by_other_apps_are_rendered_and_missing_ones_skipped
 def test_guest_sees_a_public_project_they_belong_to(actors: SpaceActors, make_user: Any) -> None:
     citizen = make_user(tenant=actors.tenant, role=Role.GUEST)
     with tenant_context(actors.tenant):
-        project = create_space(
-            name="Budget participatif", created_by=None, visibility="public_project"
-        )
+        project = create_space(seeding(), name="Budget participatif", visibility="public_project")
         SpaceMembership.objects.create(space=project, user=citizen, role="commenter")
     client: Client = actors.client_for(actors.tenant, citizen)
     assert client.get(url("detail", project.pk)).status_code == 200
@@ -334,6 +333,6 @@ def test_guest_sees_a_public_project_they_belong_to(actors: SpaceActors, make_us
 
 def test_dashboard_lists_the_spaces_i_belong_to_first(actors: SpaceActors) -> None:
     with actors.inside():
-        create_space(name="Animations", created_by=None)  # before "Secrétariat" by name
+        create_space(seeding(), name="Animations")  # before "Secrétariat" by name
     html = actors.client("reader").get("/").content.decode()
     assert html.index("Secrétariat de mairie") < html.index("Animations")

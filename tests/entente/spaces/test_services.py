@@ -12,6 +12,7 @@ from entente.accounts.models import Membership, Role
 from entente.activity.models import ActivityEntry
 from entente.spaces import services
 from entente.spaces.models import Space, SpaceKind, SpaceMembership, SpaceRole, Visibility
+from tests.support.acting import seeding
 from tests.support.actors import SpaceActors
 
 pytestmark = pytest.mark.django_db
@@ -35,8 +36,7 @@ def test_staff_create_a_space_and_become_its_editor(
     acting = Membership.objects.get(user=user, tenant=tenant_a)
     with tenant_context(tenant_a):
         space = services.create_space(
-            membership=acting,
-            created_by=None,
+            acting,
             name="  Voirie   et réseaux ",
             kind=SpaceKind.PROJECT,
             visibility=Visibility.PRIVATE,
@@ -53,9 +53,7 @@ def test_guests_do_not_create_spaces(tenant_a: Any, make_user: Any) -> None:
     guest = make_user(tenant=tenant_a, role=Role.GUEST)
     with tenant_context(tenant_a), pytest.raises(PermissionDenied):
         services.create_space(
-            membership=Membership.objects.get(user=guest, tenant=tenant_a),
-            created_by=None,
-            name="Projet citoyen",
+            Membership.objects.get(user=guest, tenant=tenant_a), name="Projet citoyen"
         )
     with tenant_context(tenant_a):
         assert not Space.objects.filter(name="Projet citoyen").exists()
@@ -72,7 +70,7 @@ def test_guests_do_not_create_spaces(tenant_a: Any, make_user: Any) -> None:
 )
 def test_create_space_validates(fields: dict[str, str], field: str, tenant_a: Any) -> None:
     with tenant_context(tenant_a), pytest.raises(ValidationError) as raised:
-        services.create_space(created_by=None, **fields)  # type: ignore[arg-type]
+        services.create_space(seeding(), **fields)  # type: ignore[arg-type]
     assert field in raised.value.message_dict
 
 

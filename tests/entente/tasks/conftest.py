@@ -18,6 +18,7 @@ from entente.spaces.services import create_space
 from entente.tasks.models import Task
 from entente.tasks.services import create_task
 from tenants.models import Tenant
+from tests.support.acting import seeding
 
 EVERYTHING = SpaceAbilities(view=True, comment=True, edit=True, manage=True)
 # Who may do what in the private space of `world`:
@@ -65,7 +66,7 @@ def world(
     }
     with tenant_context(tenant_a):
         space = create_space(
-            name="Voirie", created_by=people["editor"], visibility=Visibility.PRIVATE
+            seeding(people["editor"]), name="Voirie", visibility=Visibility.PRIVATE
         )
         for role, space_role in (
             ("editor", SpaceRole.EDITOR),
@@ -77,9 +78,8 @@ def world(
                 space=space, user=people[role], defaults={"role": space_role}
             )
         task = create_task(
+            seeding(people["editor"]),
             space=space,
-            actor=people["editor"],
-            abilities=EVERYTHING,
             title="Reboucher le nid-de-poule rue des Lilas",
             description="<p>Signalé par un riverain.</p>",
             assignee_ids=[people["editor"].pk],

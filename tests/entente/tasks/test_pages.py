@@ -18,8 +18,9 @@ from django.utils import timezone
 from entente.activity.models import ActivityEntry
 from entente.tasks.models import Label, Task, TaskAttachment, TaskComment, TaskCommentRevision
 from entente.tasks.services import add_attachment, add_comment
+from tests.support.acting import seeding
 
-from .conftest import COMMENTERS, EDITORS, EVERYTHING, VIEWERS, World
+from .conftest import COMMENTERS, EDITORS, VIEWERS, World
 
 ACTORS = ("editor", "commenter", "reader", "staff", "guest", "outsider", "anonymous")
 
@@ -205,9 +206,7 @@ def test_comment(world: World, role: str) -> None:
 @pytest.mark.parametrize("role", ACTORS)
 def test_edit_comment_keeps_history(world: World, role: str) -> None:
     with world.enter():
-        comment = add_comment(
-            world.task, actor=world.people["commenter"], abilities=EVERYTHING, body="Premier jet"
-        )
+        comment = add_comment(seeding(world.people["commenter"]), world.task, body="Premier jet")
     response = world.client(role).post(
         f"/taches/{world.task.pk}/commentaires/{comment.pk}/modifier/", {"body": "Version corrigée"}
     )
@@ -254,9 +253,8 @@ def test_upload_over_the_limit_is_refused(world: World, settings: object) -> Non
 def test_download_attachment(world: World, role: str) -> None:
     with world.enter():
         attachment = add_attachment(
+            seeding(world.people["editor"]),
             world.task,
-            actor=world.people["editor"],
-            abilities=EVERYTHING,
             upload=SimpleUploadedFile("plan.html", b"<script>alert(1)</script>"),
         )
     response = world.client(role).get(f"/taches/{world.task.pk}/pieces-jointes/{attachment.pk}/")
@@ -273,9 +271,8 @@ def test_download_attachment(world: World, role: str) -> None:
 def test_delete_attachment(world: World, role: str) -> None:
     with world.enter():
         attachment = add_attachment(
+            seeding(world.people["editor"]),
             world.task,
-            actor=world.people["editor"],
-            abilities=EVERYTHING,
             upload=SimpleUploadedFile("photo.jpg", b"jpeg"),
         )
     response = world.client(role).post(
@@ -305,9 +302,8 @@ def test_my_tasks_filters_and_sorts(world: World) -> None:
         from entente.tasks.services import create_task
 
         late = create_task(
+            seeding(world.people["reader"]),
             space=world.space,
-            actor=world.people["reader"],
-            abilities=EVERYTHING,
             title="Tâche en retard",
             due_date=timezone.localdate() - datetime.timedelta(days=3),
             assignee_ids=[editor.pk],

@@ -9,17 +9,23 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from entente.accounts.actors import RECURRENCE
+from entente.accounts.models import Membership, Role
 from entente.activity.models import ActivityEntry
 from entente.core import events
-from entente.spaces.permissions import SpaceAbilities
-from entente.tasks import services
+from entente.tasks import labels, services
 from entente.tasks.models import Label, Task, TaskStatus, contrast_ratio
 from entente.tasks.tasks import roll_recurring_tasks, roll_recurring_tasks_everywhere
+from tests.support.acting import member
 
-from .conftest import EVERYTHING, World
+from .conftest import World
 
 D = datetime.date
-READER = SpaceAbilities(view=True)
+
+
+def act(world: World, role: str) -> Membership:
+    """The membership of `world`'s person of this role: the services decide as for a request."""
+    return member(world.people[role], world.tenant)
 
 
 @pytest.fixture
@@ -41,9 +47,8 @@ def recurring(world: World, **kwargs: object) -> Task:
     }
     values.update(kwargs)
     return services.create_task(
+        act(world, "editor"),
         space=world.space,
-        actor=world.people["editor"],
-        abilities=EVERYTHING,
         **values,  # type: ignore[arg-type]
     )
 
@@ -51,9 +56,8 @@ def recurring(world: World, **kwargs: object) -> Task:
 def test_update_records_each_change(world: World) -> None:
     with world.enter():
         services.update_task(
+            act(world, "editor"),
             world.task,
-            actor=world.people["editor"],
-            abilities=EVERYTHING,
             due_date=D(2026, 12, 24),
             priority=3,
             title=world.task.title,  # unchanged: not in the history
@@ -64,22 +68,48 @@ def test_update_records_each_change(world: World) -> None:
 
 def test_no_change_no_history(world: World) -> None:
     with world.enter():
-        services.update_task(
-            world.task, actor=world.people["editor"], abilities=EVERYTHING, status="todo"
-        )
+        services.update_task(act(world, "editor"), world.task, status="todo")
         assert not ActivityEntry.objects.filter(verb="task.updated").exists()
 
 
 def test_readers_cannot_change_anything(world: World) -> None:
+    """The services refuse by themselves: no caller hands them abilities."""
     with world.enter():
+        reader = act(world, "reader")
         with pytest.raises(PermissionDenied):
-            services.update_task(world.task, actor=None, abilities=READER, title="x")
+            services.update_task(reader, world.task, title="x")
         with pytest.raises(PermissionDenied):
-            services.complete_task(world.task, actor=None, abilities=READER)
+            services.complete_task(reader, world.task)
         with pytest.raises(PermissionDenied):
-            services.add_comment(
-                world.task, actor=world.people["reader"], abilities=READER, body="x"
-            )
+            services.add_comment(reader, world.task, body="x")
+        with pytest.raises(PermissionDenied):
+            services.delete_task(reader, world.task)
+        with pytest.raises(PermissionDenied):
+            services.create_task(reader, space=world.space, title="x")
+        assert Task.objects.get(pk=world.task.pk).status == TaskStatus.TODO
+        assert not world.task.comments.exists()
+
+
+@pytest.mark.parametrize("role", ["staff", "guest", "outsider"])
+def test_people_outside_the_space_cannot_write(world: World, role: str) -> None:
+    person = world.people[role]
+    with world.enter():
+        acting = Membership.objects.filter(user=person, tenant=world.tenant).first()
+        if acting is None:  # a member of another tenant, as if their membership were handed in
+            acting = Membership.objects.get(user=person)
+        with pytest.raises(PermissionDenied):
+            services.update_task(acting, world.task, title="x")
+        with pytest.raises(PermissionDenied):
+            services.add_comment(acting, world.task, body="x")
+        assert Task.objects.get(pk=world.task.pk).title != "x"
+
+
+def test_commenters_comment_but_do_not_edit(world: World) -> None:
+    with world.enter():
+        commenter = act(world, "commenter")
+        services.add_comment(commenter, world.task, body="Vu")
+        with pytest.raises(PermissionDenied):
+            services.move_task(commenter, world.task, status=TaskStatus.DONE)
         assert Task.objects.get(pk=world.task.pk).status == TaskStatus.TODO
 
 
@@ -89,9 +119,8 @@ def test_new_assignees_and_mentions_are_announced_after_commit(
     editor, reader, commenter = (world.people[r] for r in ("editor", "reader", "commenter"))
     with world.enter(), django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.update_task(
+            act(world, "editor"),
             world.task,
-            actor=editor,
-            abilities=EVERYTHING,
             assignee_ids=[editor.pk, reader.pk],
             description="<p>Voir avec @paul.briand</p><script>alert(1)</script>",
         )
@@ -110,12 +139,7 @@ def test_comments_announce_mentions_and_followers(
     world: World, published: list[events.Event], django_capture_on_commit_callbacks: Any
 ) -> None:
     with world.enter(), django_capture_on_commit_callbacks(execute=True):
-        services.add_comment(
-            world.task,
-            actor=world.people["commenter"],
-            abilities=EVERYTHING,
-            body="Fait ? @lea.durand",
-        )
+        services.add_comment(act(world, "commenter"), world.task, body="Fait ? @lea.durand")
     names = {e.name: e for e in published}
     assert names["task.mentioned"].user_ids == (world.people["reader"].pk,)
     assert names["task.commented"].user_ids == (world.people["editor"].pk,)
@@ -124,8 +148,8 @@ def test_comments_announce_mentions_and_followers(
 def test_completing_a_recurring_task_makes_exactly_one_next(world: World) -> None:
     with world.enter():
         task = recurring(world)
-        services.complete_task(task, actor=world.people["editor"], abilities=EVERYTHING)
-        services.complete_task(task, actor=world.people["editor"], abilities=EVERYTHING)
+        services.complete_task(act(world, "editor"), task)
+        services.complete_task(act(world, "editor"), task)
         again = services.spawn_next_occurrence(task, today=D(2026, 11, 10))
         following = Task.objects.filter(previous=task)
         assert again is None
@@ -150,7 +174,7 @@ def test_a_passed_due_date_brings_the_next_occurrence_once(world: World) -> None
         task.refresh_from_db()
         assert task.status == TaskStatus.TODO  # the late one stays to do
         # Completing the late one later adds nothing: its next occurrence exists.
-        services.complete_task(task, actor=None, abilities=EVERYTHING)
+        services.complete_task(RECURRENCE, task)
         assert Task.objects.filter(previous=task).count() == 1
 
 
@@ -189,16 +213,12 @@ def test_celery_tasks_roll_in_each_tenant(world: World, settings: object) -> Non
 
 
 def test_comment_edit_keeps_the_previous_text(world: World) -> None:
-    commenter = world.people["commenter"]
     with world.enter():
-        comment = services.add_comment(
-            world.task, actor=commenter, abilities=EVERYTHING, body="<p>Avant</p>"
-        )
-        services.edit_comment(comment, actor=commenter, abilities=EVERYTHING, body="<p>Après</p>")
+        commenter = act(world, "commenter")
+        comment = services.add_comment(commenter, world.task, body="<p>Avant</p>")
+        services.edit_comment(commenter, comment, body="<p>Après</p>")
         with pytest.raises(PermissionDenied):
-            services.edit_comment(
-                comment, actor=world.people["editor"], abilities=EVERYTHING, body="Pirate"
-            )
+            services.edit_comment(act(world, "editor"), comment, body="Pirate")
         comment.refresh_from_db()
         assert comment.body == "<p>Après</p>"
         assert comment.edited_at is not None
@@ -206,16 +226,20 @@ def test_comment_edit_keeps_the_previous_text(world: World) -> None:
 
 
 def test_labels_unique_per_tenant_and_readable(world: World) -> None:
-    editor = world.people["editor"]
     with world.enter():
-        label = services.create_label(actor=editor, allowed=True, name="Voirie", color="#FFD700")
+        editor = act(world, "editor")  # an agent: creates labels, does not manage them
+        label = labels.create_label(editor, name="Voirie", color="#FFD700")
         assert label.color == "#ffd700"
         with pytest.raises(ValidationError):
-            services.create_label(actor=editor, allowed=True, name="voirie", color="#000000")
+            labels.create_label(editor, name="voirie", color="#000000")
         with pytest.raises(ValidationError):
-            services.create_label(actor=editor, allowed=True, name="Eau", color="bleu")
+            labels.create_label(editor, name="Eau", color="bleu")
         with pytest.raises(PermissionDenied):
-            services.update_label(label, actor=editor, allowed=False, name="Autre")
+            labels.update_label(editor, label, name="Autre")
+        with pytest.raises(PermissionDenied):
+            labels.delete_label(editor, label)
+        with pytest.raises(PermissionDenied):
+            labels.create_label(act(world, "guest"), name="Citoyens", color="#000000")
         assert Label.objects.get(pk=label.pk).name == "Voirie"
 
 
@@ -245,8 +269,22 @@ def test_demo_tasks_are_realistic_and_seeded_once(world: World) -> None:
 def test_moving_the_due_date_moves_the_series(world: World) -> None:
     with world.enter():
         task = recurring(world, recurrence_frequency="monthly", due_date=D(2026, 11, 10))
-        services.update_task(task, actor=None, abilities=EVERYTHING, due_date=D(2026, 11, 15))
-        services.update_task(
-            task, actor=None, abilities=EVERYTHING, status="done", today=D(2026, 11, 12)
-        )
+        services.update_task(act(world, "editor"), task, due_date=D(2026, 11, 15))
+        services.update_task(act(world, "editor"), task, status="done", today=D(2026, 11, 12))
         assert Task.objects.get(previous=task).due_date == D(2026, 12, 15)
+
+
+def test_a_support_reader_writes_nothing_even_as_a_space_editor(world: World) -> None:
+    """Vendor staff read during a support access; the services refuse their writes themselves
+    (not only the console's middleware), even where their role alone would allow them."""
+    stand_in = Membership(user=world.people["editor"], tenant=world.tenant, role=Role.ADMIN)
+    stand_in.is_support_reader = True  # type: ignore[attr-defined]  # as entente.accounts builds it
+    with world.enter():
+        with pytest.raises(PermissionDenied):
+            services.update_task(stand_in, world.task, title="Lu seulement")
+        with pytest.raises(PermissionDenied):
+            services.add_comment(stand_in, world.task, body="Lu seulement")
+        with pytest.raises(PermissionDenied):
+            labels.create_label(stand_in, name="Support", color="#000000")
+        assert Task.objects.get(pk=world.task.pk).title != "Lu seulement"
+        assert not Label.objects.filter(name="Support").exists()

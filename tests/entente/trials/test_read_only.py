@@ -16,6 +16,7 @@ from entente.accounts.models import Role, User
 from entente.spaces.services import create_space
 from tenants import lifecycle
 from tenants.models import Tenant, TenantPlan, TenantState
+from tests.support.acting import seeding
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def agent(make_user, tenant_a: Tenant) -> User:
 @pytest.fixture
 def space_name(tenant_a: Tenant) -> str:
     with tenant_context(tenant_a):
-        create_space(name="Voirie 2026", created_by=None, description="Travaux rue du Port")
+        create_space(seeding(), name="Voirie 2026", description="Travaux rue du Port")
     return "Voirie 2026"
 
 
@@ -119,7 +120,7 @@ def test_the_export_holds_only_this_tenants_content(
     tenant_a: Tenant, tenant_b: Tenant, admin: User, client_for
 ) -> None:
     with tenant_context(tenant_b):
-        create_space(name="Secret de Paulx", created_by=None)
+        create_space(seeding(), name="Secret de Paulx")
     response = client_for(tenant_a, admin).get("/administration/export/telecharger/")
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     assert b"Secret de Paulx" not in b"".join(archive.read(n) for n in archive.namelist())
