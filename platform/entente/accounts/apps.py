@@ -8,4 +8,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Personnes")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import navigation, signals  # noqa: F401  (signals: connected on import)
+
+        navigation.register()  # its entries in the menus (entente.core.navigation)

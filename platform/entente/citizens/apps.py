@@ -13,3 +13,6 @@ class CitizensConfig(AppConfig):
         from .selectors import open_sections_by_space
 
         set_guest_section_policy(open_sections_by_space)
+        from . import navigation
+
+        navigation.register()  # its entries in the menus (entente.core.navigation)

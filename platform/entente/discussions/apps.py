@@ -21,3 +21,6 @@ class DiscussionsConfig(AppConfig):
                 order=30,
             )
         )
+        from . import navigation
+
+        navigation.register()  # its entries in the menus (entente.core.navigation)

@@ -17,3 +17,6 @@ class FederationConfig(AppConfig):
         from . import access, signals  # noqa: F401  (registers the federated-access cache)
 
         signals.connect()
+        from . import navigation
+
+        navigation.register()  # its entries in the menus (entente.core.navigation)

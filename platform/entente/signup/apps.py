@@ -11,3 +11,8 @@ class SignupConfig(AppConfig):
     name = "entente.signup"
     label = "signup"
     verbose_name = _("Inscriptions")
+
+    def ready(self) -> None:
+        from . import navigation
+
+        navigation.register()  # its entries in the menus (entente.core.navigation)

@@ -29,3 +29,6 @@ class SpacesConfig(AppConfig):
                 order=1000,
             )
         )
+        from . import navigation
+
+        navigation.register()  # its entries in the menus (entente.core.navigation)

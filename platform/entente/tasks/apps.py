@@ -21,3 +21,6 @@ class TasksConfig(AppConfig):
                 order=10,
             )
         )
+        from . import navigation
+
+        navigation.register()  # its entries in the menus (entente.core.navigation)
