@@ -16,4 +16,25 @@
       if (!details.contains(event.target)) details.open = false;
     });
   });
+  /* Copy buttons (e-mail → task addresses): hidden without JS, where the field stays
+     selectable; with it, one click copies and says so to screen readers too. */
+  document.querySelectorAll("[data-copy-target]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var field = document.getElementById(button.getAttribute("data-copy-target"));
+      if (!field) return;
+      field.select();
+      var done = function () {
+        button.textContent = button.getAttribute("data-copied");
+        button.setAttribute("aria-live", "polite");
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(done, function () {
+          if (document.execCommand("copy")) done();
+        });
+      } else if (document.execCommand("copy")) {
+        done();
+      }
+    });
+  });
 })();
