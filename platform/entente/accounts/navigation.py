@@ -13,14 +13,31 @@ from entente.core.navigation import (
     TENANT_HOST,
     NavEntry,
     register_entry,
+    set_contacts_provider,
 )
+from tenants.models import Tenant
+
+from .models import Membership, Role
+
+ADMINS_NAMED = 5  # a refusal names this many admins at most
 
 
 def _logged_in(request: HttpRequest, subject: Any = None) -> bool:
     return bool(request.user.is_authenticated)
 
 
+def admin_names(tenant: Tenant) -> list[str]:
+    """Whom a refused person should ask: the tenant's admins, longest-standing first."""
+    admins = (
+        Membership.objects.filter(tenant=tenant, role=Role.ADMIN, user__is_active=True)
+        .select_related("user")
+        .order_by("created_at")[:ADMINS_NAMED]
+    )
+    return [membership.user.display_name for membership in admins]
+
+
 def register() -> None:
+    set_contacts_provider(admin_names)
     both = frozenset({TENANT_HOST, PLATFORM_HOST})
     register_entry(
         NavEntry(

@@ -21,7 +21,8 @@ tabs of a space (`SPACE`), the `SpaceAccess`-like object the space page holds (`
 - `ADMINISTRATION`: the "Administration" menu (shown when it holds one entry at least);
 - `ACCOUNT`: the account menu (tenant host and bare domain, `hosts` says where);
 - `SPACE`: the tabs of a space's page;
-- `TASKS`: the links of the « Mes tâches » page.
+- `TASKS`: the links of the « Mes tâches » page;
+- `SEARCH`: what the "page not found" page offers beside the home.
 
 The navigation never imports the apps that fill it (this module is the ground floor), and a
 route that does not exist on this host is left out rather than breaking the page.
@@ -45,6 +46,7 @@ ADMINISTRATION = "administration"
 ACCOUNT = "account"
 SPACE = "space"
 TASKS = "tasks"
+SEARCH = "search"  # offered by the "page not found" page (search registers there when it exists)
 
 TENANT_HOST = "tenant"
 PLATFORM_HOST = "platform"
@@ -141,3 +143,24 @@ def links_for(request: HttpRequest, menu: str, subject: Any = None) -> list[NavL
             for link in links
         ]
     return links
+
+
+# -- Whom to ask -------------------------------------------------------------------------------
+# A refusal names the people who can open the door: the tenant's admins. Who they are is the
+# accounts app's to say (it registers the provider), so the ground floor imports no app.
+ContactsProvider = Callable[[Any], list[str]]
+_contacts: ContactsProvider | None = None
+
+
+def set_contacts_provider(provider: ContactsProvider | None) -> None:
+    global _contacts
+    _contacts = provider
+
+
+def whom_to_ask(request: HttpRequest) -> list[str]:
+    """The names of the admins of the request's tenant, for its members only (an outsider is
+    told to ask "its administrators", not given their names)."""
+    tenant = getattr(request, "tenant", None)
+    if tenant is None or _contacts is None or acting_membership(request) is None:
+        return []
+    return _contacts(tenant)

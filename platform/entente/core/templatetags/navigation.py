@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 
 from entente.core.navigation import SPACE, NavLink, SpaceTabSubject, links_for
+from entente.core.navigation import whom_to_ask as contacts_for
 
 register = template.Library()
 
@@ -25,3 +26,14 @@ def space_tabs(context: dict[str, Any], space: Any, abilities: Any) -> list[NavL
     if request is None:
         return []
     return links_for(request, SPACE, SpaceTabSubject(space, abilities))
+
+
+@register.inclusion_tag("includes/whom_to_ask.html", takes_context=True)
+def whom_to_ask(context: dict[str, Any]) -> dict[str, Any]:
+    """ "Ask …": the tenant's admins by name (for its members), else its administrators."""
+    request = context.get("request")
+    tenant = getattr(request, "tenant", None)
+    return {
+        "admins": contacts_for(request) if request is not None else [],
+        "tenant": tenant,
+    }
