@@ -10,7 +10,9 @@ breadth first, so the depth of a page is the number of clicks it takes from home
   `REACHED_OTHERWISE` does not name with its reason: a route added later falls into this test
   by itself (`test_every_page_route_is_reached_by_links_or_declared`);
 - when the admin needs more than two clicks from home to reach the administration of the
-  tenant (export, support access, inbound addresses, join requests, guests, federation links).
+  tenant (export, support access, inbound addresses, join requests, guests, federation links);
+- when a registered menu entry (`entente.core.navigation`) is shown but its page refuses, or
+  its page opens but no menu shows it (`test_a_menu_entry_is_shown_exactly_when_its_page_opens`).
 
 The world is built once per module inside a transaction rolled back at the end. The crawl is
 bounded: `PAGES_PER_ROUTE` addresses per route (the fifth task's page proves nothing more than
@@ -37,7 +39,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client, override_settings
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse, set_urlconf
 from django_tenants.utils import tenant_context
 
 from entente.accounts.models import Role, User
@@ -47,6 +49,16 @@ from entente.checklists.services import ItemSpec, create_template, launch_templa
 from entente.console.middleware import SUPPORT_SESSION_KEY
 from entente.console.services import grant_support
 from entente.core.db import connection
+from entente.core.navigation import (
+    ACCOUNT,
+    ADMINISTRATION,
+    MAIN,
+    PLATFORM_HOST,
+    TASKS,
+    TENANT_HOST,
+    links_for,
+    registered_entries,
+)
 from entente.discussions.services import create_thread, edit_comment
 from entente.notifications.models import Notification, NotificationKind
 from entente.spaces.models import Space, SpaceMembership, SpaceRole, Visibility
@@ -534,3 +546,38 @@ def test_nobody_is_shown_what_they_may_not_open(
     """The crawl follows only shown links: a refused page shown would be a dead link above;
     here, that the page is not even in their navigation."""
     assert not must_not_reach & set(crawls[actor].reached)
+
+
+MENUS = (MAIN, ADMINISTRATION, ACCOUNT, TASKS)
+
+
+@pytest.mark.parametrize("actor", [name for name in ACTORS if name != "anonymous"])
+def test_a_menu_entry_is_shown_exactly_when_its_page_opens(world: World, actor: str) -> None:
+    """Both ways, for every entry of the registry on every host of the actor: shown → opens
+    (else a dead link) and opens → shown in some menu (else a hidden feature). An admin's
+    shortcut may repeat a page that others find in another menu."""
+    drift = []
+    for key in world.actors[actor].hosts:
+        client = _client(world, world.actors[actor], key)
+        request = client.get("/", follow=True).wsgi_request
+        kind = PLATFORM_HOST if key == PLATFORM else TENANT_HOST
+        set_urlconf(_urlconf(key))
+        try:
+            shown = {
+                (menu, link.key): link.href for menu in MENUS for link in links_for(request, menu)
+            }
+        finally:
+            set_urlconf(None)
+        for menu in MENUS:
+            for entry in registered_entries(menu):
+                if kind not in entry.hosts:
+                    continue
+                path = reverse(entry.url_name, urlconf=_urlconf(key))
+                status = client.get(path).status_code
+                opens = status < 400
+                is_shown = (menu, entry.key) in shown
+                if is_shown and not opens:
+                    drift.append(f"{key} {menu}/{entry.key} {path}: shown, answers {status}")
+                if opens and path not in shown.values():
+                    drift.append(f"{key} {menu}/{entry.key} {path}: opens ({status}), not shown")
+    assert not drift, f"{actor}: menu and page disagree:\n" + "\n".join(drift)

@@ -39,44 +39,13 @@ def admin_names(tenant: Tenant) -> list[str]:
 def register() -> None:
     set_contacts_provider(admin_names)
     both = frozenset({TENANT_HOST, PLATFORM_HOST})
-    register_entry(
-        NavEntry(
-            "email", ACCOUNT, _("Mes adresses e-mail"), "account_email", _logged_in, 10, None, both
+    platform = frozenset({PLATFORM_HOST})
+    for key, label, url_name, order, hosts in (
+        ("email", _("Mes adresses e-mail"), "account_email", 10, both),
+        ("password", _("Mot de passe"), "account_change_password", 12, both),
+        ("tenants", _("Mes collectivités"), "choose_tenant", 40, platform),
+        ("api_tokens", _("Jetons d'API"), "api_tokens", 50, platform),
+    ):
+        register_entry(
+            NavEntry(key, ACCOUNT, label, url_name, _logged_in, order=order, hosts=hosts)
         )
-    )
-    register_entry(
-        NavEntry(
-            "password",
-            ACCOUNT,
-            _("Mot de passe"),
-            "account_change_password",
-            _logged_in,
-            12,
-            None,
-            both,
-        )
-    )
-    register_entry(
-        NavEntry(
-            "tenants",
-            ACCOUNT,
-            _("Mes collectivités"),
-            "choose_tenant",
-            _logged_in,
-            40,
-            None,
-            frozenset({PLATFORM_HOST}),
-        )
-    )
-    register_entry(
-        NavEntry(
-            "api_tokens",
-            ACCOUNT,
-            _("Jetons d'API"),
-            "api_tokens",
-            _logged_in,
-            50,
-            None,
-            frozenset({PLATFORM_HOST}),
-        )
-    )
