@@ -13,7 +13,7 @@ from tests.support.live import LIVE_DB, live_asgi_server
 pytestmark = [pytest.mark.browser, LIVE_DB]
 
 
-def _log_in(page: Any, port: int, email: str) -> None:
+def _log_in(page: Any, port: str, email: str) -> None:
     page.goto(f"http://entente.localhost:{port}/comptes/login/")
     page.get_by_label(re.compile("e-mail", re.IGNORECASE)).fill(email)
     page.get_by_label(re.compile("mot de passe", re.IGNORECASE)).first.fill(
