@@ -41,7 +41,7 @@ def test_the_address_is_copied_in_one_click_and_shown_without_js(
             assert re.fullmatch(r"taches\+[0-9a-f]{30}@\S+", address), address
             button = page.get_by_role("button", name="Copier")
             button.click()
-            assert page.get_by_role("button", name="Adresse copiée").is_visible()
+            page.get_by_role("button", name="Adresse copiée").wait_for()  # said, once copied
             selected = page.evaluate(
                 "() => { const f = document.activeElement;"
                 " return f.value.substring(f.selectionStart, f.selectionEnd); }"
