@@ -8,4 +8,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Personnes")
 
     def ready(self) -> None:
-        from . import acting, signals  # noqa: F401  (acting registers its caches)
+        from . import acting, navigation, signals  # noqa: F401  (acting registers its caches)
+
+        navigation.register()  # its entries in the menus (entente.core.navigation)

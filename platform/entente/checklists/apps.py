@@ -21,3 +21,6 @@ class ChecklistsConfig(AppConfig):
                 order=20,
             )
         )
+        from . import navigation
+
+        navigation.register()  # its entries in the menus (entente.core.navigation)

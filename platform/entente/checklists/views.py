@@ -278,7 +278,13 @@ def checklist_list(request: HttpRequest, space_id: int) -> HttpResponse:
     return render(
         request,
         "checklists/checklist_list.html",
-        {"space": space, "abilities": abilities, "checklists": checklists},
+        {
+            "space": space,
+            "abilities": abilities,
+            "checklists": checklists,
+            "may_launch": abilities.edit
+            and template_abilities(getattr(request, "membership", None)).view,
+        },
     )
 
 
@@ -318,4 +324,8 @@ def item_complete(request: HttpRequest, space_id: int, pk: int, item_id: int) ->
 def space_section_context(request: HttpRequest, access: SpaceAccess) -> dict[str, Any]:
     """The space's home page: its checklists in progress, with their progress."""
     checklists = list(selectors.checklists_of(access.space)[:5])
-    return {"checklists": [(c, selectors.progress_of(c)) for c in checklists]}
+    return {
+        "checklists": [(c, selectors.progress_of(c)) for c in checklists],
+        # Launching starts from the tenant's templates: shown to those the list admits.
+        "may_launch": access.abilities.edit and template_abilities(access.membership).view,
+    }

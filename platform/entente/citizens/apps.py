@@ -16,3 +16,7 @@ class CitizensConfig(AppConfig):
 
         set_guest_section_policy(open_sections_by_space)
         register_handlers(NOTIFICATION_HANDLERS)
+
+        from . import navigation
+
+        navigation.register()  # its entries in the menus (entente.core.navigation)

@@ -29,3 +29,7 @@ urlpatterns = [
     path("", include("entente.notifications.urls")),  # the inbox across all tenants
     path("admin/", admin.site.urls),
 ]
+
+# Refused and missing pages that say why and where to go (entente.core.views).
+handler403 = "entente.core.views.permission_denied"
+handler404 = "entente.core.views.page_not_found"

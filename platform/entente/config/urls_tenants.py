@@ -25,3 +25,7 @@ urlpatterns = [
     path("", include("entente.mywork.urls")),
     path("", include("entente.notifications.urls")),
 ]
+
+# Refused and missing pages that say why and where to go (entente.core.views).
+handler403 = "entente.core.views.permission_denied"
+handler404 = "entente.core.views.page_not_found"

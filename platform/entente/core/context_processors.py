@@ -1,6 +1,7 @@
-"""What every page needs: the current tenant and membership, the platform's URL.
+"""What every page needs: the current tenant and membership, the platform's URL, the menus.
 
-The person's other tenants (the switcher) come from `entente.mywork.context_processors`.
+The person's other tenants (the switcher) come from `entente.mywork.context_processors`. The
+menus (`entente.core.navigation`) are lazy lists: computed only if the page's template reads them.
 """
 
 from __future__ import annotations
@@ -8,8 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from .links import platform_url
+from .navigation import ACCOUNT, ADMINISTRATION, MAIN, links_for
 
 
 def entente(request: HttpRequest) -> dict[str, Any]:
@@ -18,4 +21,17 @@ def entente(request: HttpRequest) -> dict[str, Any]:
         "current_tenant": tenant,
         "current_membership": getattr(request, "membership", None),
         "platform_url": platform_url("/"),
+    }
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The header's menus, each holding only what the acting person may open."""
+
+    def menu(name: str) -> SimpleLazyObject:
+        return SimpleLazyObject(lambda: links_for(request, name))
+
+    return {
+        "nav_main": menu(MAIN),
+        "nav_administration": menu(ADMINISTRATION),
+        "nav_account": menu(ACCOUNT),
     }

@@ -1,4 +1,5 @@
-"""Pages of the bare domain (landing), the health endpoints every host answers, and metrics."""
+"""Pages of the bare domain (landing), the health endpoints every host answers, metrics, and
+the refused and missing pages of every host."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import hmac
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -62,3 +65,36 @@ def metrics(request: HttpRequest) -> HttpResponse:
     from .metrics import scrape_registry
 
     return HttpResponse(generate_latest(scrape_registry()), content_type=CONTENT_TYPE_LATEST)
+
+
+# -- Refused and missing pages -----------------------------------------------------------------
+# Under /api/ the answer is JSON (api/ shapes it); everywhere else a page that says why, whom
+# to ask (the tenant's admins) and a way back.
+
+
+def _back(request: HttpRequest) -> str:
+    """The page the person came from, on this host (never an address elsewhere)."""
+    referer = request.headers.get("Referer", "")
+    if not referer or not url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return ""
+    return "" if referer.endswith(request.get_full_path()) else referer
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """403: why (the refusal's own message, written for people), whom to ask, a way back."""
+    message = str(exception) if exception.args and isinstance(exception.args[0], str) else ""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message or _("Action non autorisée.")}, status=403)
+    context = {"message": message, "back": _back(request)}
+    return render(request, "403.html", context, status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404: the home of the tenant (and search, once it exists), and the way back.
+
+    The exception's text is not shown: it may be Django's own (in English, naming models)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Ressource introuvable.")}, status=404)
+    return render(request, "404.html", {"back": _back(request)}, status=404)

@@ -24,3 +24,7 @@ class DiscussionsConfig(AppConfig):
             )
         )
         register_handlers(NOTIFICATION_HANDLERS)
+
+        from . import navigation
+
+        navigation.register()  # its entries in the menus (entente.core.navigation)

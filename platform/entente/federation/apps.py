@@ -21,3 +21,7 @@ class FederationConfig(AppConfig):
 
         signals.connect()
         register_handlers(NOTIFICATION_HANDLERS)
+
+        from . import navigation
+
+        navigation.register()  # its entries in the menus (entente.core.navigation)

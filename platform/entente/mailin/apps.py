@@ -6,3 +6,8 @@ class MailinConfig(AppConfig):
     name = "entente.mailin"
     label = "mailin"
     verbose_name = _("Courriel → tâche")
+
+    def ready(self) -> None:
+        from . import navigation
+
+        navigation.register()  # its entries in the menus (entente.core.navigation)

@@ -1,19 +1,31 @@
-"""Who may point an e-mail address at a space, and renew an address.
+"""Who may receive tasks by e-mail, point an address at a space, and renew an address.
 
-A task arrives where its address leads only if the person may create tasks there: the address
-of a space and the default space of a personal address are the spaces one may edit
+`may_use_inbound_mail` is the one rule the addresses page and the menus read. A task arrives
+where its address leads only if the person may create tasks there: the address of a space and
+the default space of a personal address are the spaces one may edit
 (`entente.tasks.permissions.abilities_in`). A personal address is renewed by its owner; a
 space's address by those who manage the space. The services in `services.py` ask these.
 """
 
 from __future__ import annotations
 
+from entente.accounts.acting import is_federated, is_support_reader
 from entente.accounts.actors import Acting, SystemActor
+from entente.accounts.models import Membership
 from entente.spaces.models import Space
 from entente.spaces.permissions import abilities_of
 from entente.tasks.permissions import abilities_in
 
 from .models import InboundAddress
+
+
+def may_use_inbound_mail(membership: Membership | None) -> bool:
+    """The tenant's own staff. Guests create no task; a federated stand-in has no address in
+    the EPCI (its mail is refused there: not a member); a support reader only reads, and the
+    page makes the person's address on first visit."""
+    if membership is None or not membership.is_staff_role:
+        return False
+    return not is_support_reader(membership) and not is_federated(membership)
 
 
 def may_receive_in(acting: Acting | None, space: Space) -> bool:

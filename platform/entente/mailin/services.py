@@ -39,7 +39,9 @@ from entente.accounts.actors import Acting
 from entente.accounts.models import Membership, User
 from entente.core.links import absolute_url
 from entente.core.richtext import extract_mentions, sanitize_html
-from entente.spaces.models import Space
+from entente.spaces.models import Space, SpaceMembership, Visibility
+from entente.spaces.permissions import can_create_space, space_abilities
+from entente.spaces.services import create_space
 from entente.tasks.models import Task
 from entente.tasks.services import add_attachment, create_task
 from tenants.models import Tenant
@@ -226,10 +228,10 @@ def _create(
         ) % {"tenant": tenant.name}
         raise _reject(550, "5.7.1", reason, tell=sender)
     membership.tenant = tenant
-    space_id = address.space_id if address.space_id is not None else address.default_space_id
-    space = (
-        Space.objects.filter(pk=space_id, archived_at__isnull=True).first() if space_id else None
-    )
+    if address.space_id is not None:
+        space = Space.objects.filter(pk=address.space_id, archived_at__isnull=True).first()
+    else:
+        space = personal_target(address, membership, create=True)
     if space is None:
         reason = _(
             "Cette adresse ne mène à aucun espace actif : choisissez un espace par défaut "
@@ -370,6 +372,46 @@ def send_refusal(sender: User, rejection: MailRejected, subject: str, in_reply_t
             body,
             in_reply_to,
         )
+
+
+def _editable_memberships(membership: Membership) -> list[Space]:
+    """The active spaces the person belongs to (a space membership) and may add tasks to."""
+    roles = dict(
+        SpaceMembership.objects.filter(
+            user_id=membership.user_id, space__archived_at__isnull=True
+        ).values_list("space_id", "role")
+    )
+    spaces = Space.objects.filter(pk__in=roles).order_by("name")
+    return [space for space in spaces if space_abilities(membership, space, roles[space.pk]).edit]
+
+
+def personal_target(
+    address: InboundAddress, membership: Membership, *, create: bool = False
+) -> Space | None:
+    """Where mail to a person's own address goes, so that the first message already works:
+
+    the space they chose (while it is active and open to their edits); else the only space
+    they belong to; else their personal tasks space, made on the first message (`create`) and
+    then kept as their choice. None: not made yet, or the person may open no space (a guest).
+    """
+    if address.default_space_id is not None:
+        chosen = Space.objects.filter(pk=address.default_space_id, archived_at__isnull=True).first()
+        if chosen is not None and may_receive_in(membership, chosen):
+            return chosen
+    mine = _editable_memberships(membership)
+    if len(mine) == 1:
+        return mine[0]
+    if not create or not can_create_space(membership):
+        return None
+    user = membership.user
+    space = create_space(
+        membership,
+        name=_("Tâches de %(name)s") % {"name": user.display_name},
+        visibility=Visibility.PRIVATE,
+        description=_("Vos tâches personnelles, dont celles reçues par e-mail."),
+    )
+    set_default_space(membership, space)
+    return space
 
 
 @transaction.atomic

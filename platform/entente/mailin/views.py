@@ -11,6 +11,7 @@ import hmac
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from entente.spaces.permissions import space_abilities
 from entente.spaces.selectors import spaces_for
 
 from . import services
+from .permissions import may_use_inbound_mail
 
 WEBHOOK_STATUS = {552: 413, 554: 400}
 
@@ -73,6 +75,13 @@ def my_addresses(request: HttpRequest) -> HttpResponse:
     membership: Membership | None = getattr(request, "membership", None)
     if membership is None:  # the membership middleware admits members only
         raise Http404
+    if not may_use_inbound_mail(membership):
+        raise PermissionDenied(
+            _(
+                "Créer des tâches par e-mail est réservé aux agents, aux élus et aux "
+                "administrateurs de la collectivité."
+            )
+        )
     user: User = request.user  # type: ignore[assignment]
     tenant = request.tenant  # type: ignore[attr-defined]
     spaces = editable_spaces(membership)
@@ -91,12 +100,14 @@ def my_addresses(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Espace par défaut enregistré."))
         return redirect("mailin:addresses")
     default: Space | None = next((s for s in spaces if s.pk == personal.default_space_id), None)
+    target = services.personal_target(personal, membership)
     return render(
         request,
         "mailin/addresses.html",
         {
             "personal": personal,
             "default_space": default,
+            "target": target,
             "spaces": [(space, services.address_of_space(tenant, space)) for space in spaces],
         },
     )

@@ -8,3 +8,8 @@ class MyWorkConfig(AppConfig):
     name = "entente.mywork"
     label = "mywork"
     verbose_name = _("Mon travail")
+
+    def ready(self) -> None:
+        from . import navigation
+
+        navigation.register()  # its entries in the menus (entente.core.navigation)

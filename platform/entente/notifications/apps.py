@@ -17,3 +17,6 @@ class NotificationsConfig(AppConfig):
         federation_link_changed.connect(
             on_federation_link_changed, dispatch_uid="notifications.federation"
         )
+        from . import navigation
+
+        navigation.register()  # its entries in the menus (entente.core.navigation)

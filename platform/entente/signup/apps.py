@@ -18,3 +18,7 @@ class SignupConfig(AppConfig):
         from .notifications import HANDLERS
 
         register_handlers(HANDLERS)
+
+        from . import navigation
+
+        navigation.register()  # its entries in the menus (entente.core.navigation)

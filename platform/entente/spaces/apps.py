@@ -33,3 +33,7 @@ class SpacesConfig(AppConfig):
             )
         )
         register_handlers(NOTIFICATION_HANDLERS)
+
+        from . import navigation
+
+        navigation.register()  # its entries in the menus (entente.core.navigation)

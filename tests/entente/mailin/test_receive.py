@@ -99,16 +99,65 @@ def test_a_personal_address_lands_in_the_chosen_space_assigned_to_its_owner(
     owner = actors.people["editor"]
     address = services.address_of_person(actors.tenant, owner)
     to = address.email
-    with pytest.raises(services.MailRejected) as no_space:
-        services.receive_message(raw_message(owner.email, to), envelope_to=to)
-    assert no_space.value.code == 550
-    assert _tasks(actors) == []
     with actors.inside():
         services.set_default_space(member(owner, actors.tenant), actors.space)
     services.receive_message(raw_message(actors.people["admin"].email, to), envelope_to=to)
     [task] = _tasks(actors)
     assert [a.user_id for a in task.assignments.all()] == [owner.pk]
     assert task.created_by_id == actors.people["admin"].pk
+
+
+def test_a_personal_address_works_at_once_in_the_only_space_its_owner_edits(
+    actors: SpaceActors,
+) -> None:
+    """No setting touched: the editor belongs to one space, so their first mail lands there."""
+    owner = actors.people["editor"]
+    address = services.address_of_person(actors.tenant, owner)
+    receipt = services.receive_message(
+        raw_message(owner.email, address.email), envelope_to=address.email
+    )
+    [task] = _tasks(actors)
+    assert task.pk == receipt.task_id
+    assert [a.user_id for a in task.assignments.all()] == [owner.pk]
+    address.refresh_from_db()
+    assert address.default_space_id is None  # still the person's to choose
+
+
+def test_a_personal_address_without_a_single_space_files_into_personal_tasks(
+    actors: SpaceActors,
+) -> None:
+    """Staff in no space (or several): a private space of their own, made once, kept."""
+    owner = actors.people["staff"]
+    address = services.address_of_person(actors.tenant, owner)
+    to = address.email
+    first = services.receive_message(raw_message(owner.email, to), envelope_to=to)
+    second = services.receive_message(
+        raw_message(owner.email, to, subject="Commander du papier", message_id="<m2@x.fr>"),
+        envelope_to=to,
+    )
+    assert _tasks(actors) == []  # nothing in a space they do not edit
+    with actors.inside():
+        tasks = list(Task.objects.filter(pk__in=[first.task_id, second.task_id]))
+        assert len(tasks) == 2
+        [space_id] = {task.space_id for task in tasks}
+        personal = Space.objects.get(pk=space_id)
+        assert personal.visibility == "private"
+        assert list(personal.memberships.values_list("user_id", "role")) == [(owner.pk, "editor")]
+        assert all([a.user_id for a in t.assignments.all()] == [owner.pk] for t in tasks)
+    address.refresh_from_db()
+    assert address.default_space_id == personal.pk
+
+
+def test_a_guest_personal_address_is_refused_with_the_reason(actors: SpaceActors) -> None:
+    guest = actors.people["guest"]
+    address = services.address_of_person(actors.tenant, guest)
+    with actors.inside():
+        spaces_before = Space.objects.count()
+    with pytest.raises(services.MailRejected) as refused:
+        services.receive_message(raw_message(guest.email, address.email), envelope_to=address.email)
+    assert refused.value.code == 550
+    with actors.inside():
+        assert Space.objects.count() == spaces_before  # no personal space for a guest
 
 
 def test_a_relay_retry_does_not_make_a_second_task(

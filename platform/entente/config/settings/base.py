@@ -144,6 +144,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "entente.core.context_processors.entente",
+                "entente.core.context_processors.navigation",
                 "entente.mywork.context_processors.tenant_switcher",
             ],
         },

@@ -1,19 +1,43 @@
 /* Entente: small enhancements; every page works without them. */
 (function () {
   "use strict";
-  /* The tenant switcher is a native <details>: Enter or Space opens it. Escape closes it and
-     gives the focus back to its button; a click elsewhere closes it too. */
+  /* The tenant switcher and the account and administration menus are native <details>: Enter
+     or Space opens one. Escape closes it and gives the focus back to its button; a click
+     elsewhere closes it too. */
+  var MENUS = "details[data-tenant-switcher][open], details[data-account-menu][open], " +
+    "details[data-admin-menu][open]";
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
-    document.querySelectorAll("details[data-tenant-switcher][open]").forEach(function (details) {
+    document.querySelectorAll(MENUS).forEach(function (details) {
       var hadFocus = details.contains(document.activeElement);
       details.open = false;
       if (hadFocus) details.querySelector("summary").focus();
     });
   });
   document.addEventListener("click", function (event) {
-    document.querySelectorAll("details[data-tenant-switcher][open]").forEach(function (details) {
+    document.querySelectorAll(MENUS).forEach(function (details) {
       if (!details.contains(event.target)) details.open = false;
+    });
+  });
+  /* Copy buttons (e-mail → task addresses): hidden without JS, where the field stays
+     selectable; with it, one click copies and says so to screen readers too. */
+  document.querySelectorAll("[data-copy-target]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var field = document.getElementById(button.getAttribute("data-copy-target"));
+      if (!field) return;
+      field.select();
+      var done = function () {
+        button.textContent = button.getAttribute("data-copied");
+        button.setAttribute("aria-live", "polite");
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(done, function () {
+          if (document.execCommand("copy")) done();
+        });
+      } else if (document.execCommand("copy")) {
+        done();
+      }
     });
   });
 })();
