@@ -78,6 +78,30 @@ class TenantStateCollector(Collector):
         yield family
 
 
+class OutboxCollector(Collector):
+    """`entente_outbox_events{state}`: pending, stuck (pending too long) and dead letters.
+
+    One aggregate over the outbox's undone rows (a partial index each), at each scrape. A
+    growing `stuck` means no relay runs (worker or beat down); `dead` needs a replay.
+    """
+
+    def collect(self) -> Iterator[Metric]:
+        from django.apps import apps
+
+        if not apps.is_installed("entente.outbox"):
+            return
+        from entente.outbox.selectors import backlog
+
+        family = GaugeMetricFamily(
+            "entente_outbox_events",
+            "Outbox events not yet relayed: pending, stuck (pending too long) and dead.",
+            labels=["state"],
+        )
+        for state, count in sorted(backlog().items()):
+            family.add_metric([state], count)
+        yield family
+
+
 def add_request_metrics(registry: CollectorRegistry) -> None:
     """Request metrics of every worker of this pod when multi-process, else of this process."""
     if multiprocess_dir():
@@ -91,4 +115,5 @@ def scrape_registry() -> CollectorRegistry:
     registry = CollectorRegistry(auto_describe=False)
     add_request_metrics(registry)
     registry.register(TenantStateCollector())
+    registry.register(OutboxCollector())
     return registry
