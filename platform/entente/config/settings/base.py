@@ -105,6 +105,8 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 MIDDLEWARE = [
     # Outermost, so that request counts and latencies include every other middleware.
     "entente.core.middleware.RequestMetricsMiddleware",
+    # PostgreSQL or Redis unreachable: 503 + Retry-After in French, never a 500 (core/outage.py).
+    "entente.core.outage.OutageMiddleware",
     # Before tenant routing: probes and Prometheus call a pod by its IP address.
     "entente.core.middleware.ProbeHostMiddleware",
     "tenants.middleware.TenantRoutingMiddleware",
