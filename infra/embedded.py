@@ -111,9 +111,16 @@ def _redis_paths() -> tuple[Path, Path, Path]:
 
 def _redis_alive(socket_path: Path) -> bool:
     import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
 
+    # No retry: redis-py's default (3, backing off up to 10 s) made a dead server take ~10 s
+    # to be noticed by the supervisor.
+    client = redis.Redis(
+        unix_socket_path=str(socket_path), socket_timeout=1, retry=Retry(NoBackoff(), 0)
+    )
     try:
-        return bool(redis.Redis(unix_socket_path=str(socket_path), socket_timeout=1).ping())
+        return bool(client.ping())
     except (redis.RedisError, OSError):
         return False
 

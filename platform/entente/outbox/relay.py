@@ -85,17 +85,27 @@ def _wake_after_commit(row_id: int) -> None:
     transaction.on_commit(_Wake(row_id))
 
 
+BROKER_PAUSE_SECONDS = 5.0
+"""After a failed wake-up, this process sends none for this long: a broker that is away costs
+one request per process the connection attempt (redis-py retries for seconds), not every one."""
+_broker_away_until = 0.0
+
+
 def _wake(ids: list[int]) -> None:
     """After a commit: hand the rows to the relay (here, or a Celery task that takes all)."""
+    global _broker_away_until
     if settings.OUTBOX_RELAY == "inline":
         relay_batch(ids=ids)
         return
+    if time.monotonic() < _broker_away_until:
+        return  # the sweep relays them once the broker is back
     from .tasks import relay_outbox
 
     try:
         with schema_context(get_public_schema_name()):
             relay_outbox.apply_async(retry=False, expires=settings.OUTBOX_SWEEP_SECONDS * 12)
     except Exception as error:  # the broker is away: the sweep delivers once it is back
+        _broker_away_until = time.monotonic() + BROKER_PAUSE_SECONDS
         logger.warning("Outbox: wake-up not sent (%s); the sweep will relay rows %s", error, ids)
 
 
