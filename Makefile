@@ -30,16 +30,19 @@ test: $(STAMP) browser
 browser:
 	@$(PY) -m infra.browser ensure
 
-## lint: ruff and mypy (mypy's Django plugin loads the test settings but opens no connection,
-## so no server is needed)
+## lint: ruff, mypy (its Django plugin loads the test settings but opens no connection, so no
+## server is needed) and the import contracts of pyproject.toml (import-linter; PYTHONPATH above
+## makes both roots importable: the repo root and platform/)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports
 
-## bench: every benchmark, printing its figures and conditions
+## bench: every benchmark, printing its figures and conditions (the scripts with a main: not
+## benchmarks/_common.py nor the settings and URL modules the API benchmark's servers load)
 bench: $(STAMP)
-	$(EMBEDDED) run -- sh -c 'for b in benchmarks/*.py; do $(PY) $$b || exit 1; done'
+	$(EMBEDDED) run -- sh -c 'for b in $$(grep -l __main__ benchmarks/*.py); do $(PY) $$b || exit 1; done'
 
 services: $(STAMP)
 	$(EMBEDDED) up

@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import platform
 import random
 import statistics
 import subprocess
@@ -44,26 +43,18 @@ from urllib.request import Request, urlopen
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
 
-from benchmarks.routing import _admin, _embedded_database_url, _with_database  # noqa: E402
+from benchmarks._common import (  # noqa: E402
+    free_port,
+    maintenance_conninfo,
+    p95,
+    print_conditions,
+    server_version,
+    throwaway_database,
+    use_embedded_database,
+)
 
 DB_NAME = "bench_api"
 TASKS = 1000
-
-
-@contextmanager
-def throwaway_database(url: str, keep: bool) -> Iterator[None]:
-    _admin(url, f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-    _admin(url, f'CREATE DATABASE "{DB_NAME}"')
-    try:
-        yield
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if keep:
-            print(f"\nDatabase {DB_NAME} kept.")
-        else:
-            _admin(url, f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
 
 
 def fill() -> dict[str, Any]:
@@ -155,17 +146,9 @@ def _day(rng: random.Random) -> Any:
 # -- Servers ------------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def server(settings_module: str, env: dict[str, str], probe_host: str) -> Iterator[int]:
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [
             sys.executable, "-m", "uvicorn", "entente.config.asgi:application",
@@ -273,10 +256,6 @@ def _request(host: str, path: str, cookie: str) -> bytes:
     ).encode()
 
 
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=100)[94]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=32)
@@ -287,11 +266,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 
-    url = _embedded_database_url()
-    os.environ["DATABASE_URL"] = _with_database(url, DB_NAME)
-    os.environ.setdefault("CACHE_KEY_PREFIX", "bench-api")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "entente.config.settings.test"
-    with throwaway_database(url, args.keep):
+    url = use_embedded_database(DB_NAME, "bench-api", "entente.config.settings.test")
+    with throwaway_database(DB_NAME, args.keep, maintenance_conninfo(url)):
         import django
 
         django.setup()
@@ -316,15 +292,16 @@ def main() -> None:
             "no tenancy": ("benchmarks.api_baseline", data["host"]),
         }
         print("Task list of a space, through the API: Entente against no tenancy")
-        print(f"  python {platform.python_version()}, {platform.platform()}, {os.cpu_count()} CPUs")
-        print(f"  database {DB_NAME} (throwaway), ready in {prepared:.1f} s: 1 tenant, 5 spaces,")
-        print(f"  {TASKS} tasks in the measured space (1–2 assignees, 0–2 labels each)")
-        print(f"  GET {path} → page 1 (50 tasks), as an agent editor of the (private) space")
-        print(
-            f"  uvicorn, 1 process each, {args.clients} clients "
+        print_conditions(
+            f"PostgreSQL {server_version()}, database {DB_NAME} (throwaway), ready in "
+            f"{prepared:.1f} s: 1 tenant, 5 spaces,",
+            f"{TASKS} tasks in the measured space (1–2 assignees, 0–2 labels each)",
+            f"GET {path} → page 1 (50 tasks), as an agent editor of the (private) space",
+            f"uvicorn, 1 process each, {args.clients} clients "
             f"over keep-alive HTTP/1.1, closed loop, {args.rounds} alternating rounds of "
             f"{args.seconds:.0f} s after {args.warmup:.0f} s of warm-up; Django's connection "
-            f"pool, {args.pool} connections per server; DEBUG off; same machine as the database"
+            f"pool, {args.pool} connections per server; DEBUG off; same machine as the database",
+            distributions=("Django", "djangorestframework", "uvicorn"),
         )
         results: dict[str, list[tuple[float, float]]] = {name: [] for name in scenarios}
         with (

@@ -26,43 +26,31 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
-import platform
 import random
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
 
-from benchmarks.routing import _admin, _embedded_database_url, _with_database  # noqa: E402
+from benchmarks._common import (  # noqa: E402
+    load_average,
+    maintenance_conninfo,
+    p95,
+    print_conditions,
+    server_version,
+    throwaway_database,
+    use_embedded_database,
+)
 
 DB_NAME = "bench_my_work"
 TENANTS = 5
 TASKS = 1000
 ASSIGNED_SHARE = 5  # one task in five is the person's
-
-
-@contextmanager
-def throwaway_database(url: str, keep: bool) -> Iterator[None]:
-    """This benchmark's own database, dropped at the end unless kept."""
-    _admin(url, f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-    _admin(url, f'CREATE DATABASE "{DB_NAME}"')
-    try:
-        yield
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if keep:
-            print(f"\nDatabase {DB_NAME} kept.")
-        else:
-            _admin(url, f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
 
 
 def _assignee(i: int, person: Any, colleagues: list[Any], rng: random.Random) -> Any:
@@ -234,22 +222,8 @@ def measure(fn: Callable[[], Any], runs: int, warmup: int) -> list[float]:
     return timings
 
 
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=100)[94]
-
-
 def _met(timings: list[float]) -> str:
     return "met" if p95(timings) <= 0.05 else "NOT met"
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def main() -> None:
@@ -260,11 +234,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 
-    url = _embedded_database_url()
-    os.environ["DATABASE_URL"] = _with_database(url, DB_NAME)
-    os.environ.setdefault("CACHE_KEY_PREFIX", "bench-my-work")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "entente.config.settings.test"
-    with throwaway_database(url, args.keep):
+    url = use_embedded_database(DB_NAME, "bench-my-work", "entente.config.settings.test")
+    with throwaway_database(DB_NAME, args.keep, maintenance_conninfo(url)):
         import django
 
         django.setup()
@@ -304,11 +275,9 @@ def main() -> None:
             if response.status_code != 200:
                 raise SystemExit(f"{path}: answered {response.status_code}, not 200")
 
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            pg_version = cursor.fetchone()[0]
+        pg_version = server_version()
         server_side = explain_times(person, runs=min(args.runs, 50))
-        load_before = os.getloadavg()
+        load_before = load_average()
         measures = {
             "my_work(user)": lambda: my_work(person),
             "GET /mon-travail/": lambda: client.get("/mon-travail/"),
@@ -318,33 +287,21 @@ def main() -> None:
             "ref: GET /api/v1/me/tasks/": lambda: client.get("/api/v1/me/tasks/"),
         }
         results = {name: measure(fn, args.runs, args.warmup) for name, fn in measures.items()}
-        load_after = os.getloadavg()
+        load_after = load_average()
 
         print("« Mon travail »: a person in 5 tenants with 1,000 tasks each")
-        print(f"  python {platform.python_version()}, {platform.platform()}")
-        print(f"  CPU: {cpu_model()}, {os.cpu_count()} logical CPUs")
-        print(
-            f"  load average (1/5/15 min) before {load_before[0]:.2f}/{load_before[1]:.2f}/"
-            f"{load_before[2]:.2f}, after {load_after[0]:.2f}/{load_after[1]:.2f}/"
-            f"{load_after[2]:.2f} (the machine is shared)"
-        )
-        print(f"  PostgreSQL {pg_version}, same machine; database {DB_NAME} (throwaway)")
-        print(
-            f"  ready in {prepared:.1f} s: {TENANTS} communes × {TASKS} tasks (3 spaces each), "
-            f"{TENANTS * TASKS // ASSIGNED_SHARE} assigned to the person"
-        )
-        print(
-            f"  the person's list: {len(items)} items ({kinds['task']} open tasks, "
+        print_conditions(
+            f"load average (1/5/15 min) before {load_before}, after {load_after}",
+            f"PostgreSQL {pg_version}, same machine; database {DB_NAME} (throwaway)",
+            f"ready in {prepared:.1f} s: {TENANTS} communes × {TASKS} tasks (3 spaces each), "
+            f"{TENANTS * TASKS // ASSIGNED_SHARE} assigned to the person",
+            f"the person's list: {len(items)} items ({kinds['task']} open tasks, "
             f"{kinds['checklist']} checklists, {kinds['mention']} unread mentions), equal to "
-            f"the ORM's count; my_work() = {len(statements)} SQL queries"
-        )
-        print(
-            f"  {args.runs} runs each after {args.warmup} warm-up runs, one process, "
-            "Django test client (no network), pages = page 1 of 50 items"
-        )
-        print(
-            "  the one SQL statement, inside PostgreSQL (EXPLAIN ANALYZE, median): planning "
-            f"{server_side[0]:.1f} ms, execution {server_side[1]:.1f} ms"
+            f"the ORM's count; my_work() = {len(statements)} SQL queries",
+            f"{args.runs} runs each after {args.warmup} warm-up runs, one process, "
+            "Django test client (no network), pages = page 1 of 50 items",
+            "the one SQL statement, inside PostgreSQL (EXPLAIN ANALYZE, median): planning "
+            f"{server_side[0]:.1f} ms, execution {server_side[1]:.1f} ms",
         )
         print()
         for name, timings in results.items():

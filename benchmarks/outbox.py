@@ -23,63 +23,28 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import platform
 import random
 import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Any
-from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
 
+from benchmarks._common import (  # noqa: E402 (after the path is set)
+    embedded_setting,
+    maintenance_conninfo,
+    p95,
+    percentile,
+    print_conditions,
+    server_version,
+    throwaway_database,
+    use_embedded_database,
+)
+
 DB_NAME = "bench_outbox"
 QUEUE = "bench-outbox"
-
-
-def _embedded_database_url() -> str:
-    url = os.environ.get("DATABASE_URL")
-    env_file = ROOT / ".data" / "embedded.env"
-    if url is None and env_file.exists():
-        for line in env_file.read_text().splitlines():
-            if line.startswith("DATABASE_URL="):
-                url = line.split("=", 1)[1].strip()
-    if url is None:
-        raise SystemExit("No DATABASE_URL and no .data/embedded.env: start the embedded servers.")
-    return url
-
-
-def _admin(url: str, sql: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    query = dict(parse_qsl(parts.query))
-    info: dict[str, Any] = {"dbname": "postgres", "user": parts.username or "postgres"}
-    if query.get("host") or parts.hostname:
-        info["host"] = query.get("host") or parts.hostname
-    if parts.port:
-        info["port"] = parts.port
-    with psycopg.connect(**info, autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def _redis_url() -> str:
-    url = os.environ.get("REDIS_URL")
-    env_file = ROOT / ".data" / "embedded.env"
-    if url is None and env_file.exists():
-        for line in env_file.read_text().splitlines():
-            if line.startswith("REDIS_URL="):
-                url = line.split("=", 1)[1].strip()
-    if url is None:
-        raise SystemExit("No REDIS_URL and no .data/embedded.env: start the embedded servers.")
-    return url
-
-
-def percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
 def main() -> int:
@@ -89,24 +54,15 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
 
-    url = _embedded_database_url()
-    parts = urlsplit(url)
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{DB_NAME}"))
-    os.environ["REDIS_URL"] = _redis_url()
-    os.environ["DJANGO_SETTINGS_MODULE"] = "entente.config.settings.local"
+    url = use_embedded_database(DB_NAME, "bench-outbox", "entente.config.settings.local")
+    redis_url = embedded_setting("REDIS_URL")
+    if redis_url is None:
+        raise SystemExit("No REDIS_URL and no .data/embedded.env: start the embedded servers.")
+    os.environ["REDIS_URL"] = redis_url
     os.environ["CELERY_TASK_DEFAULT_QUEUE"] = QUEUE
-    os.environ["CACHE_KEY_PREFIX"] = "bench-outbox"
     os.environ["OUTBOX_RELAY"] = "celery"
-    _admin(url, f"DROP DATABASE IF EXISTS {DB_NAME}")
-    _admin(url, f"CREATE DATABASE {DB_NAME}")
-    try:
+    with throwaway_database(DB_NAME, args.keep, maintenance_conninfo(url)):
         return run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            _admin(url, f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -114,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection, transaction
+    from django.db import transaction
     from django.utils import timezone
 
     from entente.accounts.models import User
@@ -163,20 +119,18 @@ def run(args: argparse.Namespace) -> int:
             variants[name]()
             timings[name].append((time.perf_counter() - t0) * 1000)
 
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        server_version = cursor.fetchone()[0]
     print()
-    print("Conditions:")
-    print(f"  {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs")
-    print(f"  PostgreSQL {server_version} ({connection.settings_dict['HOST'] or 'socket'}),")
-    print(f"  Celery broker {app.conf.broker_url.split('://')[0]}, queue {QUEUE}")
-    print(f"  {args.writes} writes per variant, interleaved; load average {os.getloadavg()}")
+    print_conditions(
+        f"PostgreSQL {server_version()}, Unix socket",
+        f"broker {app.conf.broker_url.split(':')[0]}, queue {QUEUE}",
+        f"{args.writes} writes per variant, interleaved",
+        distributions=("Django", "celery", "kombu", "redis"),
+    )
     print()
     print(f"{'variant':<22}{'p50 ms':>10}{'p95 ms':>10}{'mean ms':>10}")
     for name, samples in timings.items():
         print(
-            f"{name:<22}{statistics.median(samples):>10.3f}{percentile(samples, 0.95):>10.3f}"
+            f"{name:<22}{percentile(samples, 0.5):>10.3f}{p95(samples):>10.3f}"
             f"{statistics.fmean(samples):>10.3f}"
         )
     base = timings["no event"]

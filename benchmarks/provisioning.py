@@ -15,14 +15,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import sys
 import time
 from collections.abc import Callable
-from importlib.metadata import version
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
@@ -35,57 +32,28 @@ import django  # noqa: E402
 
 django.setup()
 
-import psycopg  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connections, transaction  # noqa: E402
 
+from benchmarks._common import (  # noqa: E402
+    Namer,
+    bulk_tenants,
+    check_throwaway_name,
+    load_average,
+    p95,
+    print_conditions,
+    scalar,
+    server_version,
+    settings_conninfo,
+    settle,
+    throwaway_database,
+)
 from entente.core.db import connection  # noqa: E402
 from tenants import provisioning, template  # noqa: E402
-from tenants.models import Domain, Tenant, TenantKind, TenantState  # noqa: E402
+from tenants.models import Tenant, TenantKind, TenantState  # noqa: E402
 
 BENCH_DATABASE = "bench_provisioning"
 TARGET_P95_MS = 150.0
-
-
-def maintenance_connection() -> psycopg.Connection:
-    params, password = template.libpq_params()
-    params["dbname"] = "postgres"
-    return psycopg.connect(**params, password=password or None, autocommit=True)
-
-
-def recreate_database(name: str) -> None:
-    with maintenance_connection() as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(name: str) -> None:
-    connections.close_all()
-    with maintenance_connection() as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def scalar(sql: str, params: list[Any] | None = None) -> object:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params or [])
-        row = cursor.fetchone()
-    return row[0] if row else None
-
-
-class Namer:
-    """Unique names, slugs and official codes for the tenants the benchmark makes."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def next(self, prefix: str) -> dict[str, str]:
-        self.count += 1
-        return {
-            "name": f"{prefix} {self.count:06d}",
-            "slug": f"{prefix}-{self.count:06d}",
-            "official_code": f"{self.count:09d}",
-        }
 
 
 def ours(spec: dict[str, str]) -> None:
@@ -158,77 +126,12 @@ def timed(
 
 def fill(target: int, namer: Namer, per_transaction: int) -> tuple[int, float]:
     """Bring the number of tenants up to `target` by bulk rows and batched replays."""
-    existing = Tenant.objects.count()
-    missing = max(0, target - existing)
-    if not missing:
-        return 0, 0.0
-    capture_sql = template.current_capture().sql
+    missing = max(0, target - Tenant.objects.count())
     started = time.perf_counter()
-    made = 0
-    while made < missing:
-        batch = min(per_transaction, missing - made)
-        specs = [namer.next("remplissage") for _ in range(batch)]
-        tenants = [
-            Tenant(
-                kind=TenantKind.COMMUNE,
-                state=TenantState.TRIAL,
-                schema_name=provisioning.schema_name_for(spec["slug"]),
-                **spec,
-            )
-            for spec in specs
-        ]
-        with transaction.atomic():
-            Tenant.objects.bulk_create(tenants)
-            Domain.objects.bulk_create(
-                Domain(
-                    domain=f"{tenant.slug}.{settings.ENTENTE_DOMAIN}",
-                    tenant=tenant,
-                    is_primary=True,
-                )
-                for tenant in tenants
-            )
-            script = "".join(
-                f'CREATE SCHEMA "{tenant.schema_name}";\n'
-                + capture_sql.replace(template.SCHEMA_PLACEHOLDER, f'"{tenant.schema_name}"')
-                for tenant in tenants
-            )
-            with connection.cursor() as cursor:
-                cursor.execute(script)
-        made += batch
-    return made, time.perf_counter() - started
-
-
-def settle() -> None:
-    """Let the catalog settle after a fill, as it is in production between sign-ups.
-
-    Filling thousands of schemas in a minute leaves dead catalog rows, stale statistics and
-    dirty buffers that autovacuum and the checkpointer would otherwise work off while we
-    measure. (CHECKPOINT needs a superuser: without one, only the VACUUM runs.)
-    """
-    catalogs = [
-        "pg_class",
-        "pg_attribute",
-        "pg_type",
-        "pg_depend",
-        "pg_constraint",
-        "pg_index",
-        "pg_namespace",
-        "pg_sequence",
-        "pg_attrdef",
-        "pg_description",
-        "pg_shdepend",
-    ]
-    with connection.cursor() as cursor:
-        for catalog in catalogs:
-            cursor.execute(f"VACUUM (ANALYZE) pg_catalog.{catalog}")
-        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-        row = cursor.fetchone()
-        if row and row[0]:
-            cursor.execute("CHECKPOINT")
-
-
-def load() -> str:
-    return " / ".join(f"{value:.1f}" for value in os.getloadavg())
+    for first in range(0, missing, per_transaction):
+        specs = [namer.next("remplissage") for _ in range(min(per_transaction, missing - first))]
+        bulk_tenants(specs, schemas_per_transaction=per_transaction)
+    return missing, time.perf_counter() - started
 
 
 def format_row(
@@ -245,12 +148,6 @@ def format_row(
         f"{statistics.median(migrated):>17.0f} {p95(migrated):>6.0f} "
         f"{statistics.median(migrated_schema):>8.0f} | {ratio:>5.1f}x"
     )
-
-
-def p95(values: list[float]) -> float:
-    if len(values) < 2:
-        return values[0]
-    return statistics.quantiles(values, n=20, method="inclusive")[18]
 
 
 def main() -> None:
@@ -274,22 +171,11 @@ def main() -> None:
     args = parser.parse_args()
     sizes = sorted({int(size) for size in args.sizes.split(",")})
 
-    if args.database in {
-        "postgres",
-        "template0",
-        "template1",
-        settings.DATABASES["default"]["NAME"],
-    }:
-        parser.error(f"{args.database} is not a throwaway database")
+    check_throwaway_name(args.database, settings.DATABASES["default"]["NAME"])
+    conninfo = settings_conninfo()
     settings.DATABASES["default"]["NAME"] = args.database
-    recreate_database(args.database)
-    try:
+    with throwaway_database(args.database, args.keep, conninfo):
         run(sizes, args.samples, args.default_samples, what_if=args.without_public_fks)
-    finally:
-        if args.keep:
-            print(f"\nKept the database {args.database}.")
-        else:
-            drop_database(args.database)
 
 
 def strip_public_foreign_keys() -> int:
@@ -334,12 +220,10 @@ def run(sizes: list[int], samples: int, default_samples: int, *, what_if: bool) 
             f"WHAT-IF RUN: the replay leaves out {stripped} foreign key(s) to public tables "
             "(as with ForeignKey(db_constraint=False)); the migrations path keeps them."
         )
-    print(f"Load average (1/5/15 min) at start: {load()} (other work on the machine skews figures)")
-    print(
-        f"Conditions: PostgreSQL {scalar('SHOW server_version')} "
-        f"(fsync={scalar('SHOW fsync')}, synchronous_commit={scalar('SHOW synchronous_commit')}), "
-        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, Django {django.__version__}, "
-        f"django-tenants {version('django-tenants')}"
+    print_conditions(
+        f"PostgreSQL {server_version()} "
+        f"(fsync={scalar('SHOW fsync')}, synchronous_commit={scalar('SHOW synchronous_commit')})",
+        distributions=("Django", "django-tenants"),
     )
     print(
         f"Tenant schema: {capture.table_count} tables, {relations} relations, "
@@ -384,7 +268,7 @@ def run(sizes: list[int], samples: int, default_samples: int, *, what_if: bool) 
             )
         )
         print(
-            f"Measuring at {existing:,} tenants (load average {load()}; "
+            f"Measuring at {existing:,} tenants (load average {load_average()}; "
             f"{triggers:,} triggers on public.accounts_user)"
         )
         replay, replay_schema = timed(ours, namer, "essai", samples)

@@ -35,7 +35,6 @@ import asyncio
 import json
 import multiprocessing
 import os
-import platform
 import resource
 import socket
 import subprocess
@@ -48,6 +47,16 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
+
+from benchmarks._common import (  # noqa: E402
+    embedded_setting,
+    free_port,
+    maintenance_conninfo,
+    percentile,
+    print_conditions,
+    throwaway_database,
+    use_embedded_database,
+)
 
 DB_NAME = "bench_realtime"
 TENANT_SLUG = "direct"
@@ -108,31 +117,7 @@ def fill(people: int) -> dict[str, Any]:
     }
 
 
-@contextmanager
-def throwaway_database(url: str, keep: bool) -> Iterator[None]:
-    from benchmarks.routing import _admin
-
-    _admin(url, f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-    _admin(url, f'CREATE DATABASE "{DB_NAME}"')
-    try:
-        yield
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if keep:
-            print(f"\nDatabase {DB_NAME} kept.")
-        else:
-            _admin(url, f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-
-
 # -- Servers ------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:
@@ -460,40 +445,18 @@ def delays(
     }
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    if not values:
-        return float("nan")
-    return values[min(len(values) - 1, round(fraction * (len(values) - 1)))]
-
-
 # -- Main ---------------------------------------------------------------------------------------
 
 
 def conditions(args: argparse.Namespace, fd_limit: int) -> None:
-    import channels
-    import channels_redis
     import psutil
-    import redis
-    import uvicorn
-    import websockets
 
-    load = os.getloadavg()
-    print("Conditions")
-    print(f"  python {platform.python_version()}, {platform.platform()}")
-    print(
-        f"  {os.cpu_count()} CPUs, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
-        f"(shared machine), memory {psutil.virtual_memory().total / 2**30:.1f} GiB, "
-        f"open files limit {fd_limit}"
-    )
-    print(
-        f"  uvicorn {uvicorn.__version__} (--ws websockets-sansio), "
-        f"channels {channels.__version__}, channels-redis {channels_redis.__version__}, "
-        f"redis-py {redis.__version__}, "
-        f"websockets {websockets.__version__}"
-    )
-    print(
-        f"  {args.servers} server processes, {args.client_processes} client processes; "
-        "clients, servers, PostgreSQL and Redis (unix socket) on this machine"
+    print_conditions(
+        f"memory {psutil.virtual_memory().total / 2**30:.1f} GiB, open files limit {fd_limit}",
+        "uvicorn runs with --ws websockets-sansio",
+        f"{args.servers} server processes, {args.client_processes} client processes; "
+        "clients, servers, PostgreSQL and Redis (unix socket) on this machine",
+        distributions=("uvicorn", "channels", "channels-redis", "redis", "websockets"),
     )
 
 
@@ -514,17 +477,12 @@ def main() -> None:
         bare_server(args.bare_server)
         return
 
-    from benchmarks.routing import _embedded_database_url, _with_database
-
     fd_limit = raise_fd_limit()
-    url = _embedded_database_url()
-    os.environ["DATABASE_URL"] = _with_database(url, DB_NAME)
-    os.environ.setdefault("CACHE_KEY_PREFIX", "bench-realtime")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "entente.config.settings.test"
-    for line in (ROOT / ".data" / "embedded.env").read_text().splitlines():
-        if line.startswith("REDIS_URL=") and "REDIS_URL" not in os.environ:
-            os.environ["REDIS_URL"] = line.split("=", 1)[1].strip()
-    with throwaway_database(url, args.keep):
+    url = use_embedded_database(DB_NAME, "bench-realtime", "entente.config.settings.test")
+    redis_url = embedded_setting("REDIS_URL")
+    if redis_url:
+        os.environ["REDIS_URL"] = redis_url
+    with throwaway_database(DB_NAME, args.keep, maintenance_conninfo(url)):
         import django
 
         django.setup()

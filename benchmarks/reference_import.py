@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import sys
 from pathlib import Path
@@ -29,6 +28,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
+from benchmarks._common import print_conditions, server_version  # noqa: E402
 from entente.reference.datafile import DEFAULT_FILE, read_file  # noqa: E402
 from entente.reference.models import Commune, Epci  # noqa: E402
 from entente.reference.services import ImportReport, import_reference  # noqa: E402
@@ -68,14 +68,8 @@ def main() -> None:
             fresh.append(import_reference(data))
             again.append(import_reference(data))
             from_file.append(import_reference())
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            server = cursor.fetchone()[0]
         print(f"Reference import: {DEFAULT_FILE.name} ({DEFAULT_FILE.stat().st_size // 1024} KiB)")
-        print(
-            f"Conditions: {os.cpu_count()} CPU, Python {platform.python_version()}, "
-            f"PostgreSQL {server}, database {test_name}, {args.runs} runs"
-        )
+        print_conditions(f"PostgreSQL {server_version()}, database {test_name}, {args.runs} runs")
         describe("into empty tables", fresh)
         describe("again, unchanged", again)
         describe("again, reading the file", from_file)

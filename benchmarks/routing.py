@@ -32,76 +32,33 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import platform
 import random
 import re
 import statistics
 import sys
 import time
 import types
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
+
+from benchmarks._common import (  # noqa: E402
+    bulk_tenants,
+    maintenance_conninfo,
+    percentile,
+    server_version,
+    throwaway_database,
+    use_embedded_database,
+)
+from benchmarks._common import print_conditions as print_conditions_of  # noqa: E402
 
 DB_NAME = "bench_routing"
 SPACES_PER_TENANT = 5
 BULK_BATCH = 100  # Tenant and Domain rows per bulk_create
 PROVISIONING_SAMPLE = 10  # tenants provisioned the real way before deciding how to fill the rest
 MEMBER_TENANTS = 5  # tenants the benchmark's member belongs to, spread over the range
-
-
-# -- Database and settings ----------------------------------------------------------------------
-
-
-def _embedded_database_url() -> str:
-    url = os.environ.get("DATABASE_URL")
-    env_file = ROOT / ".data" / "embedded.env"
-    if url is None and env_file.exists():
-        for line in env_file.read_text().splitlines():
-            if line.startswith("DATABASE_URL="):
-                url = line.split("=", 1)[1].strip()
-    if url is None:
-        raise SystemExit("No DATABASE_URL and no .data/embedded.env: start the embedded servers.")
-    return url
-
-
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def _maintenance_conninfo(url: str) -> dict[str, Any]:
-    parts = urlsplit(url)
-    query = dict(parse_qsl(parts.query))
-    info: dict[str, Any] = {"dbname": "postgres", "user": parts.username or "postgres"}
-    host = query.get("host") or parts.hostname
-    if host:
-        info["host"] = host
-    if parts.port:
-        info["port"] = parts.port
-    if parts.password:
-        info["password"] = parts.password
-    return info
-
-
-def _admin(url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(**_maintenance_conninfo(url), autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def prepare_environment(settings_module: str) -> str:
-    url = _embedded_database_url()
-    os.environ["DATABASE_URL"] = _with_database(url, DB_NAME)
-    os.environ.setdefault("CACHE_KEY_PREFIX", "bench-routing")
-    os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
-    return url
 
 
 # -- Filling ------------------------------------------------------------------------------------
@@ -176,60 +133,15 @@ def fill(target: int, mode: str, budget_s: float, log: list[str]) -> None:
 
 
 def _bulk_fill(start: int, target: int, batch: int = BULK_BATCH) -> None:
-    from django.conf import settings
-    from django.db import connection, transaction
+    from django.db import connection
 
-    from tenants import template
-    from tenants.models import Domain, Tenant, TenantKind, TenantState
-    from tenants.provisioning import schema_name_for
-
-    capture = template.provisioning_sql("__bench_placeholder__")
     for first in range(start, target, batch):
         specs = [_tenant_spec(i) for i in range(first, min(first + batch, target))]
-        with transaction.atomic():
-            tenants = Tenant.objects.bulk_create(
-                [
-                    Tenant(
-                        **spec,
-                        kind=TenantKind.COMMUNE,
-                        schema_name=schema_name_for(spec["slug"]),
-                        state=TenantState.TRIAL,
-                    )
-                    for spec in specs
-                ]
-            )
-            Domain.objects.bulk_create(
-                [
-                    Domain(domain=f"{t.slug}.{settings.ENTENTE_DOMAIN}", tenant=t, is_primary=True)
-                    for t in tenants
-                ]
-            )
-        connection.set_schema_to_public()  # type: ignore[attr-defined]
-        for tenant in tenants:  # one schema per transaction, as provisioning does
-            _replay(capture.replace("__bench_placeholder__", tenant.schema_name))
-        _add_spaces(tenants)
+        # One schema per transaction, as provisioning does.
+        _add_spaces(bulk_tenants(specs, schemas_per_transaction=1))
         # A server process keeps the catalog entries of every schema it touched: after a few
         # thousand, each replay took over a second of CPU. A new connection starts lean.
         connection.close()
-
-
-def _replay(sql: str, attempts: int = 10) -> None:
-    """Run a schema's DDL; wait and retry when the server's shared lock table is full.
-
-    That table is shared by every database of the server: another session holding thousands of
-    locks (a big test run) leaves none for a schema's hundreds.
-    """
-    from django.db import OperationalError, connection, transaction
-
-    for attempt in range(attempts):
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(sql)
-            return
-        except OperationalError as error:
-            if "shared memory" not in str(error) or attempt == attempts - 1:
-                raise
-            time.sleep(2 + attempt)
 
 
 # -- The views measured -------------------------------------------------------------------------
@@ -390,11 +302,11 @@ class _ColdLookups:
     """Counts the routing and membership lookups that had to read the database."""
 
     def __enter__(self) -> _ColdLookups:
-        from entente.accounts import middleware
+        from entente.accounts import acting
         from tenants import routing
 
         self.routes = self.memberships = 0
-        self._load, self._membership_for = routing._load, middleware.membership_for
+        self._load, self._membership_for = routing._load, acting.membership_for
 
         def load(host: str) -> Any:
             self.routes += 1
@@ -405,15 +317,15 @@ class _ColdLookups:
             return self._membership_for(user, tenant)
 
         routing._load = load
-        middleware.membership_for = membership_for
+        acting.membership_for = membership_for
         return self
 
     def __exit__(self, *exc: object) -> None:
-        from entente.accounts import middleware
+        from entente.accounts import acting
         from tenants import routing
 
         routing._load = self._load
-        middleware.membership_for = self._membership_for
+        acting.membership_for = self._membership_for
 
 
 def _pin(tenant: Any) -> None:
@@ -446,11 +358,6 @@ class _HealthProbeCounter:
 
     def __exit__(self, *exc: object) -> None:
         self.target.is_usable = self.original  # type: ignore[method-assign]
-
-
-def percentile(samples: list[int], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
 # -- Measuring ----------------------------------------------------------------------------------
@@ -603,65 +510,26 @@ def _shorten(sql: str, width: int = 110) -> str:
 
 
 def print_conditions(args: argparse.Namespace, fill_log: list[str]) -> None:
-    import django
-    import django_tenants
-    import rest_framework
     from django.conf import settings
-    from django.db import connection
 
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        server = cursor.fetchone()[0]
     db = settings.DATABASES["default"]
     transport = "a Unix socket" if str(db.get("HOST", "")).startswith("/") else "TCP"
-    cpu = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    print("Conditions")
-    print(f"  machine: {platform.machine()}, {os.cpu_count()} CPU ({cpu}), {platform.system()}")
-    print(
-        f"  Python {platform.python_version()}, Django {django.get_version()}, "
-        f"django-tenants {getattr(django_tenants, '__version__', '4.0.1')}, "
-        f"DRF {rest_framework.VERSION}, PostgreSQL {server}"
-    )
-    print(
-        f"  settings {os.environ['DJANGO_SETTINGS_MODULE']} (DEBUG={settings.DEBUG}), "
+    print_conditions_of(
+        f"PostgreSQL {server_version()}",
+        f"settings {os.environ['DJANGO_SETTINGS_MODULE']} (DEBUG={settings.DEBUG}), "
         f"database {DB_NAME} over {transport}, "
         f"CONN_MAX_AGE={db['CONN_MAX_AGE']}, CONN_HEALTH_CHECKS={db['CONN_HEALTH_CHECKS']}, "
-        f"TENANT_LIMIT_SET_CALLS={getattr(settings, 'TENANT_LIMIT_SET_CALLS', False)}"
-    )
-    print(
-        "  requests: Django's WSGIHandler called in-process, one thread, "
+        f"TENANT_LIMIT_SET_CALLS={getattr(settings, 'TENANT_LIMIT_SET_CALLS', False)}",
+        "requests: Django's WSGIHandler called in-process, one thread, "
         f"sessions in {settings.SESSION_ENGINE.rsplit('.', 1)[-1]}, "
-        f"{SPACES_PER_TENANT} spaces per tenant, GET, response body consumed and closed"
+        f"{SPACES_PER_TENANT} spaces per tenant, GET, response body consumed and closed",
+        f"tenants: {args.tenants}; iterations {args.iterations} per scenario",
+        *(f"fill: {line}" for line in fill_log),
+        distributions=("Django", "django-tenants", "djangorestframework"),
     )
-    print(f"  tenants: {args.tenants}; iterations {args.iterations} per scenario")
-    for line in fill_log:
-        print(f"  fill: {line}")
 
 
 # -- Main ---------------------------------------------------------------------------------------
-
-
-@contextmanager
-def throwaway_database(url: str, keep: bool) -> Iterator[None]:
-    _admin(url, f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-    _admin(url, f'CREATE DATABASE "{DB_NAME}"')
-    try:
-        yield
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if keep:
-            print(f"\nDatabase {DB_NAME} kept.")
-        else:
-            _admin(url, f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
 
 
 def main() -> None:
@@ -685,8 +553,8 @@ def main() -> None:
         raise SystemExit("--database: lower-case letters, digits and underscores only")
     DB_NAME = args.database
 
-    url = prepare_environment(args.settings)
-    with throwaway_database(url, args.keep):
+    url = use_embedded_database(DB_NAME, "bench-routing", args.settings)
+    with throwaway_database(DB_NAME, args.keep, maintenance_conninfo(url)):
         import logging
 
         import django

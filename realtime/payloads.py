@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django_tenants.utils import schema_context
 
-from entente.accounts.middleware import memberships
+from entente.accounts.acting import memberships
 from entente.accounts.models import Membership, Role, User
 from entente.activity.models import ActivityEntry
 from entente.notifications.models import Notification, NotificationKind
@@ -128,7 +128,7 @@ def notifications_for(ids: list[int], user_ids: list[int]) -> dict[int, list[dic
 def reaching(user_ids: Iterable[int], tenant_id: int) -> set[int]:
     """Those of `user_ids` who reach the tenant now (the rule of `_deliverable`).
 
-    Members are answered by the per-process membership cache (`entente.accounts.middleware`,
+    Members are answered by the per-process membership cache (`entente.accounts.acting`,
     revocations seen within a second), warm for a socket's own tenant since it connected: no
     query. The others (not cached, or not members: federated staff?) in one batch.
     """

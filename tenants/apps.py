@@ -8,7 +8,12 @@ class TenantsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from entente.core import health, metrics
+
         from . import signals  # noqa: F401
-        from .template import connect_signals
+        from .metrics import TenantStateCollector
+        from .template import connect_signals, readiness_check
 
         connect_signals()
+        health.register_check("template_schema", readiness_check)
+        metrics.register_scrape_collector(TenantStateCollector)

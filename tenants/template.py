@@ -51,6 +51,7 @@ from django_tenants.signals import schema_migrated
 from psycopg.conninfo import make_conninfo
 
 from entente.core.db import connection
+from entente.core.health import CheckFailedError
 
 from .models import TemplateCapture
 
@@ -185,6 +186,13 @@ def template_is_current() -> bool:
     Two small queries once the migration graph is cached: cheap enough for a readiness probe.
     """
     return template_status().current
+
+
+def readiness_check() -> str:
+    """The `template_schema` check of /readyz (registered in `TenantsConfig.ready()`)."""
+    if not template_is_current():
+        raise CheckFailedError("template schema is behind the migrations")
+    return "current"
 
 
 # -- Keeping it current -------------------------------------------------------------------------
@@ -430,6 +438,26 @@ def _pg_dump(schema: str) -> tuple[str, str]:
 _DOLLAR_TAG = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$")
 
 
+def _end_of_quoted(script: str, start: int, *, backslashes: bool) -> int:
+    """Where the string or quoted identifier opening at `start` ends (just past its quote).
+
+    A doubled quote stays inside; with `backslashes`, a backslash escapes the next character.
+    """
+    quote = script[start]
+    j = start + 1
+    while j < len(script):
+        if backslashes and script[j] == "\\":
+            j += 2
+            continue
+        if script[j] == quote:
+            if script.startswith(quote * 2, j):
+                j += 2
+                continue
+            break
+        j += 1
+    return j + 1
+
+
 def split_statements(script: str) -> list[str]:
     """Split a SQL script into statements, without comments or psql meta-commands.
 
@@ -466,32 +494,17 @@ def split_statements(script: str) -> list[str]:
                 else:
                     i += 1
             current.append(" ")
-        elif char == "'":
-            escaped = i > 0 and script[i - 1] in "eE" and (i < 2 or not script[i - 2].isalnum())
-            j = i + 1
-            while j < n:
-                if escaped and script[j] == "\\":
-                    j += 2
-                    continue
-                if script[j] == "'":
-                    if script.startswith("''", j):
-                        j += 2
-                        continue
-                    break
-                j += 1
-            current.append(script[i : j + 1])
-            i = j + 1
-        elif char == '"':
-            j = i + 1
-            while j < n:
-                if script[j] == '"':
-                    if script.startswith('""', j):
-                        j += 2
-                        continue
-                    break
-                j += 1
-            current.append(script[i : j + 1])
-            i = j + 1
+        elif char in "'\"":
+            # E'…' strings take backslash escapes; other strings and identifiers do not.
+            escaped = (
+                char == "'"
+                and i > 0
+                and script[i - 1] in "eE"
+                and (i < 2 or not script[i - 2].isalnum())
+            )
+            end = _end_of_quoted(script, i, backslashes=escaped)
+            current.append(script[i:end])
+            i = end
         elif char == "$" and (match := _DOLLAR_TAG.match(script, i)):
             tag = match.group(0)
             end = script.find(tag, match.end())

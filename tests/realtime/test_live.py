@@ -15,7 +15,7 @@ from django.urls import reverse
 from django_tenants.utils import tenant_context
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from entente.accounts.middleware import memberships
+from entente.accounts.acting import memberships
 from entente.accounts.models import Membership
 from entente.activity.services import record_activity
 from entente.notifications import services

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from entente.accounts.middleware import memberships
+from entente.accounts.acting import memberships
 from entente.accounts.models import Membership
 from realtime import payloads
 

@@ -19,7 +19,7 @@ from django.test import AsyncClient, Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path
 
-from entente.accounts import middleware as membership_middleware
+from entente.accounts import acting
 from entente.accounts.models import Membership, Role
 from entente.accounts.services import add_member, remove_member
 from entente.accounts.signals import MEMBERSHIP, membership_key
@@ -558,9 +558,9 @@ def test_membership_hands_out_its_tenant_and_person_without_query(
     tenant_a: Tenant, make_user: Any
 ) -> None:
     anne = make_user(tenant=tenant_a, role=Role.ADMIN)
-    membership_middleware.memberships.membership(anne, tenant_a)
+    acting.memberships.membership(anne, tenant_a)
     with CaptureQueriesContext(connection) as warm:
-        membership = membership_middleware.memberships.membership(anne, tenant_a)
+        membership = acting.memberships.membership(anne, tenant_a)
         assert membership is not None
         assert (membership.tenant, membership.user, membership.role) == (tenant_a, anne, Role.ADMIN)
     assert statements(warm) == []

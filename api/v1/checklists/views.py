@@ -1,17 +1,20 @@
-"""Procedure templates (tenant-wide) and the checklists launched in spaces."""
+"""Procedure templates (tenant-wide) and the checklists launched in spaces.
+
+Statuses as everywhere (api.base): templates are the tenant's (guests and stand-ins: 403);
+a checklist of a space the caller cannot see, 404; launching into a space named in the body
+that they cannot see, 400 on `space`, and into one they see but may not edit, 403.
+"""
 
 from __future__ import annotations
 
 from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,7 +24,7 @@ from entente.checklists import selectors, services
 from entente.checklists.models import Checklist, ProcedureTemplate
 from entente.checklists.permissions import TemplateAbilities, template_abilities
 
-from ..access import drf_errors, space_for
+from ...base import SpaceScopedMixin
 from .serializers import (
     ChecklistDetailSerializer,
     ChecklistSerializer,
@@ -43,7 +46,7 @@ def _user(request: Request) -> User:
     return cast(User, request.user)
 
 
-class TemplateList(generics.ListCreateAPIView[ProcedureTemplate]):
+class TemplateList(SpaceScopedMixin, generics.ListCreateAPIView[ProcedureTemplate]):
     serializer_class = TemplateSerializer
 
     def get_queryset(self) -> QuerySet[ProcedureTemplate]:
@@ -56,20 +59,17 @@ class TemplateList(generics.ListCreateAPIView[ProcedureTemplate]):
         abilities = template_access(self.request, edit=True)
         serializer = TemplateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            template = services.create_template(
-                actor=_user(request),
-                abilities=abilities,
-                name=serializer.validated_data["name"],
-                description=serializer.validated_data.get("description", ""),
-                items=serializer.item_specs() or [],
-            )
-        except DjangoValidationError as error:
-            raise drf_errors(error) from error
+        template = services.create_template(
+            actor=_user(request),
+            abilities=abilities,
+            name=serializer.validated_data["name"],
+            description=serializer.validated_data.get("description", ""),
+            items=serializer.item_specs() or [],
+        )
         return Response(TemplateSerializer(template).data, status=status.HTTP_201_CREATED)
 
 
-class TemplateDetail(generics.RetrieveUpdateDestroyAPIView[ProcedureTemplate]):
+class TemplateDetail(SpaceScopedMixin, generics.RetrieveUpdateDestroyAPIView[ProcedureTemplate]):
     serializer_class = TemplateSerializer
 
     def get_queryset(self) -> QuerySet[ProcedureTemplate]:
@@ -85,17 +85,14 @@ class TemplateDetail(generics.RetrieveUpdateDestroyAPIView[ProcedureTemplate]):
         serializer = TemplateSerializer(template, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            services.update_template(
-                template,
-                actor=_user(request),
-                abilities=abilities,
-                name=data.get("name"),
-                description=data.get("description"),
-                items=serializer.item_specs(),
-            )
-        except DjangoValidationError as error:
-            raise drf_errors(error) from error
+        services.update_template(
+            template,
+            actor=_user(request),
+            abilities=abilities,
+            name=data.get("name"),
+            description=data.get("description"),
+            items=serializer.item_specs(),
+        )
         template = ProcedureTemplate.objects.prefetch_related("items").get(pk=template.pk)
         return Response(TemplateSerializer(template).data)
 
@@ -105,7 +102,7 @@ class TemplateDetail(generics.RetrieveUpdateDestroyAPIView[ProcedureTemplate]):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class TemplateLaunch(APIView):
+class TemplateLaunch(SpaceScopedMixin, APIView):
     @extend_schema(request=LaunchSerializer, responses={201: ChecklistDetailSerializer})
     def post(self, request: Request, pk: int) -> Response:
         template_access(self.request)
@@ -115,43 +112,36 @@ class TemplateLaunch(APIView):
         serializer = LaunchSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            space, abilities = space_for(request, data["space"], section="checklists")
-        except NotFound as error:
-            raise ValidationError({"space": [str(error.detail)]}) from error
-        try:
-            checklist = services.launch_template(
-                template,
-                space=space,
-                actor=_user(request),
-                abilities=abilities,
-                reference_date=data["reference_date"],
-                name=data["name"],
-            )
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from error
-        except DjangoValidationError as error:
-            raise drf_errors(error) from error
+        access = self.body_space(data["space"], ability="edit", section="checklists")
+        space, abilities = access.space, access.abilities
+        checklist = services.launch_template(
+            template,
+            space=space,
+            actor=_user(request),
+            abilities=abilities,
+            reference_date=data["reference_date"],
+            name=data["name"],
+        )
         result = selectors.checklist_in(space, checklist.pk)
         return Response(ChecklistDetailSerializer(result).data, status=status.HTTP_201_CREATED)
 
 
-class SpaceChecklistList(generics.ListAPIView[Checklist]):
+class SpaceChecklistList(SpaceScopedMixin, generics.ListAPIView[Checklist]):
     serializer_class = ChecklistSerializer
+    space_section = "checklists"
 
     def get_queryset(self) -> QuerySet[Checklist]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no space, no member
             return Checklist.objects.none()
-        space, _abilities = space_for(self.request, self.kwargs["space_id"], section="checklists")
-        return selectors.checklists_of(space)
+        return selectors.checklists_of(self.space)
 
 
-class SpaceChecklistDetail(generics.RetrieveAPIView[Checklist]):
+class SpaceChecklistDetail(SpaceScopedMixin, generics.RetrieveAPIView[Checklist]):
     serializer_class = ChecklistDetailSerializer
+    space_section = "checklists"
 
     def get_object(self) -> Checklist:
-        space, _abilities = space_for(self.request, self.kwargs["space_id"], section="checklists")
-        checklist = selectors.checklist_in(space, self.kwargs["pk"])
+        checklist = selectors.checklist_in(self.space, self.kwargs["pk"])
         if checklist is None:
             raise Http404
         return checklist

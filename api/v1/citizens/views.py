@@ -14,8 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.base import SpaceScopedMixin, membership_of
-from api.permissions import IsTenantMember
+from api.base import SpaceScopedMixin
+from api.permissions import IsTenantMember, resolve_membership
 from entente.citizens import selectors, services
 from entente.citizens.models import CitizenInvitation
 
@@ -61,7 +61,7 @@ class InvitationList(_Managers, generics.ListCreateAPIView[CitizenInvitation]):
             self.space,
             list(data.validated_data["emails"]),
             message=data.validated_data.get("message", ""),
-            tenant=request._request.tenant,  # type: ignore[attr-defined]
+            tenant=request.tenant,  # type: ignore[attr-defined]
         )
         body = InvitationSerializer([s.invitation for s in sent], many=True).data
         return Response(body, status=status.HTTP_201_CREATED)
@@ -98,7 +98,7 @@ class InvitationResend(_Managers, APIView):
         sent = services.resend_invitation(
             self.membership,
             invitation,
-            tenant=request._request.tenant,  # type: ignore[attr-defined]
+            tenant=request.tenant,  # type: ignore[attr-defined]
         )
         return Response(InvitationSerializer(sent.invitation).data)
 
@@ -125,31 +125,31 @@ class IsTenantAdmin(IsTenantMember):
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         super().has_permission(request, view)
-        if not services.may_remove_guests(membership_of(request)):
+        if not services.may_remove_guests(resolve_membership(request)):
             raise PermissionDenied(_("Réservé aux administrateurs de la collectivité."))
         return True
 
 
-class GuestList(APIView):
+class GuestList(SpaceScopedMixin, APIView):
     """The tenant's invited citizens, their projects and last visit (admins)."""
 
     permission_classes = [IsTenantAdmin]
 
     @extend_schema(responses=GuestSerializer(many=True))
     def get(self, request: Request) -> Response:
-        guests = selectors.guests_of(request._request.tenant)  # type: ignore[attr-defined]
+        guests = selectors.guests_of(request.tenant)  # type: ignore[attr-defined]
         return Response(GuestSerializer(guests, many=True).data)
 
 
-class GuestDetail(APIView):
+class GuestDetail(SpaceScopedMixin, APIView):
     """DELETE removes a guest from the tenant: membership and projects, at once."""
 
     permission_classes = [IsTenantAdmin]
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: Request, user_id: int) -> Response:
-        membership = membership_of(request)
-        tenant = request._request.tenant  # type: ignore[attr-defined]
+        membership = self.membership
+        tenant = request.tenant  # type: ignore[attr-defined]
         if selectors.guest_of(tenant, user_id) is None:
             raise NotFound(_("Cette personne n'est pas un citoyen invité de la collectivité."))
         services.remove_guest(membership, tenant, user_id)

@@ -1,15 +1,18 @@
-"""Discussions of a space: threads, their comments, and comment edits with their history."""
+"""Discussions of a space: threads, their comments, and comment edits with their history.
+
+Statuses as everywhere (api.base): a space the caller cannot see (or whose discussions are
+closed to them), or a thread not in it, 404; taking part without the `comment` ability, 403;
+editing another person's comment, 403 (the service's reason).
+"""
 
 from __future__ import annotations
 
 from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -17,7 +20,7 @@ from entente.accounts.models import User
 from entente.discussions import selectors, services
 from entente.discussions.models import Comment, Thread
 
-from ..access import drf_errors, space_for
+from ...base import SpaceScopedMixin
 from .serializers import (
     CommentDetailSerializer,
     CommentWriteSerializer,
@@ -32,53 +35,55 @@ def _user(request: Request) -> User:
     return cast(User, request.user)
 
 
-class ThreadList(generics.ListCreateAPIView[Thread]):
+# Reading needs `view`; opening a thread, writing or editing a comment, `comment`.
+DISCUSSION_ABILITIES = {"GET": "view", "HEAD": "view", "OPTIONS": "view"}
+DISCUSSION_ABILITIES.update(dict.fromkeys(["POST", "PUT", "PATCH"], "comment"))
+
+
+class _DiscussionView(SpaceScopedMixin):
+    space_section = "discussions"
+    space_ability_map = DISCUSSION_ABILITIES
+
+
+class ThreadList(_DiscussionView, generics.ListCreateAPIView[Thread]):
     serializer_class = ThreadSerializer
 
     def get_queryset(self) -> QuerySet[Thread]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no space, no member
             return Thread.objects.none()
-        space, _abilities = space_for(self.request, self.kwargs["space_id"], section="discussions")
-        return selectors.threads_of(space)
+        return selectors.threads_of(self.space)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        space, abilities = space_for(request, kwargs["space_id"], section="discussions")
-        if not abilities.comment:
-            raise PermissionDenied(_("Vous ne pouvez pas ouvrir de discussion dans cet espace."))
+        space, abilities = self.space, self.abilities
         serializer = ThreadCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            thread = services.create_thread(
-                space=space,
-                actor=_user(request),
-                abilities=abilities,
-                **serializer.validated_data,
-            )
-        except DjangoValidationError as error:
-            raise drf_errors(error) from error
+        thread = services.create_thread(
+            space=space,
+            actor=_user(request),
+            abilities=abilities,
+            **serializer.validated_data,
+        )
         return Response(ThreadSerializer(thread).data, status=status.HTTP_201_CREATED)
 
 
-class ThreadDetail(generics.RetrieveAPIView[Thread]):
+class ThreadDetail(_DiscussionView, generics.RetrieveAPIView[Thread]):
     serializer_class = ThreadSerializer
 
     def get_object(self) -> Thread:
-        space, _abilities = space_for(self.request, self.kwargs["space_id"], section="discussions")
-        thread = selectors.threads_of(space).filter(pk=self.kwargs["pk"]).first()
+        thread = selectors.threads_of(self.space).filter(pk=self.kwargs["pk"]).first()
         if thread is None:
             raise NotFound(_("Cette discussion n'existe pas."))
         return thread
 
 
-class CommentList(generics.ListCreateAPIView[Comment]):
+class CommentList(_DiscussionView, generics.ListCreateAPIView[Comment]):
     serializer_class = DiscussionCommentSerializer
 
     def _thread(self) -> tuple[Thread, Any]:
-        space, abilities = space_for(self.request, self.kwargs["space_id"], section="discussions")
-        thread = selectors.thread_in(space, self.kwargs["pk"])
+        thread = selectors.thread_in(self.space, self.kwargs["pk"])
         if thread is None:
             raise NotFound(_("Cette discussion n'existe pas."))
-        return thread, abilities
+        return thread, self.abilities
 
     def get_queryset(self) -> QuerySet[Comment]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no space, no member
@@ -88,50 +93,36 @@ class CommentList(generics.ListCreateAPIView[Comment]):
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         thread, abilities = self._thread()
-        if not abilities.comment:
-            raise PermissionDenied(
-                _("Vous ne pouvez pas participer aux discussions de cet espace.")
-            )
         serializer = CommentWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            comment = services.add_comment(
-                thread,
-                actor=_user(request),
-                abilities=abilities,
-                body=serializer.validated_data["body"],
-            )
-        except DjangoValidationError as error:
-            raise drf_errors(error) from error
+        comment = services.add_comment(
+            thread,
+            actor=_user(request),
+            abilities=abilities,
+            body=serializer.validated_data["body"],
+        )
         return Response(DiscussionCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 
-class CommentDetail(generics.RetrieveUpdateAPIView[Comment]):
+class CommentDetail(_DiscussionView, generics.RetrieveUpdateAPIView[Comment]):
     """GET: the comment and its previous versions. PATCH/PUT `body`: its author edits it."""
 
     serializer_class = CommentDetailSerializer
 
     def get_object(self) -> Comment:
-        space, abilities = space_for(self.request, self.kwargs["space_id"], section="discussions")
-        comment = selectors.comment_in(space, self.kwargs["pk"], self.kwargs["comment_id"])
+        comment = selectors.comment_in(self.space, self.kwargs["pk"], self.kwargs["comment_id"])
         if comment is None:
             raise NotFound(_("Ce message n'existe pas."))
-        self.abilities = abilities
         return comment
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         comment = self.get_object()
         serializer = CommentWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            services.edit_comment(
-                comment,
-                actor=_user(request),
-                abilities=self.abilities,
-                body=serializer.validated_data["body"],
-            )
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from error
-        except DjangoValidationError as error:
-            raise drf_errors(error) from error
+        services.edit_comment(
+            comment,
+            actor=_user(request),
+            abilities=self.abilities,
+            body=serializer.validated_data["body"],
+        )
         return Response(CommentDetailSerializer(self.get_object()).data)

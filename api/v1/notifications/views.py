@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.permissions import resolve_membership
+from api.base import SpaceScopedMixin
 from entente.accounts.models import User
 from entente.notifications import preferences, selectors, services
 from entente.notifications.models import Notification, NotificationKind
@@ -104,20 +104,17 @@ class ReadAll(APIView):
         return Response({"marked": services.mark_all_read(user, tenant=rows_tenant)})
 
 
-class Preferences(APIView):
+class Preferences(SpaceScopedMixin, APIView):
     """How you receive each kind of notification; per space of the host's collectivité."""
 
     def _spaces(self, request: Request) -> set[int]:
         from entente.spaces.selectors import my_spaces
 
-        membership = resolve_membership(request)
-        if membership is None:
-            return set()
-        return set(my_spaces(membership).values_list("pk", flat=True))
+        return set(my_spaces(self.membership).values_list("pk", flat=True))
 
     def _data(self, request: Request) -> dict[str, Any]:
         user = _user(request)
-        tenant = request._request.tenant  # type: ignore[attr-defined]
+        tenant = request.tenant  # type: ignore[attr-defined]
         overrides = selectors.space_overrides(user, tenant.pk)
         return {
             "kinds": selectors.general_preferences(user),
@@ -140,7 +137,7 @@ class Preferences(APIView):
         serializer = PreferencesSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = _user(request)
-        tenant = request._request.tenant  # type: ignore[attr-defined]
+        tenant = request.tenant  # type: ignore[attr-defined]
         spaces = serializer.validated_data.get("spaces") or []
         allowed = self._spaces(request) if spaces else set()
         strangers = sorted({s["space_id"] for s in spaces} - allowed)

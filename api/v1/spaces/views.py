@@ -2,7 +2,8 @@
 
 Views parse and authorize (IsTenantMember, then SpaceScopedMixin's abilities) and call
 entente.spaces.services, which check the abilities again and validate; reads go through the
-selectors, always starting from the person's membership.
+selectors, always starting from the person's membership. Statuses as everywhere (api.base):
+a space the caller cannot see, 404; one they see but may not change, 403 with the reason.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from entente.spaces import services
 from entente.spaces.models import Space, SpaceKind, SpaceMembership, Visibility
 from entente.spaces.selectors import space_members, space_roles_of, spaces_for, tenant_member
 
-from ...base import SpaceScopedMixin, membership_of
+from ...base import SpaceScopedMixin
 from ...permissions import IsTenantMember
 from .permissions import (
     ACTIVITY_ABILITIES,
@@ -56,7 +57,7 @@ class SpaceFilter(django_filters.FilterSet):
         fields = ["kind", "visibility", "archived"]
 
 
-class SpaceList(generics.ListCreateAPIView[Space]):
+class SpaceList(SpaceScopedMixin, generics.ListCreateAPIView[Space]):
     """The spaces the person may see (active ones unless `archived=true`); POST opens one."""
 
     serializer_class = SpaceSerializer
@@ -68,7 +69,7 @@ class SpaceList(generics.ListCreateAPIView[Space]):
     def get_queryset(self) -> QuerySet[Space]:
         if getattr(self, "swagger_fake_view", False):
             return Space.objects.none()
-        spaces = spaces_for(membership_of(self.request), include_archived=True)
+        spaces = spaces_for(self.membership, include_archived=True)
         if "archived" not in self.request.query_params:
             spaces = spaces.filter(archived_at__isnull=True)
         return spaces
@@ -77,7 +78,7 @@ class SpaceList(generics.ListCreateAPIView[Space]):
         """Lists learn the person's role in each space of the page with one query."""
         if getattr(self, "swagger_fake_view", False):  # schema generation: no member
             return super().get_serializer(*args, **kwargs)
-        membership = membership_of(self.request)
+        membership = self.membership
         roles: dict[int, str] = {}
         if kwargs.get("many") and args:
             roles = space_roles_of(membership.user_id, [space.pk for space in args[0]])
@@ -85,7 +86,7 @@ class SpaceList(generics.ListCreateAPIView[Space]):
         return self.get_serializer_class()(*args, context=context, **kwargs)
 
     def perform_create(self, serializer: SpaceSerializer) -> None:  # type: ignore[override]
-        membership = membership_of(self.request)
+        membership = self.membership
         space = services.create_space(
             membership=membership, created_by=membership.user, **serializer.validated_data
         )
@@ -143,7 +144,8 @@ class SpaceMemberList(SpaceScopedMixin, generics.ListCreateAPIView[SpaceMembersh
         return space_members(self.space)
 
     def perform_create(self, serializer: SpaceMemberSerializer) -> None:  # type: ignore[override]
-        person = tenant_member(self.request._request.tenant, serializer.validated_data["user_id"])  # type: ignore[attr-defined]
+        tenant = self.request.tenant  # type: ignore[attr-defined]
+        person = tenant_member(tenant, serializer.validated_data["user_id"])
         if person is None:
             raise ValidationError(
                 {"user_id": _("Cette personne n'est pas membre de la collectivité.")}

@@ -1,4 +1,9 @@
-"""The task API: /api/v1/tasks/ (comments, attachments), /api/v1/labels/, /api/v1/me/tasks/."""
+"""The task API: /api/v1/tasks/ (comments, attachments), /api/v1/labels/, /api/v1/me/tasks/.
+
+Statuses as everywhere (api.base): a task in a space the caller cannot see answers 404; a
+visible task they may not change, 403 with the reason; a space named in the body of
+`POST /api/v1/tasks/` that they cannot see, 400 on `space`.
+"""
 
 from __future__ import annotations
 
@@ -10,16 +15,18 @@ from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, status
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from entente.spaces.permissions import SpaceAbilities
 from entente.tasks import selectors, services
 from entente.tasks.files import attachment_response
 from entente.tasks.models import Label, Task, TaskAttachment, TaskComment
 from entente.tasks.permissions import may_create_labels, may_manage_labels, may_see_labels
 
-from .permissions import SpaceScopedMixin, run_service
+from ...base import SpaceScopedMixin
 from .serializers import (
     AttachmentSerializer,
     LabelSerializer,
@@ -106,6 +113,20 @@ def filter_tasks(tasks: QuerySet[Task], request: Request, user_id: int) -> Query
     return selectors.with_people(tasks).order_by(*ORDERINGS[ordering])
 
 
+class TaskScopedMixin(SpaceScopedMixin):
+    """Views of one task and what hangs from it: the task's space decides (section "tasks")."""
+
+    space_section = "tasks"
+
+    def visible_task(self, pk: Any) -> tuple[Task, SpaceAbilities]:
+        """The task and the caller's abilities in its space: 404 unseen, 403 not allowed."""
+        not_found = NotFound(_("Cette tâche n'existe pas ou ne vous est pas accessible."))
+        task = Task.objects.select_related("space").filter(pk=pk).first()
+        if task is None:
+            raise not_found
+        return task, self.object_space(task.space, not_found=not_found).abilities
+
+
 @extend_schema(parameters=LIST_PARAMETERS)
 class TaskListCreate(SpaceScopedMixin, generics.ListCreateAPIView[Task]):
     """Tasks of the spaces you can see; create one in a space where you may edit."""
@@ -122,11 +143,11 @@ class TaskListCreate(SpaceScopedMixin, generics.ListCreateAPIView[Task]):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         incoming = TaskWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        space, abilities = self.visible_space(incoming.validated_data["space"])
-        task = run_service(
-            services.create_task,
+        access = self.body_space(incoming.validated_data["space"], ability="edit", section="tasks")
+        space, abilities = access.space, access.abilities
+        task = services.create_task(
             space=space,
-            actor=request.user,
+            actor=self.membership.user,
             abilities=abilities,
             **incoming.service_values(),
         )
@@ -148,7 +169,7 @@ class MyTaskList(TaskListCreate):
         return filter_tasks(tasks, self.request, self.membership.user_id)
 
 
-class TaskDetail(SpaceScopedMixin, generics.GenericAPIView[Task]):
+class TaskDetail(TaskScopedMixin, generics.GenericAPIView[Task]):
     serializer_class = TaskDetailSerializer
 
     def get(self, request: Request, pk: int) -> Response:
@@ -160,10 +181,9 @@ class TaskDetail(SpaceScopedMixin, generics.GenericAPIView[Task]):
         task, abilities = self.visible_task(pk)
         incoming = TaskUpdateSerializer(data=request.data, partial=True)
         incoming.is_valid(raise_exception=True)
-        task = run_service(
-            services.update_task,
+        task = services.update_task(
             task,
-            actor=request.user,
+            actor=self.membership.user,
             abilities=abilities,
             **incoming.service_values(),
         )
@@ -175,12 +195,13 @@ class TaskDetail(SpaceScopedMixin, generics.GenericAPIView[Task]):
 
     def delete(self, request: Request, pk: int) -> Response:
         task, abilities = self.visible_task(pk)
-        run_service(services.delete_task, task, actor=request.user, abilities=abilities)
+        services.delete_task(task, actor=self.membership.user, abilities=abilities)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class TaskCommentListCreate(SpaceScopedMixin, generics.ListCreateAPIView[TaskComment]):
+class TaskCommentListCreate(TaskScopedMixin, generics.ListCreateAPIView[TaskComment]):
     serializer_class = TaskCommentSerializer
+    space_ability_map = {"GET": "view", "HEAD": "view", "OPTIONS": "view", "POST": "comment"}
 
     def get_queryset(self) -> QuerySet[TaskComment]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no member, no task
@@ -192,20 +213,20 @@ class TaskCommentListCreate(SpaceScopedMixin, generics.ListCreateAPIView[TaskCom
         task, abilities = self.visible_task(self.kwargs["pk"])
         incoming = TaskCommentSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        comment = run_service(
-            services.add_comment,
+        comment = services.add_comment(
             task,
-            actor=request.user,
+            actor=self.membership.user,
             abilities=abilities,
             body=incoming.validated_data["body"],
         )
         return Response(TaskCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 
-class TaskCommentDetail(SpaceScopedMixin, generics.GenericAPIView[TaskComment]):
+class TaskCommentDetail(TaskScopedMixin, generics.GenericAPIView[TaskComment]):
     """Edit your own comment; the previous text stays in `revisions`."""
 
     serializer_class = TaskCommentSerializer
+    space_ability_map = {"GET": "view", "HEAD": "view", "OPTIONS": "view", "PATCH": "comment"}
 
     def _comment(self, pk: int, comment_id: int) -> tuple[TaskComment, Any]:
         task, abilities = self.visible_task(pk)
@@ -222,17 +243,16 @@ class TaskCommentDetail(SpaceScopedMixin, generics.GenericAPIView[TaskComment]):
         comment, abilities = self._comment(pk, comment_id)
         incoming = TaskCommentSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        comment = run_service(
-            services.edit_comment,
+        comment = services.edit_comment(
             comment,
-            actor=request.user,
+            actor=self.membership.user,
             abilities=abilities,
             body=incoming.validated_data["body"],
         )
         return Response(TaskCommentSerializer(comment).data)
 
 
-class TaskAttachmentListCreate(SpaceScopedMixin, generics.ListCreateAPIView[TaskAttachment]):
+class TaskAttachmentListCreate(TaskScopedMixin, generics.ListCreateAPIView[TaskAttachment]):
     serializer_class = AttachmentSerializer
     parser_classes = [MultiPartParser, FormParser]
 
@@ -247,13 +267,13 @@ class TaskAttachmentListCreate(SpaceScopedMixin, generics.ListCreateAPIView[Task
         upload = request.FILES.get("file")
         if upload is None:
             raise exceptions.ValidationError({"file": [_("Choisissez un fichier à joindre.")]})
-        attachment = run_service(
-            services.add_attachment, task, actor=request.user, abilities=abilities, upload=upload
+        attachment = services.add_attachment(
+            task, actor=self.membership.user, abilities=abilities, upload=upload
         )
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
 
-class TaskAttachmentDetail(SpaceScopedMixin, generics.GenericAPIView[TaskAttachment]):
+class TaskAttachmentDetail(TaskScopedMixin, generics.GenericAPIView[TaskAttachment]):
     """GET downloads the file (never served from MEDIA_URL); DELETE removes it."""
 
     serializer_class = AttachmentSerializer
@@ -272,7 +292,7 @@ class TaskAttachmentDetail(SpaceScopedMixin, generics.GenericAPIView[TaskAttachm
 
     def delete(self, request: Request, pk: int, attachment_id: int) -> Response:
         attachment, abilities = self._attachment(pk, attachment_id)
-        run_service(services.delete_attachment, attachment, actor=request.user, abilities=abilities)
+        services.delete_attachment(attachment, actor=self.membership.user, abilities=abilities)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -292,9 +312,8 @@ class LabelListCreate(SpaceScopedMixin, generics.ListCreateAPIView[Label]):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         incoming = LabelSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        label = run_service(
-            services.create_label,
-            actor=request.user,
+        label = services.create_label(
+            actor=self.membership.user,
             allowed=may_create_labels(self.membership),
             name=incoming.validated_data["name"],
             color=incoming.validated_data.get("color", "#1f6feb"),
@@ -322,10 +341,9 @@ class LabelDetail(SpaceScopedMixin, generics.GenericAPIView[Label]):
         label = self._label(pk)
         incoming = LabelSerializer(data=request.data, partial=True)
         incoming.is_valid(raise_exception=True)
-        label = run_service(
-            services.update_label,
+        label = services.update_label(
             label,
-            actor=request.user,
+            actor=self.membership.user,
             allowed=may_manage_labels(self.membership),
             name=incoming.validated_data.get("name"),
             color=incoming.validated_data.get("color"),
@@ -336,10 +354,9 @@ class LabelDetail(SpaceScopedMixin, generics.GenericAPIView[Label]):
         return self.patch(request, pk)
 
     def delete(self, request: Request, pk: int) -> Response:
-        run_service(
-            services.delete_label,
+        services.delete_label(
             self._label(pk),
-            actor=request.user,
+            actor=self.membership.user,
             allowed=may_manage_labels(self.membership),
         )
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Personnes")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import acting, signals  # noqa: F401  (acting registers its caches)

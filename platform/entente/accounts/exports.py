@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from entente.core.exports import register
+from tenants.export import register
 from tenants.models import Tenant
 
 from .models import Membership

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from .acting import ReachedAs, reached_as
 from .models import Membership
 
 LAST_SEEN_PRECISION = timedelta(minutes=10)
@@ -26,10 +27,8 @@ _written: dict[tuple[int, int], float] = {}
 
 def note_visit(membership: Membership) -> bool:
     """Record the visit if the last one recorded is older than the precision; True if written."""
-    if membership.pk is None or getattr(membership, "is_support_reader", False):
+    if membership.pk is None or reached_as(membership) is not ReachedAs.MEMBER:
         return False  # stand-ins (support access, federation) are never saved
-    if getattr(membership, "federated_via", None) is not None:
-        return False
     key = (membership.tenant_id, membership.user_id)
     clock = time.monotonic()
     window = LAST_SEEN_PRECISION.total_seconds()

@@ -8,8 +8,11 @@ class CitizensConfig(AppConfig):
     verbose_name = _("Citoyens invités")
 
     def ready(self) -> None:
+        from entente.notifications.registry import register_handlers
         from entente.spaces.sections import set_guest_section_policy
 
+        from .notifications import HANDLERS as NOTIFICATION_HANDLERS
         from .selectors import open_sections_by_space
 
         set_guest_section_policy(open_sections_by_space)
+        register_handlers(NOTIFICATION_HANDLERS)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +12,17 @@ from tenants.models import TenantKind, TenantPlan, TenantState
 from .models import AuditAction
 from .selectors import SORTS
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # a dev dependency: for the type checker only
+
 EMPTY = [("", _("Tous"))]
+
+
+def optional_date(label: StrOrPromise) -> forms.DateField:
+    """A date field the browser shows as a date picker, which may stay empty."""
+    return forms.DateField(
+        label=label, required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class TenantFilterForm(forms.Form):
@@ -19,24 +31,10 @@ class TenantFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=EMPTY + TenantKind.choices, required=False)
     departement = forms.CharField(label=_("Département"), required=False, max_length=3)
     epci = forms.IntegerField(label=_("EPCI (identifiant)"), required=False, widget=forms.Select)
-    created_from = forms.DateField(
-        label=_("Inscrite depuis le"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    created_to = forms.DateField(
-        label=_("Inscrite jusqu'au"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    trial_end_from = forms.DateField(
-        label=_("Fin d'essai après le"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    trial_end_to = forms.DateField(
-        label=_("Fin d'essai avant le"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    created_from = optional_date(_("Inscrite depuis le"))
+    created_to = optional_date(_("Inscrite jusqu'au"))
+    trial_end_from = optional_date(_("Fin d'essai après le"))
+    trial_end_to = optional_date(_("Fin d'essai avant le"))
     sort = forms.ChoiceField(
         label=_("Tri"),
         required=False,
@@ -69,12 +67,8 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(
         label=_("Action"), choices=EMPTY + AuditAction.choices, required=False
     )
-    date_from = forms.DateField(
-        label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("Au"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = optional_date(_("Du"))
+    date_to = optional_date(_("Au"))
 
 
 ACTION_CHOICES = [
@@ -87,6 +81,14 @@ ACTION_CHOICES = [
 ]
 
 
+# The field an action cannot go without, and what to say when it is missing.
+FIELD_NEEDED_BY_ACTION = {
+    "extend_trial": ("trial_ends_on", _("Choisissez la nouvelle date de fin d'essai.")),
+    "convert": ("plan", _("Choisissez l'offre souscrite.")),
+    "start_closing": ("closing_on", _("Choisissez la date de fermeture.")),
+}
+
+
 class TenantActionForm(forms.Form):
     action = forms.ChoiceField(label=_("Action"), choices=ACTION_CHOICES)
     reason = forms.CharField(
@@ -95,11 +97,7 @@ class TenantActionForm(forms.Form):
         help_text=_("Conservée dans l'historique de la collectivité et le journal d'audit."),
         error_messages={"required": _("Indiquez la raison de cette action.")},
     )
-    trial_ends_on = forms.DateField(
-        label=_("Nouvelle fin d'essai (pour « Prolonger l'essai »)"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    trial_ends_on = optional_date(_("Nouvelle fin d'essai (pour « Prolonger l'essai »)"))
     plan = forms.ChoiceField(
         label=_("Offre (pour « Passer à une offre payante »)"),
         required=False,
@@ -107,21 +105,13 @@ class TenantActionForm(forms.Form):
             (value, label) for value, label in TenantPlan.choices if value != TenantPlan.TRIAL
         ],
     )
-    closing_on = forms.DateField(
-        label=_("Date de fermeture (pour « Engager la fermeture »)"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    closing_on = optional_date(_("Date de fermeture (pour « Engager la fermeture »)"))
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
-        action = data.get("action")
-        if action == "extend_trial" and not data.get("trial_ends_on"):
-            self.add_error("trial_ends_on", _("Choisissez la nouvelle date de fin d'essai."))
-        if action == "convert" and not data.get("plan"):
-            self.add_error("plan", _("Choisissez l'offre souscrite."))
-        if action == "start_closing" and not data.get("closing_on"):
-            self.add_error("closing_on", _("Choisissez la date de fermeture."))
+        needed = FIELD_NEEDED_BY_ACTION.get(str(data.get("action")))
+        if needed and not data.get(needed[0]):
+            self.add_error(*needed)
         return data
 
 

@@ -2,8 +2,9 @@
 
 Runs before the membership middleware. It lets a request through as a support reader only if
 the person is staff with an MFA session (see access.py), opened this tenant from the console
-(the session names it) and the tenant has a running grant; the membership middleware then
-gives them a read-only stand-in membership. Any write is refused, and every page they open is
+(the session names it) and the tenant has a running grant (`request.support_grant`); the
+membership middleware then asks `entente.accounts.acting.acting_membership(…, support=True)`,
+which gives them a read-only stand-in membership. Any write is refused, and every page they open is
 recorded in the audit log that the tenant's admins read. When the grant ends or is revoked,
 the next request finds none and the person is an outsider again (the "not a member" page).
 """
@@ -16,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from entente.accounts.acting import is_support_reader
 from entente.accounts.middleware import OPEN_PATHS
 from tenants.models import Tenant
 
@@ -76,8 +78,7 @@ class SupportAccessMiddleware:
             )
         request.support_grant = grant  # type: ignore[attr-defined]
         response = self.get_response(request)
-        membership = getattr(request, "membership", None)
-        if getattr(membership, "is_support_reader", False):
+        if is_support_reader(getattr(request, "membership", None)):
             record_support_view(
                 grant, staff=user, path=request.get_full_path(), method=request.method or "GET"
             )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.apps import apps
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
@@ -15,6 +15,8 @@ from entente.accounts.models import Membership, Role
 from tenants.models import FederationLink, FederationState, Tenant, TenantEvent, TenantKind
 
 from .models import SUPPORT_ACTIONS, AuditEntry, SupportGrant
+
+M = TypeVar("M", bound=Model)
 
 SORTS = {
     "name": "name",
@@ -42,6 +44,13 @@ class TenantFilters:
     sort: str = "name"
 
 
+def filter_given(queryset: QuerySet[M], **lookups: object) -> QuerySet[M]:
+    """`queryset` filtered by each lookup that has a value: an empty field is no filter."""
+    return queryset.filter(
+        **{lookup: value for lookup, value in lookups.items() if value not in ("", None)}
+    )
+
+
 def search_tenants(filters: TenantFilters) -> QuerySet[Tenant]:
     """Tenants matching the filters, with their member count, in the chosen order."""
     tenants = Tenant.objects.exclude(schema_name="public").annotate(
@@ -51,25 +60,21 @@ def search_tenants(filters: TenantFilters) -> QuerySet[Tenant]:
         tenants = tenants.filter(
             Q(name__icontains=filters.q) | Q(slug__icontains=filters.q) | Q(official_code=filters.q)
         )
-    if filters.state:
-        tenants = tenants.filter(state=filters.state)
-    if filters.kind:
-        tenants = tenants.filter(kind=filters.kind)
-    if filters.departement:
-        tenants = tenants.filter(departement=filters.departement)
+    tenants = filter_given(
+        tenants,
+        state=filters.state,
+        kind=filters.kind,
+        departement=filters.departement,
+        created_at__date__gte=filters.created_from,
+        created_at__date__lte=filters.created_to,
+        trial_ends_at__date__gte=filters.trial_end_from,
+        trial_ends_at__date__lte=filters.trial_end_to,
+    )
     if filters.epci is not None:
         linked = FederationLink.objects.filter(
             epci_id=filters.epci, state=FederationState.ACTIVE
         ).values("commune_id")
         tenants = tenants.filter(Q(pk=filters.epci) | Q(pk__in=linked))
-    if filters.created_from:
-        tenants = tenants.filter(created_at__date__gte=filters.created_from)
-    if filters.created_to:
-        tenants = tenants.filter(created_at__date__lte=filters.created_to)
-    if filters.trial_end_from:
-        tenants = tenants.filter(trial_ends_at__date__gte=filters.trial_end_from)
-    if filters.trial_end_to:
-        tenants = tenants.filter(trial_ends_at__date__lte=filters.trial_end_to)
     return tenants.order_by(SORTS.get(filters.sort, "name"), "pk")
 
 
@@ -151,18 +156,14 @@ class AuditFilters:
 
 
 def audit_entries(filters: AuditFilters) -> QuerySet[AuditEntry]:
-    entries = AuditEntry.objects.select_related("tenant", "actor")
-    if filters.tenant:
-        entries = entries.filter(tenant__slug=filters.tenant)
-    if filters.actor:
-        entries = entries.filter(actor__email__icontains=filters.actor)
-    if filters.action:
-        entries = entries.filter(action=filters.action)
-    if filters.date_from:
-        entries = entries.filter(created_at__date__gte=filters.date_from)
-    if filters.date_to:
-        entries = entries.filter(created_at__date__lte=filters.date_to)
-    return entries
+    return filter_given(
+        AuditEntry.objects.select_related("tenant", "actor"),
+        tenant__slug=filters.tenant,
+        actor__email__icontains=filters.actor,
+        action=filters.action,
+        created_at__date__gte=filters.date_from,
+        created_at__date__lte=filters.date_to,
+    )
 
 
 def support_log_of(tenant: Tenant) -> QuerySet[AuditEntry]:

@@ -51,60 +51,52 @@ def _audit(
     )
 
 
+def _audited(updated: Tenant, actor: User, action: str, reason: str, **data: Any) -> Tenant:
+    """The tenant a lifecycle step returned, once the step is in the audit log."""
+    _audit(updated, actor, action, reason=reason, data=data)
+    return updated
+
+
 @transaction.atomic
 def extend_trial(tenant: Tenant, *, until: datetime, actor: User, reason: str) -> Tenant:
     updated = lifecycle.extend_trial(tenant, until=until, actor=actor, reason=reason)
-    _audit(
-        updated,
-        actor,
-        AuditAction.TRIAL_EXTENDED,
-        reason=reason,
-        data={"trial_ends_at": until.isoformat()},
+    return _audited(
+        updated, actor, AuditAction.TRIAL_EXTENDED, reason, trial_ends_at=until.isoformat()
     )
-    return updated
 
 
 @transaction.atomic
 def convert(tenant: Tenant, *, plan: str, actor: User, reason: str) -> Tenant:
     updated = lifecycle.convert(tenant, plan=plan, actor=actor, reason=reason)
-    _audit(updated, actor, AuditAction.CONVERTED, reason=reason, data={"plan": plan})
-    return updated
+    return _audited(updated, actor, AuditAction.CONVERTED, reason, plan=plan)
 
 
 @transaction.atomic
 def set_read_only(tenant: Tenant, *, actor: User, reason: str) -> Tenant:
     updated = lifecycle.set_read_only(tenant, actor=actor, reason=reason)
-    _audit(updated, actor, AuditAction.SET_READ_ONLY, reason=reason)
-    return updated
+    return _audited(updated, actor, AuditAction.SET_READ_ONLY, reason)
 
 
 @transaction.atomic
 def suspend(tenant: Tenant, *, actor: User, reason: str) -> Tenant:
     updated = lifecycle.suspend(tenant, actor=actor, reason=reason)
-    _audit(updated, actor, AuditAction.SUSPENDED, reason=reason)
-    return updated
+    return _audited(updated, actor, AuditAction.SUSPENDED, reason)
 
 
 @transaction.atomic
 def reactivate(tenant: Tenant, *, actor: User, reason: str) -> Tenant:
     updated = lifecycle.reactivate(tenant, actor=actor, reason=reason)
-    _audit(updated, actor, AuditAction.REACTIVATED, reason=reason, data={"state": updated.state})
-    return updated
+    return _audited(updated, actor, AuditAction.REACTIVATED, reason, state=updated.state)
 
 
 @transaction.atomic
 def start_closing(tenant: Tenant, *, closing_on: date, actor: User, reason: str) -> Tenant:
     """Closing with notice: the admins are told by e-mail (after commit) and can export."""
     updated = lifecycle.start_closing(tenant, closing_on=closing_on, actor=actor, reason=reason)
-    _audit(
-        updated,
-        actor,
-        AuditAction.CLOSING_STARTED,
-        reason=reason,
-        data={"closing_on": closing_on.isoformat()},
-    )
     transaction.on_commit(lambda: notify_closing(updated))
-    return updated
+    return _audited(
+        updated, actor, AuditAction.CLOSING_STARTED, reason, closing_on=closing_on.isoformat()
+    )
 
 
 # -- Support access -----------------------------------------------------------------------------
@@ -120,9 +112,7 @@ def grant_support(tenant: Tenant, *, granted_by: User, duration: str) -> Support
     for previous in SupportGrant.objects.select_for_update().filter(
         tenant=tenant, revoked_at__isnull=True, expires_at__gt=now
     ):
-        previous.revoked_at = now
-        previous.revoked_by = granted_by
-        previous.save(update_fields=["revoked_at", "revoked_by"])
+        _end(previous, by=granted_by, at=now)
     grant = SupportGrant.objects.create(
         tenant=tenant, granted_by=granted_by, expires_at=now + SUPPORT_DURATIONS[duration]
     )
@@ -141,11 +131,15 @@ def revoke_support(grant: SupportGrant, *, revoked_by: User) -> SupportGrant:
     """End a support access now. Staff reading the tenant lose access at their next page."""
     grant = SupportGrant.objects.select_for_update().get(pk=grant.pk)
     if grant.revoked_at is None:
-        grant.revoked_at = timezone.now()
-        grant.revoked_by = revoked_by
-        grant.save(update_fields=["revoked_at", "revoked_by"])
+        _end(grant, by=revoked_by, at=timezone.now())
         _audit(grant.tenant, revoked_by, AuditAction.SUPPORT_REVOKED, grant=grant)
     return grant
+
+
+def _end(grant: SupportGrant, *, by: User, at: datetime) -> None:
+    grant.revoked_at = at
+    grant.revoked_by = by
+    grant.save(update_fields=["revoked_at", "revoked_by"])
 
 
 def open_support(grant: SupportGrant, *, staff: User) -> AuditEntry:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from entente.core.exports import build_archive, exporters
+from tenants.export import build_archive, exporters
 from tenants.models import Tenant
 
 from . import selectors, services

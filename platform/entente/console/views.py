@@ -39,9 +39,11 @@ def _query_without_page(request: HttpRequest) -> str:
 def tenant_list(request: HttpRequest) -> HttpResponse:
     epcis = [(str(epci.pk), epci.name) for epci in selectors.epci_choices()]
     form = TenantFilterForm(request.GET or None, epci_choices=epcis)
-    filters = selectors.TenantFilters()
-    if form.is_valid():
-        filters = selectors.TenantFilters(**form.cleaned_data)
+    filters = (
+        selectors.TenantFilters(**form.cleaned_data)
+        if form.is_valid()
+        else selectors.TenantFilters()
+    )
     page = Paginator(selectors.search_tenants(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -144,9 +146,9 @@ def open_support(request: HttpRequest, tenant_id: int) -> HttpResponse:
 @require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
-    filters = selectors.AuditFilters()
-    if form.is_valid():
-        filters = selectors.AuditFilters(**form.cleaned_data)
+    filters = (
+        selectors.AuditFilters(**form.cleaned_data) if form.is_valid() else selectors.AuditFilters()
+    )
     page = Paginator(selectors.audit_entries(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -1,4 +1,4 @@
-"""Prometheus metrics: requests by route, and tenants by state.
+"""Prometheus metrics: requests by route, and what other apps register (tenants by state).
 
 Request metrics carry tenant-agnostic labels only (method, route name, status class): a label
 per tenant would make 36,224 series per route. Per-tenant usage lives in the analytics rollups.
@@ -12,10 +12,10 @@ process reports only its own figures, which is right for one process per pod onl
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
@@ -56,50 +56,14 @@ class _ThisProcess(Collector):
         yield from REGISTRY.collect()
 
 
-class TenantStateCollector(Collector):
-    """`entente_tenants{state, kind}`, counted from the database at each scrape."""
-
-    def collect(self) -> Iterator[Metric]:
-        from django.db.models import Count
-
-        from tenants.models import Tenant, TenantKind, TenantState
-
-        counts = {(state, kind): 0 for state in TenantState.values for kind in TenantKind.values}
-        rows = Tenant.objects.values_list("state", "kind").annotate(n=Count("pk")).order_by()
-        for state, kind, n in rows:
-            counts[(state, kind)] = n
-        family = GaugeMetricFamily(
-            "entente_tenants",
-            "Tenants (collectivités) by state and kind.",
-            labels=["state", "kind"],
-        )
-        for (state, kind), n in sorted(counts.items()):
-            family.add_metric([state, kind], n)
-        yield family
+# Collectors built afresh for each scrape, added from above `entente.core` (which never imports
+# `tenants`): `tenants` adds the count of tenants by state in its `AppConfig.ready()`.
+_scrape_collectors: list[Callable[[], Collector]] = []
 
 
-class OutboxCollector(Collector):
-    """`entente_outbox_events{state}`: pending, stuck (pending too long) and dead letters.
-
-    One aggregate over the outbox's undone rows (a partial index each), at each scrape. A
-    growing `stuck` means no relay runs (worker or beat down); `dead` needs a replay.
-    """
-
-    def collect(self) -> Iterator[Metric]:
-        from django.apps import apps
-
-        if not apps.is_installed("entente.outbox"):
-            return
-        from entente.outbox.selectors import backlog
-
-        family = GaugeMetricFamily(
-            "entente_outbox_events",
-            "Outbox events not yet relayed: pending, stuck (pending too long) and dead.",
-            labels=["state"],
-        )
-        for state, count in sorted(backlog().items()):
-            family.add_metric([state], count)
-        yield family
+def register_scrape_collector(factory: Callable[[], Collector]) -> None:
+    if factory not in _scrape_collectors:
+        _scrape_collectors.append(factory)
 
 
 def add_request_metrics(registry: CollectorRegistry) -> None:
@@ -114,6 +78,6 @@ def scrape_registry() -> CollectorRegistry:
     """What /metrics reports, assembled for one scrape."""
     registry = CollectorRegistry(auto_describe=False)
     add_request_metrics(registry)
-    registry.register(TenantStateCollector())
-    registry.register(OutboxCollector())
+    for factory in _scrape_collectors:
+        registry.register(factory())
     return registry

@@ -8,8 +8,10 @@ class DiscussionsConfig(AppConfig):
     verbose_name = _("Discussions")
 
     def ready(self) -> None:
+        from entente.notifications.registry import register_handlers
         from entente.spaces.sections import SpaceSection, register_section
 
+        from .notifications import HANDLERS as NOTIFICATION_HANDLERS
         from .views import space_section_context
 
         register_section(
@@ -21,3 +23,4 @@ class DiscussionsConfig(AppConfig):
                 order=30,
             )
         )
+        register_handlers(NOTIFICATION_HANDLERS)

@@ -14,6 +14,10 @@ class FederationConfig(AppConfig):
     verbose_name = _("Fédération intercommunale")
 
     def ready(self) -> None:
-        from . import access, signals  # noqa: F401  (registers the federated-access cache)
+        from entente.notifications.registry import register_handlers
+
+        from . import signals
+        from .notifications import HANDLERS as NOTIFICATION_HANDLERS
 
         signals.connect()
+        register_handlers(NOTIFICATION_HANDLERS)

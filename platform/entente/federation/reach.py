@@ -1,9 +1,13 @@
-"""Which tenants a person reaches, and how: one answer for access, "Mon travail", the switcher.
+"""Which tenants a person reaches, and how: one answer for "Mon travail" and the switcher.
 
 A person reaches a tenant by a membership in it (any role), or, for an EPCI, by being staff
 (not a guest) of a member commune whose federation link with that EPCI is active: that is how
 intercommunal staff work in the EPCI's federated spaces on its host (ARCHITECTURE.md §3).
 Ending the link ends the reach at once.
+
+The per-request question, "with which membership does this person act on this host", is
+`entente.accounts.acting.acting_membership`'s; both read federated reach through the same
+query (`entente.accounts.selectors.active_links_from`).
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from entente.accounts.models import Membership, Role, User
-from tenants.models import FederationLink, FederationState, Tenant
+from entente.accounts.selectors import active_links_from
+from tenants.models import Tenant
 
 
 @dataclass(frozen=True)
@@ -27,19 +32,6 @@ class Reach:
         return self.membership is None
 
 
-def federated_via(user: User, epci: Tenant) -> list[Tenant]:
-    """The communes, linked to `epci` by an active link, where `user` is staff. One query."""
-    commune_ids = Membership.objects.filter(user=user).exclude(role=Role.GUEST).values("tenant_id")
-    return [
-        link.commune
-        for link in FederationLink.objects.filter(
-            epci=epci, state=FederationState.ACTIVE, commune_id__in=commune_ids
-        )
-        .select_related("commune")
-        .order_by("commune__name")
-    ]
-
-
 def reachable_tenants(user: User) -> list[Reach]:
     """Every tenant the person reaches, sorted by name: their memberships, then federated EPCIs.
 
@@ -53,10 +45,7 @@ def reachable_tenants(user: User) -> list[Reach]:
     via: dict[int, list[Tenant]] = {}
     epcis: dict[int, Tenant] = {}
     if staff_of:
-        links = FederationLink.objects.filter(
-            commune_id__in=staff_of, state=FederationState.ACTIVE
-        ).select_related("epci", "commune")
-        for link in links.order_by("commune__name"):
+        for link in active_links_from(staff_of):
             via.setdefault(link.epci_id, []).append(link.commune)
             epcis[link.epci_id] = link.epci
     reaches = [

@@ -16,11 +16,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from entente.accounts.acting import note_federation_change
 from entente.accounts.models import User
 from entente.reference.selectors import is_official_member
 from tenants.models import FederationEvent, FederationLink, FederationState, Tenant, TenantKind
 
-from .access import note_federation_change
 from .permissions import Acting, Action, Side, acting_as, may_act, side_of, transition
 from .signals import federation_link_changed
 from .spaces import release_commune
@@ -226,7 +226,7 @@ def _record(link: FederationLink, from_state: str, acting: Acting, note: str) ->
         acting_tenant=acting.tenant,
         note=note.strip(),
     )
-    # Federated access (entente.federation.access) is forgotten here now, elsewhere within 1 s.
+    # Federated access (entente.accounts.acting) is forgotten here now, elsewhere within 1 s.
     note_federation_change(epci_ids=[link.epci_id])
     side = side_of(acting, link.epci, link.commune)
     logger.info(

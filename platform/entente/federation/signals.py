@@ -13,7 +13,7 @@ federation_link_changed = Signal()
 
 def _forget_federated_access(sender: Any, instance: Any, **kwargs: Any) -> None:
     """A person's membership in a commune decides their federated access to its EPCIs."""
-    from .access import note_federation_change
+    from entente.accounts.acting import note_federation_change
 
     note_federation_change(user_ids=[instance.user_id])
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from entente.accounts.acting import via_communes
 from entente.accounts.models import Membership
 from entente.spaces.models import Space, SpaceJoinRequest
 from entente.spaces.selectors import access_space, via_names
@@ -60,7 +61,7 @@ def _entry(membership: Membership, space: Space) -> federation_spaces.DirectoryE
 def directory(request: HttpRequest) -> HttpResponse:
     membership = _membership(request)
     entries = federation_spaces.directory(membership)
-    context = {"entries": entries, "via": getattr(membership, "federated_via", None)}
+    context = {"entries": entries, "via": via_communes(membership)}
     return render(request, "federation/directory.html", context)
 
 

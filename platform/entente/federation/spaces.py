@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
 
+from entente.accounts.acting import via_communes
 from entente.accounts.models import Membership, Role, User
 from entente.activity.services import record_activity
 from entente.core.events import Event, publish_on_commit
@@ -142,7 +143,7 @@ def _entry_commune(membership: Membership, space: Space) -> int | None:
     """
     if space.visibility != Visibility.FEDERATION:
         raise PermissionDenied(_("Cet espace n'est pas ouvert aux communes."))
-    via = getattr(membership, "federated_via", None)
+    via = via_communes(membership)
     if via is None:
         if membership.role == Role.GUEST:
             raise PermissionDenied(_("Les invités ne rejoignent pas les espaces intercommunaux."))

@@ -1,18 +1,21 @@
-"""Making notifications from events, and marking them read.
+"""Making notifications from events, and marking them read: the core every handler shares.
 
-Capability apps publish events (`entente.core.events`); `subscribers` hands each one to the
-Celery task `tasks.create_notifications`, which calls `create_for_event` here. Every
-notification carries a `dedup_key`, unique per person: a task retried, or run twice for the
-same event, makes no second row. Once the rows are committed, ONE `notification.created` event
-names them and carries their live message (the real-time hub sends it without a query) and
-those whose delivery is "e-mail at once" go to `tasks.send_notification_emails`.
+Capability apps publish events (`entente.core.events`) and register, in their own
+`notifications.py`, the handler that says what each event means for whom (`registry`: how to
+register is documented there). `subscribers` hands each handled event to the Celery task
+`tasks.create_notifications`, which calls `create_for_event` here: it enters the tenant, asks
+the handler for its `Notice`s and makes them with `notify`. Every notification carries a
+`dedup_key`, unique per person: a task retried, or run twice for the same event, makes no
+second row. Once the rows are committed, ONE `notification.created` event names them and
+carries their live message (the real-time hub sends it without a query) and those whose
+delivery is "e-mail at once" go to `tasks.send_notification_emails`.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,29 +29,34 @@ from django_tenants.utils import tenant_context
 
 from entente.accounts.models import Membership, Role, User
 from entente.core.events import Event, publish_on_commit
-from tenants.models import FederationLink, FederationState, Tenant
+from tenants.models import Tenant
 
-from . import preferences, selectors
+from . import preferences, registry, selectors
 from .models import Delivery, Notification, NotificationKind
+from .registry import handles
+
+# Handlers (entente.<app>.notifications) use Notice, Occurrence and the helpers.
+__all__ = [
+    "Draft",
+    "Made",
+    "Notice",
+    "Occurrence",
+    "admin_ids",
+    "create_for_event",
+    "handles",
+    "mark_all_read",
+    "mark_read",
+    "notify",
+    "notify_due_tasks",
+    "person",
+    "space_viewers",
+    "tenant_url",
+    "who",
+]
 
 logger = logging.getLogger(__name__)
 
 NOTIFICATION_CREATED = "notification.created"
-
-# Names of the events that make notifications (the subscriber sends only these to Celery).
-TASK_EVENTS = {"task.assigned", "task.mentioned", "task.commented"}
-ACTIVITY_VERBS = {"task.updated", "task.completed", "discussion.commented", "space.member_added"}
-HANDLED_EVENTS = TASK_EVENTS | {
-    "discussion.mentioned",
-    "activity.recorded",
-    "space.member_added",
-    "space.invited",
-    "space.join_requested",
-    "space.join_refused",
-    "signup.join_requested",
-    "trial.reminder",
-    "federation.link_changed",
-}
 
 
 @dataclass(frozen=True)
@@ -62,28 +70,6 @@ class Draft:
     space_id: int | None = None
     object_type: str = ""
     object_id: int | None = None
-
-
-def _tenant_url(tenant: Tenant, name: str, **kwargs: Any) -> str:
-    return tenant.url(reverse(name, kwargs=kwargs or None, urlconf=settings.ROOT_URLCONF))
-
-
-def _id(payload: dict[str, Any], key: str) -> int:
-    """An id from an event's payload (0, which matches nothing, if absent)."""
-    try:
-        return int(payload.get(key) or 0)
-    except (TypeError, ValueError):
-        return 0
-
-
-def _actor(actor_id: int | None) -> User | None:
-    if not actor_id:
-        return None
-    return User.objects.filter(pk=actor_id).first()
-
-
-def _who(actor: User | None) -> str:
-    return actor.display_name if actor is not None else _("Quelqu'un")
 
 
 @transaction.atomic
@@ -246,6 +232,101 @@ def _announce(
 # -- From events ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Notice:
+    """What a handler asks for: `draft` to `recipients` (never the actor), once per key."""
+
+    draft: Draft
+    recipients: Iterable[int]
+    dedup_key: str
+    actor: User | None = None
+    tenant: Tenant | None = None  # None: the event's tenant
+
+
+def tenant_url(tenant: Tenant, name: str, **kwargs: Any) -> str:
+    """An absolute URL on the tenant's host (notifications are read from every tenant)."""
+    return tenant.url(reverse(name, kwargs=kwargs or None, urlconf=settings.ROOT_URLCONF))
+
+
+def person(user_id: Any) -> User | None:
+    """The person of an id taken from a payload; None if absent, malformed or gone."""
+    try:
+        pk = int(user_id or 0)
+    except (TypeError, ValueError):
+        return None
+    return User.objects.filter(pk=pk).first() if pk else None
+
+
+def who(actor: User | None) -> str:
+    """The "who did it" of a title; an actor gone (or a system change) is « Quelqu'un »."""
+    return actor.display_name if actor is not None else _("Quelqu'un")
+
+
+def space_viewers(tenant: Tenant, space: Any) -> set[int]:
+    """The people who may see `space`: no one hears of what they may not open.
+
+    The answer is the tasks' selector, the one the pages use for "who may be assigned or
+    mentioned" (it applies the guests' open sections); imported at call time, so that the
+    core does not depend on a capability app when it is imported.
+    """
+    from entente.tasks.selectors import people_who_can_view
+
+    return {user.pk for user in people_who_can_view(space, tenant)}
+
+
+def admin_ids(tenant: Tenant) -> set[int]:
+    """The tenant's active admins: those who accept people, links, and hear of the trial."""
+    return set(
+        Membership.objects.filter(tenant=tenant, role=Role.ADMIN, user__is_active=True).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One event as a handler sees it, with the helpers every handler needs.
+
+    `where` is the event's tenant (entered by `create_for_event`); None only for the events
+    registered with `in_tenant=False`, whose notices name their tenants.
+    """
+
+    name: str
+    where: Tenant | None
+    user_ids: list[int]
+    payload: dict[str, Any]
+    space_id: int | None = None
+    event_key: str = ""
+
+    @property
+    def tenant(self) -> Tenant:
+        if self.where is None:
+            raise LookupError(f"{self.name} happened in no tenant")
+        return self.where
+
+    def id(self, key: str) -> int:
+        """An id from the payload (0, which matches nothing, if absent or malformed)."""
+        try:
+            return int(self.payload.get(key) or 0)
+        except (TypeError, ValueError):
+            return 0
+
+    def person(self, *keys: str) -> User | None:
+        """The person whose id is under the first of `keys` the payload fills (the actor…)."""
+        return person(next((self.payload[k] for k in keys if self.payload.get(k)), None))
+
+    def url(self, name: str, **kwargs: Any) -> str:
+        return tenant_url(self.tenant, name, **kwargs)
+
+    def key(self, *parts: Any) -> str:
+        """An idempotency key in the tenant: `<schema>:<part>:<part>…`."""
+        return ":".join([self.tenant.schema_name, *(str(part) for part in parts)])
+
+    def viewers_among(self, user_ids: Iterable[int], space: Any) -> set[int]:
+        """Those of `user_ids` who may see `space`."""
+        return set(user_ids) & space_viewers(self.tenant, space)
+
+
 def create_for_event(
     name: str,
     tenant_schema: str,
@@ -254,510 +335,47 @@ def create_for_event(
     space_id: int | None = None,
     event_key: str = "",
 ) -> list[Made]:
-    """The notifications one event makes (called by the Celery task; idempotent per event)."""
-    if name == "federation.link_changed":
-        return _federation(payload, event_key)
-    tenant = Tenant.objects.filter(schema_name=tenant_schema).first()
-    if tenant is None or not tenant.is_open:
-        return []
-    handler = _HANDLERS.get(name)
-    if name == "activity.recorded":
-        handler = _ACTIVITY_HANDLERS.get(str(payload.get("verb", "")))
+    """The notifications one event makes (called by the Celery task; idempotent per event).
+
+    An event no app registered a handler for, or one in a tenant closed or gone, makes nothing.
+    """
+    handler = registry.handler_for(name, payload)
     if handler is None:
         return []
-    with tenant_context(tenant), translation.override(settings.LANGUAGE_CODE):
-        return handler(tenant, user_ids, payload, space_id, event_key)
-
-
-Handler = Callable[[Tenant, list[int], dict[str, Any], "int | None", str], list[Made]]
-
-
-def _viewers(tenant: Tenant, space: Any) -> set[int]:
-    from entente.tasks.selectors import people_who_can_view
-
-    return {user.pk for user in people_who_can_view(space, tenant)}
-
-
-def _task_event(
-    tenant: Tenant, user_ids: list[int], payload: dict[str, Any], space_id: int | None, key: str
-) -> list[Made]:
-    from entente.tasks.models import Task
-
-    task = Task.objects.select_related("space").filter(pk=_id(payload, "task_id")).first()
-    if task is None:
-        return []
-    actor = _actor(payload.get("actor_id"))
-    kind = payload["_kind"]
-    title = {
-        "task.assigned": _("%(who)s vous a confié la tâche « %(title)s »"),
-        "task.mentioned": _("%(who)s vous a mentionné dans la tâche « %(title)s »"),
-        "task.commented": _("%(who)s a commenté la tâche « %(title)s »"),
-    }[kind] % {"who": _who(actor), "title": task.title}
-    draft = Draft(
-        kind={
-            "task.assigned": NotificationKind.TASK_ASSIGNED,
-            "task.mentioned": NotificationKind.MENTIONED,
-            "task.commented": NotificationKind.FOLLOWED_ACTIVITY,
-        }[kind],
-        title=title,
-        url=_tenant_url(tenant, "tasks:detail", pk=task.pk),
-        space_id=task.space_id,
-        object_type="task",
-        object_id=task.pk,
-    )
-    allowed = set(user_ids) & _viewers(tenant, task.space)
-    return notify(
-        tenant=tenant,
-        user_ids=allowed,
-        draft=draft,
-        dedup_key=f"{tenant.schema_name}:{kind}:{task.pk}:{key}",
-        actor=actor,
-    )
-
-
-def _with_kind(kind: str) -> Handler:
-    def handler(
-        tenant: Tenant, user_ids: list[int], payload: dict[str, Any], space_id: int | None, key: str
-    ) -> list[Made]:
-        return _task_event(tenant, user_ids, {**payload, "_kind": kind}, space_id, key)
-
-    return handler
-
-
-def _discussion_mentioned(
-    tenant: Tenant, user_ids: list[int], payload: dict[str, Any], space_id: int | None, key: str
-) -> list[Made]:
-    from entente.discussions.models import Thread
-
-    thread = Thread.objects.select_related("space").filter(pk=_id(payload, "thread_id")).first()
-    if thread is None:
-        return []
-    actor = _actor(payload.get("author_id"))
-    draft = Draft(
-        kind=NotificationKind.MENTIONED,
-        title=_("%(who)s vous a mentionné dans la discussion « %(title)s »")
-        % {"who": _who(actor), "title": thread.title},
-        url=_tenant_url(tenant, "discussions:thread", space_id=thread.space_id, pk=thread.pk),
-        space_id=thread.space_id,
-        object_type="thread",
-        object_id=thread.pk,
-    )
-    return notify(
-        tenant=tenant,
-        user_ids=set(user_ids) & _viewers(tenant, thread.space),
-        draft=draft,
-        dedup_key=f"{tenant.schema_name}:mention:comment:{payload.get('comment_id')}",
-        actor=actor,
-    )
-
-
-def _task_changed(
-    tenant: Tenant, user_ids: list[int], payload: dict[str, Any], space_id: int | None, key: str
-) -> list[Made]:
-    """A change on a task: its assignees, observers and creator hear of it (not the newly
-    assigned, who have their own notification)."""
-    from entente.activity.models import ActivityEntry
-    from entente.tasks.models import Task
-
-    entry = ActivityEntry.objects.filter(pk=_id(payload, "id")).first()
-    task = Task.objects.select_related("space").filter(pk=_id(payload, "object_id")).first()
-    if entry is None or task is None:
-        return []
-    followers = set(task.assignments.values_list("user_id", flat=True)) | set(
-        task.observations.values_list("user_id", flat=True)
-    )
-    if task.created_by_id:
-        followers.add(task.created_by_id)
-    before, after = (entry.changes or {}).get("assignees", [[], []])
-    followers -= set(after) - set(before)
-    actor = _actor(payload.get("actor_id"))
-    title = (
-        _("%(who)s a terminé la tâche « %(title)s »")
-        if payload.get("verb") == "task.completed"
-        else _("%(who)s a modifié la tâche « %(title)s »")
-    )
-    draft = Draft(
-        kind=NotificationKind.FOLLOWED_ACTIVITY,
-        title=title % {"who": _who(actor), "title": task.title},
-        url=_tenant_url(tenant, "tasks:detail", pk=task.pk),
-        space_id=task.space_id,
-        object_type="task",
-        object_id=task.pk,
-    )
-    return notify(
-        tenant=tenant,
-        user_ids=followers & _viewers(tenant, task.space),
-        draft=draft,
-        dedup_key=f"{tenant.schema_name}:activity:{entry.pk}",
-        actor=actor,
-    )
-
-
-def _discussion_commented(
-    tenant: Tenant, user_ids: list[int], payload: dict[str, Any], space_id: int | None, key: str
-) -> list[Made]:
-    """A new message in a thread: the people who wrote in it hear of it (the mentioned have
-    their own notification)."""
-    from entente.discussions.models import Comment
-
-    comment = (
-        Comment.objects.select_related("thread", "thread__space")
-        .filter(pk=_id(payload, "object_id"))
-        .first()
-    )
-    if comment is None:
-        return []
-    thread = comment.thread
-    participants = set(
-        Comment.objects.filter(thread=thread).values_list("author_id", flat=True).distinct()
-    )
-    if thread.created_by_id:
-        participants.add(thread.created_by_id)
-    participants -= set(comment.mentioned_ids or [])
-    actor = _actor(payload.get("actor_id"))
-    draft = Draft(
-        kind=NotificationKind.FOLLOWED_ACTIVITY,
-        title=_("%(who)s a répondu dans la discussion « %(title)s »")
-        % {"who": _who(actor), "title": thread.title},
-        url=_tenant_url(tenant, "discussions:thread", space_id=thread.space_id, pk=thread.pk),
-        space_id=thread.space_id,
-        object_type="thread",
-        object_id=thread.pk,
-    )
-    return notify(
-        tenant=tenant,
-        user_ids=participants & _viewers(tenant, thread.space),
-        draft=draft,
-        dedup_key=f"{tenant.schema_name}:activity:{payload.get('id')}",
-        actor=actor,
-    )
-
-
-def _space_joined(
-    tenant: Tenant, space_id: int, user_ids: Iterable[int], actor_id: Any
-) -> list[Made]:
-    from entente.spaces.models import Space
-
-    space = Space.objects.filter(pk=space_id).first()
-    if space is None:
-        return []
-    actor = _actor(actor_id)
-    draft = Draft(
-        kind=NotificationKind.SPACE_INVITED,
-        title=_("%(who)s vous a ajouté à l'espace « %(name)s »")
-        % {"who": _who(actor), "name": space.name},
-        url=_tenant_url(tenant, "spaces:detail", space_id=space.pk),
-        space_id=space.pk,
-        object_type="space",
-        object_id=space.pk,
-    )
-    # Keyed by space and day: the same arrival announced by two sources makes one row.
-    return notify(
-        tenant=tenant,
-        user_ids=set(user_ids) & _viewers(tenant, space),
-        draft=draft,
-        dedup_key=f"{tenant.schema_name}:space_member:{space.pk}:{timezone.localdate()}",
-        actor=actor,
-    )
-
-
-def _space_member_activity(
-    tenant: Tenant, user_ids: list[int], payload: dict[str, Any], space_id: int | None, key: str
-) -> list[Made]:
-    from entente.spaces.models import SpaceMembership
-
-    added = SpaceMembership.objects.filter(pk=_id(payload, "object_id")).first()
-    if added is None:
-        return []
-    return _space_joined(tenant, added.space_id, [added.user_id], payload.get("actor_id"))
-
-
-def _space_member_event(
-    tenant: Tenant, user_ids: list[int], payload: dict[str, Any], space_id: int | None, key: str
-) -> list[Made]:
-    """`space.member_added` from another publisher (federation spaces): the person who joined
-    hears of it through the activity entry; the others named (the space's managers) are told
-    who joined."""
-    from entente.spaces.models import Space
-
-    space = Space.objects.filter(pk=space_id or _id(payload, "space_id")).first()
-    joined = _id(payload, "user_id")
-    if space is None:
-        return []
-    if not joined:
-        return _space_joined(tenant, space.pk, user_ids, payload.get("actor_id"))
-    person = _actor(joined)
-    draft = Draft(
-        kind=NotificationKind.FOLLOWED_ACTIVITY,
-        title=_("%(who)s a rejoint l'espace « %(name)s »")
-        % {"who": _who(person), "name": space.name},
-        url=_tenant_url(tenant, "spaces:detail", space_id=space.pk),
-        space_id=space.pk,
-        object_type="space",
-        object_id=space.pk,
-    )
-    return notify(
-        tenant=tenant,
-        user_ids=(set(user_ids) - {joined}) & _viewers(tenant, space),
-        draft=draft,
-        dedup_key=f"{tenant.schema_name}:space_joined:{space.pk}:{joined}:{timezone.localdate()}",
-    )
-
-
-def _space_invited(
-    tenant: Tenant, user_ids: list[int], payload: dict[str, Any], space_id: int | None, key: str
-) -> list[Made]:
-    """An invitation to a space (citizens): the invited person cannot see it yet, so no
-    visibility filter; the e-mail carries the link that accepts it."""
-    from entente.spaces.models import Space
-
-    space = Space.objects.filter(pk=space_id or _id(payload, "space_id")).first()
-    if space is None:
-        return []
-    actor = _actor(payload.get("invited_by") or payload.get("actor_id"))
-    draft = Draft(
-        kind=NotificationKind.SPACE_INVITED,
-        title=_("%(who)s vous invite à rejoindre l'espace « %(name)s » de %(tenant)s")
-        % {"who": _who(actor), "name": space.name, "tenant": tenant.name},
-        body=_("Le lien pour accepter l'invitation vous a été envoyé par e-mail."),
-        url=_tenant_url(tenant, "spaces:detail", space_id=space.pk),
-        space_id=space.pk,
-        object_type="space",
-        object_id=space.pk,
-    )
-    invitation = payload.get("invitation_id") or key
-    return notify(
-        tenant=tenant,
-        user_ids=user_ids,
-        draft=draft,
-        dedup_key=f"{tenant.schema_name}:space_invited:{space.pk}:{invitation}",
-        actor=actor,
-    )
-
-
-def _space_join_requested(
-    tenant: Tenant, user_ids: list[int], payload: dict[str, Any], space_id: int | None, key: str
-) -> list[Made]:
-    """Someone asks to join a federation space: its managers (named by the publisher)."""
-    from entente.spaces.models import Space
-
-    space = Space.objects.filter(pk=space_id or 0).first()
-    if space is None:
-        return []
-    person = _actor(payload.get("user_id"))
-    draft = Draft(
-        kind=NotificationKind.JOIN_REQUEST,
-        title=_("%(who)s demande à rejoindre l'espace « %(name)s »")
-        % {"who": _who(person), "name": space.name},
-        url=_tenant_url(tenant, "spaces:members", space_id=space.pk),
-        space_id=space.pk,
-        object_type="space_join_request",
-        object_id=_id(payload, "request_id") or None,
-    )
-    return notify(
-        tenant=tenant,
-        user_ids=set(user_ids) & _viewers(tenant, space),
-        draft=draft,
-        dedup_key=f"{tenant.schema_name}:space_join_request:{payload.get('request_id') or key}",
-        actor=person,
-    )
-
-
-def _space_join_refused(
-    tenant: Tenant, user_ids: list[int], payload: dict[str, Any], space_id: int | None, key: str
-) -> list[Made]:
-    from entente.spaces.models import Space
-
-    space = Space.objects.filter(pk=space_id or 0).first()
-    if space is None:
-        return []
-    draft = Draft(
-        kind=NotificationKind.SPACE_INVITED,
-        title=_("Votre demande pour rejoindre l'espace « %(name)s » n'a pas été acceptée")
-        % {"name": space.name},
-        url=tenant.url("/"),
-        space_id=space.pk,
-        object_type="space_join_request",
-        object_id=_id(payload, "request_id") or None,
-    )
-    return notify(
-        tenant=tenant,
-        user_ids=user_ids,
-        draft=draft,
-        dedup_key=f"{tenant.schema_name}:space_join_refused:{payload.get('request_id') or key}",
-    )
-
-
-def admin_ids(tenant: Tenant) -> set[int]:
-    return set(
-        Membership.objects.filter(tenant=tenant, role=Role.ADMIN, user__is_active=True).values_list(
-            "user_id", flat=True
-        )
-    )
-
-
-def _join_requested(
-    tenant: Tenant, user_ids: list[int], payload: dict[str, Any], space_id: int | None, key: str
-) -> list[Made]:
-    draft = Draft(
-        kind=NotificationKind.JOIN_REQUEST,
-        title=_("%(name)s demande à rejoindre %(tenant)s")
-        % {"name": payload.get("name") or _("Une personne"), "tenant": tenant.name},
-        url=_tenant_url(tenant, "signup:join_requests"),
-        object_type="join_request",
-        object_id=payload.get("join_request_id"),
-    )
-    return notify(
-        tenant=tenant,
-        user_ids=admin_ids(tenant),
-        draft=draft,
-        dedup_key=f"{tenant.schema_name}:join_request:{payload.get('join_request_id')}",
-    )
-
-
-def _trial_reminder(
-    tenant: Tenant, user_ids: list[int], payload: dict[str, Any], space_id: int | None, key: str
-) -> list[Made]:
-    days = payload.get("days_left")
-    if payload.get("kind") == "expired":
-        title = _("L'essai de %(tenant)s est terminé : la collectivité est en lecture seule")
-    elif payload.get("kind") == "closing":
-        title = _("%(tenant)s va fermer : exportez vos données")
-    else:
-        title = _("L'essai de %(tenant)s se termine dans %(days)s jour(s)")
-    draft = Draft(
-        kind=NotificationKind.TRIAL_REMINDER,
-        title=title % {"tenant": tenant.name, "days": days},
-        url=tenant.url("/"),
-        object_type="tenant",
-        object_id=tenant.pk,
-    )
-    return notify(
-        tenant=tenant,
-        user_ids=admin_ids(tenant),
-        draft=draft,
-        dedup_key=f"{tenant.schema_name}:trial:{payload.get('kind')}:{payload.get('deadline')}",
-    )
-
-
-def _federation(payload: dict[str, Any], key: str) -> list[Made]:
-    """A federation link changed: the admins of the other side (both, if staff acted)."""
-    link = FederationLink.objects.select_related("epci", "commune").filter(
-        pk=_id(payload, "link_id")
-    )
-    found = link.first()
-    if found is None:
-        return []
-    state = str(payload.get("to_state") or "")
-    acting = payload.get("acting_tenant_id")
-    epci, commune = found.epci, found.commune
-    names = {"epci": epci.name, "commune": commune.name}
-    titles: dict[str, str] = {
-        FederationState.INVITED: _("%(epci)s invite %(commune)s à partager des espaces"),
-        FederationState.ACTIVE: _("%(commune)s a accepté l'invitation de %(epci)s"),
-        FederationState.REFUSED: _("%(commune)s a refusé l'invitation de %(epci)s"),
-        FederationState.ENDED: _("Le lien entre %(epci)s et %(commune)s a pris fin"),
-    }
-    made: list[Made] = []
-    actor = _actor(payload.get("actor_id"))
     with translation.override(settings.LANGUAGE_CODE):
-        title = titles.get(state, _("Le lien entre %(epci)s et %(commune)s a changé")) % names
-        for side in (epci, commune):
-            if acting is not None and side.pk == acting:
-                continue
-            if not side.is_open:
-                continue
-            draft = Draft(
-                kind=NotificationKind.FEDERATION,
-                title=title,
-                url=_tenant_url(side, "federation:home"),
-                object_type="federation_link",
-                object_id=found.pk,
-            )
-            made += notify(
-                tenant=side,
-                user_ids=admin_ids(side),
-                draft=draft,
-                dedup_key=f"federation:{found.pk}:{state}:{key}",
-                actor=actor,
-            )
+        if not handler.in_tenant:
+            event = Occurrence(name, None, user_ids, payload, space_id, event_key)
+            return _make(handler.handle(event), None)
+        tenant = Tenant.objects.filter(schema_name=tenant_schema).first()
+        if tenant is None or not tenant.is_open:
+            return []
+        with tenant_context(tenant):
+            event = Occurrence(name, tenant, user_ids, payload, space_id, event_key)
+            return _make(handler.handle(event), tenant)
+
+
+def _make(notices: Iterable[Notice], tenant: Tenant | None) -> list[Made]:
+    """Each notice made in its tenant (by default the event's)."""
+    made: list[Made] = []
+    for notice in notices:
+        made += notify(
+            tenant=notice.tenant or tenant,
+            user_ids=notice.recipients,
+            draft=notice.draft,
+            dedup_key=notice.dedup_key,
+            actor=notice.actor,
+        )
     return made
 
 
-_HANDLERS: dict[str, Handler] = {
-    "task.assigned": _with_kind("task.assigned"),
-    "task.mentioned": _with_kind("task.mentioned"),
-    "task.commented": _with_kind("task.commented"),
-    "discussion.mentioned": _discussion_mentioned,
-    "space.member_added": _space_member_event,
-    "space.invited": _space_invited,
-    "space.join_requested": _space_join_requested,
-    "space.join_refused": _space_join_refused,
-    "signup.join_requested": _join_requested,
-    "trial.reminder": _trial_reminder,
-}
-_ACTIVITY_HANDLERS: dict[str, Handler] = {
-    "task.updated": _task_changed,
-    "task.completed": _task_changed,
-    "discussion.commented": _discussion_commented,
-    "space.member_added": _space_member_activity,
-}
-
-
-# -- Due dates -----------------------------------------------------------------------------------
-
-
 def notify_due_tasks(tenant: Tenant, today: datetime.date) -> int:
-    """Assignees of tasks due tomorrow, and of tasks overdue (once per task and due date).
-
-    Runs in the tenant's schema; a second run the same day makes nothing new (dedup keys).
-    Overdue tasks are looked for over the last week, so a missed day still tells them.
-    """
-    from entente.tasks.models import Task, TaskStatus
-
-    tomorrow = today + datetime.timedelta(days=1)
-    due = (
-        Task.objects.exclude(status=TaskStatus.DONE)
-        .filter(due_date__gte=today - datetime.timedelta(days=7), due_date__lte=tomorrow)
-        .exclude(due_date=today)
-        .select_related("space")
-        .prefetch_related("assignments")
-    )
+    """The daily reminders in `tenant` (today: tasks due tomorrow or overdue, registered by
+    `entente.tasks`); the beat task runs it in each open tenant. Returns the rows made now:
+    a second run the same day makes nothing new (dedup keys)."""
     made = 0
-    viewers: dict[int, set[int]] = {}
     with translation.override(settings.LANGUAGE_CODE):
-        for task in due:
-            assert task.due_date is not None
-            assignees = {a.user_id for a in task.assignments.all()}
-            if not assignees:
-                continue
-            if task.space_id not in viewers:
-                viewers[task.space_id] = _viewers(tenant, task.space)
-            soon = task.due_date == tomorrow
-            draft = Draft(
-                kind=NotificationKind.DUE_SOON if soon else NotificationKind.OVERDUE,
-                title=(
-                    _("La tâche « %(title)s » est à faire pour demain")
-                    if soon
-                    else _("La tâche « %(title)s » est en retard (échéance du %(date)s)")
-                )
-                % {"title": task.title, "date": task.due_date.strftime("%d/%m/%Y")},
-                url=_tenant_url(tenant, "tasks:detail", pk=task.pk),
-                space_id=task.space_id,
-                object_type="task",
-                object_id=task.pk,
-            )
-            made += len(
-                notify(
-                    tenant=tenant,
-                    user_ids=assignees & viewers[task.space_id],
-                    draft=draft,
-                    dedup_key=(
-                        f"{tenant.schema_name}:{'due' if soon else 'overdue'}:"
-                        f"{task.pk}:{task.due_date}"
-                    ),
-                )
-            )
+        for reminder in registry.reminders():
+            made += len(_make(reminder.make(tenant, today), tenant))
     return made
 
 

@@ -16,15 +16,13 @@ from django_tenants.utils import get_public_schema_name, schema_context
 from entente.core.events import Event, publish_on_commit
 
 from . import services
-from .services import ACTIVITY_VERBS, HANDLED_EVENTS
+from .registry import handles
 
 FEDERATION_LINK_CHANGED = "federation.link_changed"
 
 
 def on_event(event: Event) -> None:
-    if event.name not in HANDLED_EVENTS and event.name != FEDERATION_LINK_CHANGED:
-        return
-    if event.name == "activity.recorded" and event.payload.get("verb") not in ACTIVITY_VERBS:
+    if not handles(event.name, event.payload):
         return
     with schema_context(get_public_schema_name()):
         services.create_for_event(

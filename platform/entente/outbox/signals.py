@@ -1,4 +1,5 @@
-"""Wiring at start-up: `publish_on_commit` writes here; a starting worker sweeps at once."""
+"""Wiring at start-up: `publish_on_commit` writes here, /metrics counts the backlog, a starting
+worker sweeps at once."""
 
 from __future__ import annotations
 
@@ -22,8 +23,11 @@ def connect() -> None:
     from celery.signals import worker_ready
 
     from entente.core.events import use_recorder
+    from entente.core.metrics import register_scrape_collector
 
+    from .metrics import OutboxCollector
     from .relay import record
 
     use_recorder(record)
+    register_scrape_collector(OutboxCollector)
     worker_ready.connect(_sweep_on_worker_ready, dispatch_uid="outbox.worker_ready")

@@ -8,11 +8,13 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from entente.core.admin import ReadOnlyAdmin
+
 from .models import Commune, Epci
 from .text import normalize_name
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReferenceAdmin(ReadOnlyAdmin):
     """The lists come from `import_reference`; nobody edits them by hand."""
 
     def get_search_results(
@@ -21,25 +23,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         # Names are searched on their normalised form: "lege" and "Legé" both find Legé.
         return super().get_search_results(request, queryset, normalize_name(search_term))
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
 
 @admin.register(Epci)
-class EpciAdmin(ReadOnlyAdmin):
+class EpciAdmin(ReferenceAdmin):
     list_display = ["name", "siren", "kind", "population", "is_current"]
     list_filter = ["kind", "is_current"]
     search_fields = ["search_name", "=siren"]
 
 
 @admin.register(Commune)
-class CommuneAdmin(ReadOnlyAdmin):
+class CommuneAdmin(ReferenceAdmin):
     list_display = ["name", "insee_code", "departement", "population", "epci", "is_current"]
     list_filter = ["is_current", "region"]
     list_select_related = ["epci"]

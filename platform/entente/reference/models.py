@@ -14,6 +14,21 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def search_name_indexes(table: str) -> list[models.Index]:
+    """The two indexes name searches use: prefixes (`LIKE 'retz%'`), and words inside a name
+    (`LIKE '%retz%'`) or near misses (`%`) through pg_trgm (migration 0002)."""
+    return [
+        models.Index(
+            fields=["search_name"],
+            name=f"ref_{table}_search_name",
+            opclasses=["varchar_pattern_ops"],
+        ),
+        GinIndex(
+            fields=["search_name"], name=f"ref_{table}_search_trgm", opclasses=["gin_trgm_ops"]
+        ),
+    ]
+
+
 class EpciKind(models.TextChoices):
     CC = "CC", _("Communauté de communes")
     CA = "CA", _("Communauté d'agglomération")
@@ -37,17 +52,7 @@ class Epci(models.Model):
         verbose_name = _("EPCI (référentiel)")
         verbose_name_plural = _("EPCI (référentiel)")
         ordering = ["search_name"]
-        indexes = [
-            models.Index(
-                fields=["search_name"],
-                name="ref_epci_search_name",
-                opclasses=["varchar_pattern_ops"],
-            ),
-            # Words inside a name (`LIKE '%retz%'`) and near misses (`%`): pg_trgm, migration 0002.
-            GinIndex(
-                fields=["search_name"], name="ref_epci_search_trgm", opclasses=["gin_trgm_ops"]
-            ),
-        ]
+        indexes = search_name_indexes("epci")
 
     def __str__(self) -> str:
         return self.name
@@ -82,14 +87,7 @@ class Commune(models.Model):
         verbose_name_plural = _("communes (référentiel)")
         ordering = ["search_name"]
         indexes = [
-            models.Index(
-                fields=["search_name"],
-                name="ref_commune_search_name",
-                opclasses=["varchar_pattern_ops"],
-            ),
-            GinIndex(
-                fields=["search_name"], name="ref_commune_search_trgm", opclasses=["gin_trgm_ops"]
-            ),
+            *search_name_indexes("commune"),
             models.Index(fields=["siren"], name="ref_commune_siren"),
             GinIndex(fields=["postal_codes"], name="ref_commune_postal_codes"),
         ]

@@ -95,14 +95,17 @@ def search_collectivities(query: str, limit: int = 10) -> list[Collectivity]:
     if _SIREN_RE.match(compact):
         communes = list(_communes().filter(siren=compact)[:limit])
         epcis = list(current_epcis().filter(siren=compact)[:limit])
-        return ([_from_epci(e) for e in epcis] + [_from_commune(c) for c in communes])[:limit]
+        return (
+            [collectivity_of_epci(e) for e in epcis]
+            + [collectivity_of_commune(c) for c in communes]
+        )[:limit]
     if _INSEE_RE.match(compact):
         code = compact.upper()
         by_code = list(_communes().filter(insee_code=code))
         by_postal = _by_population(
             _communes().filter(postal_codes__contains=[code]).exclude(insee_code=code)
         )[: limit - len(by_code)]
-        return [_from_commune(c) for c in [*by_code, *by_postal]][:limit]
+        return [collectivity_of_commune(c) for c in [*by_code, *by_postal]][:limit]
 
     name = normalize_name(text)
     if len(name) < MIN_NAME_LENGTH:
@@ -123,8 +126,8 @@ def search_collectivities(query: str, limit: int = 10) -> list[Collectivity]:
     for wanted, unwanted in tiers:
         communes = _ranked(_communes().filter(**wanted).exclude(**unwanted), rank, limit)
         epcis = _ranked(current_epcis().filter(**wanted).exclude(**unwanted), rank, limit)
-        group = [(_rank(c.search_name, name), _from_commune(c)) for c in communes] + [
-            (_rank(e.search_name, name), _from_epci(e)) for e in epcis
+        group = [(_rank(c.search_name, name), collectivity_of_commune(c)) for c in communes] + [
+            (_rank(e.search_name, name), collectivity_of_epci(e)) for e in epcis
         ]
         group.sort(key=lambda item: (item[0], -(item[1].population or 0)))
         found.extend(group[: limit - len(found)])
@@ -158,30 +161,33 @@ def _ranked(queryset: QuerySet[_Row], rank: Case, limit: int) -> list[_Row]:
 
 def _near_misses(name: str, limit: int) -> list[Collectivity]:
     """Names within trigram similarity of `name` ("machecoul st meme", "nantse")."""
-    communes = (
-        _communes()
-        .filter(search_name__trigram_similar=name)
-        .annotate(similarity=TrigramSimilarity("search_name", name))
-        .order_by("-similarity", F("population").desc(nulls_last=True))[:limit]
-    )
-    epcis = (
-        current_epcis()
-        .filter(search_name__trigram_similar=name)
-        .annotate(similarity=TrigramSimilarity("search_name", name))
-        .order_by("-similarity", F("population").desc(nulls_last=True))[:limit]
-    )
-    found = [(c.similarity, _from_commune(c)) for c in communes] + [
-        (e.similarity, _from_epci(e)) for e in epcis
-    ]
+    found = _most_similar(_communes(), name, limit) + _most_similar(current_epcis(), name, limit)
     found.sort(key=lambda item: (-item[0], -(item[1].population or 0)))
     return [item for _, item in found[:limit]]
+
+
+def _most_similar(
+    queryset: QuerySet[_Row], name: str, limit: int
+) -> list[tuple[float, Collectivity]]:
+    rows = (
+        queryset.filter(search_name__trigram_similar=name)
+        .annotate(similarity=TrigramSimilarity("search_name", name))
+        .order_by("-similarity", F("population").desc(nulls_last=True))[:limit]
+    )
+    return [(row.similarity, collectivity_of(row)) for row in rows]
 
 
 def _by_population(queryset: QuerySet[_Row]) -> QuerySet[_Row]:
     return queryset.order_by(F("population").desc(nulls_last=True), "search_name")
 
 
-def _from_commune(commune: Commune) -> Collectivity:
+def collectivity_of(row: Commune | Epci) -> Collectivity:
+    if isinstance(row, Commune):
+        return collectivity_of_commune(row)
+    return collectivity_of_epci(row)
+
+
+def collectivity_of_commune(commune: Commune) -> Collectivity:
     return Collectivity(
         kind=TenantKind.COMMUNE,
         code=commune.insee_code,
@@ -194,7 +200,7 @@ def _from_commune(commune: Commune) -> Collectivity:
     )
 
 
-def _from_epci(epci: Epci) -> Collectivity:
+def collectivity_of_epci(epci: Epci) -> Collectivity:
     return Collectivity(
         kind=TenantKind.EPCI,
         code=epci.siren,

@@ -11,3 +11,10 @@ class SignupConfig(AppConfig):
     name = "entente.signup"
     label = "signup"
     verbose_name = _("Inscriptions")
+
+    def ready(self) -> None:
+        from entente.notifications.registry import register_handlers
+
+        from .notifications import HANDLERS
+
+        register_handlers(HANDLERS)

@@ -8,6 +8,8 @@ from django.db.models import QuerySet
 
 from entente.reference.selectors import (
     Collectivity,
+    collectivity_of_commune,
+    collectivity_of_epci,
     commune_by_code,
     epci_by_siren,
     epci_of_commune,
@@ -52,29 +54,10 @@ def collectivity_by_code(kind: str, code: str) -> Collectivity | None:
     """The official collectivité behind a picked result, or None if the code is unknown."""
     if kind == TenantKind.COMMUNE:
         commune = commune_by_code(code)
-        if commune is None:
-            return None
-        return Collectivity(
-            kind=TenantKind.COMMUNE,
-            code=commune.insee_code,
-            name=commune.name,
-            population=commune.population,
-            departement=commune.departement,
-            postal_codes=tuple(commune.postal_codes),
-            epci_code=commune.epci.siren if commune.epci else "",
-            epci_name=commune.epci.name if commune.epci else "",
-        )
+        return collectivity_of_commune(commune) if commune else None
     if kind == TenantKind.EPCI:
         epci = epci_by_siren(code)
-        if epci is None:
-            return None
-        return Collectivity(
-            kind=TenantKind.EPCI,
-            code=epci.siren,
-            name=epci.name,
-            population=epci.population,
-            epci_kind=epci.kind,
-        )
+        return collectivity_of_epci(epci) if epci else None
     return None
 
 

@@ -8,6 +8,9 @@ class SpacesConfig(AppConfig):
     verbose_name = _("Espaces")
 
     def ready(self) -> None:
+        from entente.notifications.registry import register_handlers
+
+        from .notifications import HANDLERS as NOTIFICATION_HANDLERS
         from .sections import SpaceSection, register_section
         from .views import activity_section_context, members_section_context
 
@@ -29,3 +32,4 @@ class SpacesConfig(AppConfig):
                 order=1000,
             )
         )
+        register_handlers(NOTIFICATION_HANDLERS)

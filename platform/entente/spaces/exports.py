@@ -1,10 +1,10 @@
-"""The tenant's spaces and their members, for the tenant export (entente.core.exports)."""
+"""The tenant's spaces and their members, for the tenant export (tenants.export)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from entente.core.exports import register
+from tenants.export import register
 from tenants.models import Tenant
 
 from .models import Space, SpaceMembership

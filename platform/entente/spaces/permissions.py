@@ -50,7 +50,7 @@ def space_abilities(
         return NOTHING
     via = federated_via_ids(membership)
     if via is not None:
-        # Staff of a linked commune on the EPCI's host (a stand-in, entente.federation.access):
+        # Staff of a linked commune on the EPCI's host (a stand-in, entente.accounts.acting):
         # the federation spaces open to one of their communes, once they joined; never manage.
         if (
             space_role is None

@@ -86,11 +86,12 @@ def guest_open_sections(space_ids: Sequence[int]) -> dict[int, frozenset[str]]:
 
 
 def _is_guest(membership: Membership | None) -> bool:
+    from entente.accounts.acting import is_federated
     from entente.accounts.models import Role
 
-    # A federated stand-in (entente.federation.access) has the guest role for tenant-wide pages
+    # A federated stand-in (entente.accounts.acting) has the guest role for tenant-wide pages
     # but is commune staff: inside the spaces it joined, its space abilities alone decide.
-    if membership is not None and hasattr(membership, "federated_via"):
+    if is_federated(membership):
         return False
     return membership is None or membership.role == Role.GUEST
 

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from entente.accounts.acting import federated_member, is_federated
 from entente.accounts.models import Membership, Role, User
 from tenants.models import Tenant, TenantKind
 
 from .models import Space, SpaceMembership, Visibility
 from .permissions import SpaceAbilities, federated_via_ids, space_abilities
+from .sections import section_open
 
 
 def visible_spaces() -> QuerySet[Space]:
@@ -89,21 +91,40 @@ class SpaceAccess:
 
 
 def access_space(
-    membership: Membership | None, space_id: int, *, tenant: Tenant | None = None
+    membership: Membership | None,
+    space_id: int,
+    *,
+    tenant: Tenant | None = None,
+    section: str | None = None,
 ) -> SpaceAccess:
     """Load a space for this member, or raise `Space.DoesNotExist`.
 
-    The error is the same for a space that does not exist and one the person may not see, so
-    that nobody learns which ids exist (the pages and the API answer 404 for both).
+    The error is the same for a space that does not exist, one the person may not see, and one
+    whose `section` ("tasks", "discussions"…) is closed to them (a citizen in a project whose
+    editors did not open it), so that nobody learns which ids exist: pages and the API answer
+    404 for all three.
     """
     if membership is None:
         raise Space.DoesNotExist
     space = Space.objects.filter(pk=space_id).first()
     if space is None:
         raise Space.DoesNotExist
+    return access_loaded_space(membership, space, tenant=tenant, section=section)
+
+
+def access_loaded_space(
+    membership: Membership | None,
+    space: Space,
+    *,
+    tenant: Tenant | None = None,
+    section: str | None = None,
+) -> SpaceAccess:
+    """`access_space` for a space already loaded (through an object in it: a task, a thread)."""
+    if membership is None:
+        raise Space.DoesNotExist
     role = space_role_of(membership.user_id, space)
     abilities = space_abilities(membership, space, role, tenant=tenant)
-    if not abilities.view:
+    if not abilities.view or (section and not section_open(membership, space.pk, section)):
         raise Space.DoesNotExist
     return SpaceAccess(space=space, role=role, abilities=abilities, membership=membership)
 
@@ -141,7 +162,6 @@ def federated_people(space: Space, tenant: Tenant) -> list[Membership]:
     Only those who still reach the tenant that way (active link, staff of the commune) and have
     no membership of their own in it. Three queries, whatever the number of people.
     """
-    from entente.federation.access import federated_member
     from tenants.models import FederationLink, FederationState
 
     candidates = set(
@@ -237,7 +257,7 @@ def intercommunal_directories(membership: Membership, tenant: Tenant) -> list[tu
 
     path = reverse("federation:directory")
     if tenant.kind == TenantKind.EPCI:
-        if membership.role == Role.GUEST and federated_via_ids(membership) is None:
+        if membership.role == Role.GUEST and not is_federated(membership):
             return []
         return [(tenant.name, path)]
     if membership.role == Role.GUEST:

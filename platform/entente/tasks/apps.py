@@ -8,8 +8,10 @@ class TasksConfig(AppConfig):
     verbose_name = _("Tâches")
 
     def ready(self) -> None:
+        from entente.notifications.registry import register_handlers
         from entente.spaces.sections import SpaceSection, register_section
 
+        from .notifications import HANDLERS as NOTIFICATION_HANDLERS
         from .views import space_section_context
 
         register_section(
@@ -21,3 +23,4 @@ class TasksConfig(AppConfig):
                 order=10,
             )
         )
+        register_handlers(NOTIFICATION_HANDLERS)

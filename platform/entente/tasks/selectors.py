@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from entente.accounts.acting import is_federated
 from entente.accounts.models import Membership, User
 from entente.activity.models import ActivityEntry
 from entente.activity.selectors import object_history
@@ -145,7 +146,7 @@ def people_who_can_view(space: Space, tenant: Tenant) -> list[User]:
     memberships = space_people(space, tenant)
     # Citizens only where the project opened its tasks to them (entente.citizens).
     # Federated stand-ins (staff of a linked commune, role guest on the EPCI) count as staff.
-    staff = [m.is_staff_role or hasattr(m, "federated_via") for m in memberships]
+    staff = [m.is_staff_role or is_federated(m) for m in memberships]
     guests_see_tasks = not all(staff) and ("tasks" in guest_open_sections([space.pk])[space.pk])
     return [
         membership.user

@@ -6,3 +6,10 @@ class TrialsConfig(AppConfig):
     name = "entente.trials"
     label = "trials"
     verbose_name = _("Essais")
+
+    def ready(self) -> None:
+        from entente.notifications.registry import register_handlers
+
+        from .notifications import HANDLERS
+
+        register_handlers(HANDLERS)

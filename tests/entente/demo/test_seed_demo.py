@@ -215,7 +215,7 @@ def test_seeding_adopts_a_collectivite_that_already_exists(db: None) -> None:
 def test_staff_of_communes_work_in_the_cc_spaces_through_their_commune(
     seeded: DemoSummary,
 ) -> None:
-    from entente.federation.access import federated_membership
+    from entente.accounts.acting import federated_membership
     from entente.spaces.models import JoinPolicy, JoinRequestState, SpaceJoinRequest
 
     epci = Tenant.objects.get(official_code=EPCI_SIREN)

@@ -17,9 +17,9 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 
 import tests.test_isolation_matrix as matrix
+from entente.accounts.acting import federated_membership
 from entente.accounts.models import User
 from entente.federation import spaces as federation_spaces
-from entente.federation.access import federated_membership
 from entente.spaces.models import Space, Visibility
 from entente.spaces.permissions import SpaceAbilities
 from entente.tasks.models import Task

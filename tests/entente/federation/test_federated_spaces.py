@@ -1,6 +1,6 @@
 """Federation in use: staff of a linked commune work in the EPCI's federation spaces.
 
-Through a stand-in membership on the EPCI's host (entente.federation.access) they see only the
+Through a stand-in membership on the EPCI's host (entente.accounts.acting) they see only the
 federation spaces open to their commune that they joined; they find the others in the
 directory, join the open ones, ask for the others; ending the link removes them at once.
 """
@@ -15,10 +15,10 @@ import pytest
 from django.test import Client
 from django_tenants.utils import tenant_context
 
+from entente.accounts.acting import federated_membership
 from entente.accounts.models import Role, User
 from entente.core.events import Event, subscribe, unsubscribe
 from entente.federation import spaces as federation_spaces
-from entente.federation.access import federated_membership
 from entente.federation.services import end_link
 from entente.spaces.models import (
     JoinPolicy,
@@ -426,7 +426,7 @@ def test_a_link_ended_by_another_process_closes_the_door_at_the_next_recheck(
 ) -> None:
     """Another process ends the link and publishes the change (as `_record` does after commit);
     this process forgets its cached answer at its next look at the shared cache (≤ 1 s)."""
-    from entente.federation.access import FEDERATION, epci_key
+    from entente.accounts.acting import FEDERATION, epci_key
     from tenants import routing
     from tenants.models import FederationLink, FederationState
 

@@ -262,11 +262,19 @@ def test_sign_ups_per_ip_address_are_limited(start: Start, settings: Any, fresh_
 
 
 def test_the_limits_count_per_window(start: Start, settings: Any) -> None:
+    """Refused again within the window, accepted in the next one (windows are UTC hours)."""
     settings.SIGNUP_RATE_LIMIT_PER_IP = 1
     settings.SIGNUP_RATE_LIMIT_WINDOW_SECONDS = 3600
-    start()
-    with time_machine.travel(timezone.now() + timedelta(hours=1, minutes=1)):
-        start()  # a new window
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    with time_machine.travel(hour + timedelta(minutes=10), tick=False):
+        first = start()
+        with pytest.raises(SignupRefused) as refused:
+            start()
+        assert refused.value.code == "rate_limited"
+    with time_machine.travel(hour + timedelta(hours=1, minutes=10), tick=False):
+        second = start()  # a new window
+    assert second.state == SignupState.PENDING
+    assert Signup.objects.filter(pk__in=[first.pk, second.pk]).count() == 2
 
 
 # -- Join requests -----------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 """The tenant export: a ZIP of JSON files, one per registered exporter.
 
 Each app that holds a tenant's content adds an `exports.py` module that calls `register()`;
-they are found like Django admin's `admin.py` (autodiscovery on first use), so `entente.core`
-imports no capability app and a new app is exported by adding one file. Exporters run inside
-the tenant's schema and only read: the export works in a read-only tenant.
+they are found like Django admin's `admin.py` (autodiscovery on first use), so `tenants`
+imports no capability app and a new app is exported by adding one file. The registry lives
+with the tenant's lifecycle (beside `backup.py`) rather than in `entente.core`, which never
+imports `tenants`. Exporters run inside the tenant's schema and only read: the export works in
+a read-only tenant.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django_tenants.utils import tenant_context
 
-from tenants.models import Tenant
+from .models import Tenant
 
 Exporter = Callable[[Tenant], list[dict[str, Any]]]
 
