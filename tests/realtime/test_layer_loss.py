@@ -45,10 +45,14 @@ class FakeSocket:
 
 
 def test_sockets_are_closed_to_reconnect_when_the_layer_is_lost() -> None:
-    asyncio.run(_lose_the_layer())
+    closed_with, joins = asyncio.run(_lose_the_layer())
+
+    assert closed_with == [CLOSE_LAYER_LOST] * 2
+    # The group is joined again after the loss (a Redis restarted empty forgot it).
+    assert joins.count((LIVE_GROUP, "live.1")) >= 2
 
 
-async def _lose_the_layer() -> None:
+async def _lose_the_layer() -> tuple[list[int | None], list[tuple[str, str]]]:
     layer, hub, sockets = LostLayer(), Hub(), [FakeSocket(), FakeSocket()]
     with (
         mock.patch.object(hub_module, "get_channel_layer", return_value=layer),
@@ -63,7 +67,4 @@ async def _lose_the_layer() -> None:
             await asyncio.sleep(0.01)
         assert hub._task is not None
         hub._task.cancel()
-
-    assert [socket.closed_with for socket in sockets] == [CLOSE_LAYER_LOST] * 2
-    # The group is joined again after the loss (a Redis restarted empty forgot it).
-    assert layer.joins.count((LIVE_GROUP, "live.1")) >= 2
+    return [socket.closed_with for socket in sockets], layer.joins

@@ -21,18 +21,30 @@ from .registry import handles
 FEDERATION_LINK_CHANGED = "federation.link_changed"
 
 
+def _send(
+    name: str,
+    tenant_schema: str,
+    user_ids: list[int],
+    payload: dict[str, Any],
+    space_id: int | None,
+    key: str,
+) -> None:
+    """Make the notifications now, in the relay's transaction (no Celery message in between)."""
+    with schema_context(get_public_schema_name()):
+        services.create_for_event(name, tenant_schema, user_ids, payload, space_id, key)
+
+
 def on_event(event: Event) -> None:
     if not handles(event.name, event.payload):
         return
-    with schema_context(get_public_schema_name()):
-        services.create_for_event(
-            event.name,
-            event.tenant_schema,
-            list(event.user_ids),
-            dict(event.payload),
-            event.space_id,
-            event.key,
-        )
+    _send(
+        event.name,
+        event.tenant_schema,
+        list(event.user_ids),
+        dict(event.payload),
+        event.space_id,
+        event.key,
+    )
 
 
 def on_federation_link_changed(sender: Any, **kwargs: Any) -> None:
