@@ -6,6 +6,7 @@ Otherwise it stays open and silent: no event reaches it while its page believes 
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from unittest import mock
 
@@ -45,7 +46,9 @@ class FakeSocket:
 
 
 def test_sockets_are_closed_to_reconnect_when_the_layer_is_lost() -> None:
-    closed_with, joins = asyncio.run(_lose_the_layer())
+    # A loop of its own, in a thread: the browser tests' Playwright may run one in this thread.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        closed_with, joins = thread.submit(asyncio.run, _lose_the_layer()).result()
 
     assert closed_with == [CLOSE_LAYER_LOST] * 2
     # The group is joined again after the loss (a Redis restarted empty forgot it).
