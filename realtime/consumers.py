@@ -3,7 +3,10 @@
 Protocol (JSON text frames; docs/architecture.md, "Real time"):
 
 client → server
-  {"type": "hello", "last_notification_id": n | null}   first message; n = last id the tab saw
+  {"type": "hello", "last_notification_id": n | null, "seen": [ids]}
+                              first message; n = last id the tab saw, seen = the ids it showed
+                              lately (≤ SEEN_MAX): older ids committed late are replayed but
+                              those (payloads.late_ids)
   {"type": "watch", "space_id": s, "last_activity_id": a | null}
   {"type": "unwatch", "space_id": s}
   {"type": "ping"}
@@ -92,7 +95,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return
         if kind == "hello" and not self.hello_done:
             self.hello_done = True
-            await self._hello(_optional_id(message.get("last_notification_id")))
+            await self._hello(
+                _optional_id(message.get("last_notification_id")), _ids(message.get("seen"))
+            )
             # Once the message's queries are done (no transaction open): close the database
             # thread's connections that visited too many schemas (core.db). Messages that
             # touch no database (ping, unwatch) skip the thread hop.
@@ -112,8 +117,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     # -- Notifications --------------------------------------------------------------------------
 
-    async def _hello(self, last_id: int | None) -> None:
-        missed, unread, newest = await database_sync_to_async(payloads.catch_up)(self.user, last_id)
+    async def _hello(self, last_id: int | None, seen: frozenset[int]) -> None:
+        missed, unread, newest = await database_sync_to_async(payloads.catch_up)(
+            self.user, last_id, seen
+        )
         await self._send_new(self.notifications, missed)
         await self.send_json({"type": "ready", "unread": unread, "last_notification_id": newest})
         await self._finish_catch_up(self.notifications)
@@ -185,3 +192,15 @@ def _optional_id(value: Any) -> int | None:
     except ValueError:
         return None
     return number if number >= 0 else None
+
+
+SEEN_MAX = 300
+
+
+def _ids(value: Any) -> frozenset[int]:
+    """The `seen` list of a hello: at most SEEN_MAX positive integers, anything else dropped."""
+    if not isinstance(value, list):
+        return frozenset()
+    return frozenset(
+        item for item in value[:SEEN_MAX] if isinstance(item, int) and not isinstance(item, bool)
+    )

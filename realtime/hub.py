@@ -49,6 +49,10 @@ REJOIN_SECONDS = 3600.0
 """Group membership expires (`group_expiry` in CHANNEL_LAYERS, 2 h): joined again each hour,
 so that the channel of a process that died stops receiving within two hours."""
 RETRY_SECONDS = 1.0
+CLOSE_LAYER_LOST = 1012
+"""Close code ("service restart") for this process's sockets when the channel layer is lost:
+live.js reconnects (with backoff) and catches up from the database, instead of a socket that
+stays open and silent while no event can reach it."""
 
 NOTIFICATION_CREATED = "notification.created"
 NOTIFICATION_READ = "notification.read"
@@ -149,6 +153,16 @@ class Hub:
     def connections(self) -> int:
         return sum(len(consumers) for consumers in self.people.values())
 
+    async def close_all(self, code: int) -> int:
+        """Close every socket of this process (each then leaves the registry); how many."""
+        consumers = {consumer for group in self.people.values() for consumer in group}
+        for consumer in consumers:
+            with contextlib.suppress(Exception):  # a socket already gone
+                await consumer.close(code=code)
+        if consumers:
+            logger.warning("Live hub: channel layer lost, %d socket(s) closed", len(consumers))
+        return len(consumers)
+
     # -- Listening ------------------------------------------------------------------------------
 
     async def _ensure_listening(self) -> None:
@@ -171,7 +185,11 @@ class Hub:
                     raise
                 except Exception:
                     logger.exception("Live hub: receiving from the channel layer failed")
+                    await self.close_all(CLOSE_LAYER_LOST)
                     await asyncio.sleep(RETRY_SECONDS)
+                    # A Redis that restarted empty forgot the group: join again at once.
+                    with contextlib.suppress(Exception):
+                        await layer.group_add(LIVE_GROUP, channel)
                     continue
                 received = time.time()
                 try:

@@ -7,6 +7,7 @@ reach that tenant (their membership, or federated staff of an EPCI), checked at 
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections import defaultdict
 from collections.abc import Iterable
@@ -148,11 +149,49 @@ def unread_counts(user_ids: list[int]) -> dict[int, int]:
     return {user_id: counts.get(user_id, 0) for user_id in user_ids}
 
 
-def catch_up(user: User, last_id: int | None) -> tuple[list[dict[str, Any]], int, int]:
-    """(missed notifications after `last_id`, unread count, newest notification id)."""
+LATE_SECONDS = 300
+"""Longest a transaction making notifications may run (CELERY_TASK_TIME_LIMIT): a row it made
+may commit after newer ids were seen, never later than this after the newest one seen."""
+
+
+def late_ids(user: User, last_id: int) -> list[int]:
+    """Ids below `last_id` that may have committed after it: made less than LATE_SECONDS
+    before the notification `last_id` names. Ids grow at INSERT, not at COMMIT: a slow
+    transaction's notification can appear under an older id than one already delivered."""
+    anchor = (
+        Notification.objects.filter(user=user, id__lte=last_id)
+        .order_by("-id")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if anchor is None:
+        return []
+    return list(
+        Notification.objects.filter(
+            user=user,
+            id__lt=last_id,
+            created_at__gte=anchor - datetime.timedelta(seconds=LATE_SECONDS),
+        )
+        .order_by("id")
+        .values_list("id", flat=True)[:CATCH_UP_PAGE]
+    )
+
+
+def catch_up(
+    user: User, last_id: int | None, seen: frozenset[int] = frozenset()
+) -> tuple[list[dict[str, Any]], int, int]:
+    """(missed notifications, unread count, newest notification id).
+
+    Missed: those of `late_ids` the page has not shown (`seen`: live.js sends the ids it
+    showed lately), then those after `last_id`, oldest first.
+    """
     items: list[dict[str, Any]] = []
     if last_id is not None:
         labels = kind_labels()
+        late = [pk for pk in late_ids(user, last_id) if pk not in seen]
+        if late:
+            rows = _rows(Notification.objects.filter(id__in=late, user=user))
+            items += [notification_item(row, labels) for row in _deliverable(rows)]
         cursor = last_id
         while len(items) < CATCH_UP_MAX:
             page = since(user, cursor, limit=CATCH_UP_PAGE)

@@ -52,6 +52,22 @@ def ensure_session_tenants() -> None:
     connection.set_schema_to_public()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_cache_namespace() -> None:
+    """Forget what earlier runs left in Redis under this run's prefix (rate-limit counters,
+    queued tasks): the embedded Redis now keeps its data across restarts (append-only file)."""
+    import redis
+
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    stale = [
+        *client.scan_iter(match=f"*:{prefix}:*", count=1000),
+        *client.scan_iter(match=f"{prefix}*", count=1000),
+    ]
+    for start in range(0, len(stale), 1000):
+        client.delete(*stale[start : start + 1000])
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     if not connection.settings_dict["NAME"].startswith("test"):

@@ -182,6 +182,8 @@ PLATFORM_ROUTES: dict[str, str] = {
     "console:tenant_action": VENDOR_STAFF,
     "console:open_support": VENDOR_STAFF,
     "console:audit_log": VENDOR_STAFF,
+    "console:dead_letters": VENDOR_STAFF,
+    "console:replay": VENDOR_STAFF,
     "signup:start": OPEN,
     "signup:search": OPEN,
     "signup:details": OPEN,

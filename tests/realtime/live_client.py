@@ -67,9 +67,12 @@ def receive_until(ws: ClientConnection, kind: str) -> tuple[list[dict[str, Any]]
         before.append(message)
 
 
-def hello(ws: ClientConnection, last_id: int | None = None) -> tuple[list[dict[str, Any]], int]:
-    """Say hello; return the notifications caught up, and the newest id the server reports."""
-    send(ws, type="hello", last_notification_id=last_id)
+def hello(
+    ws: ClientConnection, last_id: int | None = None, seen: list[int] | None = None
+) -> tuple[list[dict[str, Any]], int]:
+    """Say hello (`seen`: the ids the page showed, as live.js sends them); return the
+    notifications caught up, and the newest id the server reports."""
+    send(ws, type="hello", last_notification_id=last_id, seen=seen or [])
     missed, ready = receive_until(ws, "ready")
     return missed, int(ready["last_notification_id"])
 

@@ -56,6 +56,7 @@ class AuditAction(models.TextChoices):
     SUPPORT_REVOKED = "support_revoked", _("Accès support révoqué")
     SUPPORT_OPENED = "support_opened", _("Accès support ouvert par l'équipe")
     SUPPORT_PAGE_VIEWED = "support_page_viewed", _("Page consultée par le support")
+    EVENT_REPLAYED = "event_replayed", _("Événement abandonné relancé")
 
 
 SUPPORT_ACTIONS = frozenset(

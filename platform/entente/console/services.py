@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entente.accounts.models import User
+from entente.outbox import services as outbox
+from entente.outbox.models import OutboxEvent
 from entente.trials.services import notify_closing
 from tenants import lifecycle
 from tenants.models import Tenant
@@ -153,3 +155,16 @@ def record_support_view(grant: SupportGrant, *, staff: User, path: str, method: 
         grant=grant,
         data={"method": method},
     )
+
+
+@transaction.atomic
+def replay_dead_letter(row: OutboxEvent, *, actor: User) -> OutboxEvent:
+    """Relay a dead letter again (its key unchanged: a handler that already acted does not)."""
+    replayed = outbox.replay(row)
+    _audit(
+        Tenant.objects.filter(schema_name=row.tenant_schema).first(),
+        actor,
+        AuditAction.EVENT_REPLAYED,
+        data={"outbox_id": row.pk, "name": row.name, "attempts": row.attempts},
+    )
+    return replayed

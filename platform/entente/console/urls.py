@@ -12,4 +12,6 @@ urlpatterns = [
     path("collectivites/<int:tenant_id>/action/", views.tenant_action, name="tenant_action"),
     path("collectivites/<int:tenant_id>/support/", views.open_support, name="open_support"),
     path("journal/", views.audit_log, name="audit_log"),
+    path("evenements-abandonnes/", views.dead_letters, name="dead_letters"),
+    path("evenements-abandonnes/<int:row_id>/relancer/", views.replay_dead_letter, name="replay"),
 ]

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from entente.accounts.models import User
+from entente.outbox import selectors as outbox
+from entente.outbox.models import OutboxEvent, OutboxState
 from tenants.lifecycle import ACTIONS, days_left
 from tenants.models import Tenant
 
@@ -153,3 +155,24 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "console/audit_log.html",
         {"form": form, "page": page, "query": _query_without_page(request)},
     )
+
+
+@staff_required
+@require_GET
+def dead_letters(request: HttpRequest) -> HttpResponse:
+    """Events whose side effects failed for longer than retries last (entente.outbox)."""
+    page = Paginator(outbox.dead_letters(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "console/dead_letters.html",
+        {"page": page, "query": "", "backlog": outbox.backlog()},
+    )
+
+
+@staff_required
+@require_POST
+def replay_dead_letter(request: HttpRequest, row_id: int) -> HttpResponse:
+    row = get_object_or_404(OutboxEvent, pk=row_id, state=OutboxState.DEAD)
+    services.replay_dead_letter(row, actor=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("L'événement n° %(id)s est relancé.") % {"id": row.pk})
+    return redirect("console:dead_letters")

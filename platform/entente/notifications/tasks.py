@@ -14,20 +14,15 @@ from celery import shared_task
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context, tenant_context
 
+from entente.outbox.retry import outage_retry
 from tenants.models import Tenant
 
 from . import digests, services
 
 logger = logging.getLogger(__name__)
 
-RETRY: dict[str, Any] = {
-    "acks_late": True,
-    "autoretry_for": (Exception,),
-    "retry_backoff": True,
-    "retry_backoff_max": 300,
-    "max_retries": 6,
-    "ignore_result": True,
-}
+RETRY: dict[str, Any] = outage_retry()
+"""Capped backoff for hours (TASK_RETRY_FOR_SECONDS): a database outage delays, loses nothing."""
 
 
 @shared_task(**RETRY)
@@ -39,7 +34,11 @@ def create_notifications(
     space_id: int | None = None,
     event_key: str = "",
 ) -> list[int]:
-    """The notifications of one event (plain data, so the message survives any restart)."""
+    """The notifications of one event (plain data, so the message survives any restart).
+
+    Events reach `create_for_event` through the outbox now (`subscribers.on_event`); this task
+    stays for messages sent before, and for callers that have no transaction to write in.
+    """
     with schema_context(get_public_schema_name()):
         made = services.create_for_event(
             event_name, tenant_schema, user_ids, payload, space_id, event_key

@@ -62,6 +62,7 @@ SHARED_APPS = [
     "entente.console",
     "entente.mailin",
     "entente.notifications",
+    "entente.outbox",  # events written with the change that caused them (ARCHITECTURE.md §4)
     "entente.mywork",  # no table: reads the tenants the person reaches
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -104,6 +105,8 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 MIDDLEWARE = [
     # Outermost, so that request counts and latencies include every other middleware.
     "entente.core.middleware.RequestMetricsMiddleware",
+    # PostgreSQL or Redis unreachable: 503 + Retry-After in French, never a 500 (core/outage.py).
+    "entente.core.outage.OutageMiddleware",
     # Before tenant routing: probes and Prometheus call a pod by its IP address.
     "entente.core.middleware.ProbeHostMiddleware",
     "tenants.middleware.TenantRoutingMiddleware",
@@ -335,6 +338,27 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
 
+# -- Outbox (entente.outbox) and retries that outlast an outage ----------------------------------
+# Who relays events after a commit: "celery" (a task, in the worker) or "inline" (the process
+# that committed, at once: the tests). Either way beat's sweep relays what a lost wake-up left.
+OUTBOX_RELAY: str = env("OUTBOX_RELAY", default="celery")
+OUTBOX_SWEEP_SECONDS: int = env.int("OUTBOX_SWEEP_SECONDS", default=5)
+OUTBOX_BATCH_SIZE: int = env.int("OUTBOX_BATCH_SIZE", default=100)
+# One relay task handles batches for at most this long, then leaves the rest to the next sweep.
+OUTBOX_RELAY_SECONDS: int = env.int("OUTBOX_RELAY_SECONDS", default=60)
+# A failing event is retried, waiting base × 2^n seconds capped at max, for this long (an outage
+# may last hours), then kept as a dead letter for the vendor console to replay.
+OUTBOX_RETRY_FOR_SECONDS: int = env.int("OUTBOX_RETRY_FOR_SECONDS", default=6 * 3600)
+OUTBOX_RETRY_BASE_SECONDS: float = env.float("OUTBOX_RETRY_BASE_SECONDS", default=2.0)
+OUTBOX_RETRY_MAX_SECONDS: float = env.float("OUTBOX_RETRY_MAX_SECONDS", default=60.0)
+# Handled rows are deleted after this; rows pending longer than STUCK count as stuck (/metrics).
+OUTBOX_KEEP_DONE_SECONDS: int = env.int("OUTBOX_KEEP_DONE_SECONDS", default=24 * 3600)
+OUTBOX_STUCK_SECONDS: int = env.int("OUTBOX_STUCK_SECONDS", default=300)
+# Celery tasks that need the database or the broker retry with this capped backoff for as long
+# (entente.outbox.retry), instead of giving up after a few attempts.
+TASK_RETRY_FOR_SECONDS: int = env.int("TASK_RETRY_FOR_SECONDS", default=6 * 3600)
+TASK_RETRY_MAX_SECONDS: int = env.int("TASK_RETRY_MAX_SECONDS", default=300)
+
 # -- Trials (entente.trials, tenants.lifecycle) ---------------------------------------------------
 # Length of a new tenant's free trial; admins are e-mailed at D-7, D-1 and at its end.
 ENTENTE_TRIAL_DAYS: int = env.int("ENTENTE_TRIAL_DAYS", default=30)
@@ -351,6 +375,13 @@ SIGNUP_RATE_LIMIT_PER_IP: int = env.int("SIGNUP_RATE_LIMIT_PER_IP", default=10)
 SIGNUP_RATE_LIMIT_PER_EMAIL: int = env.int("SIGNUP_RATE_LIMIT_PER_EMAIL", default=3)
 SIGNUP_RATE_LIMIT_WINDOW_SECONDS: int = env.int("SIGNUP_RATE_LIMIT_WINDOW_SECONDS", default=3600)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    # The outbox's safety net: relays what a lost wake-up left (an empty sweep is one query).
+    "outbox-sweep": {
+        "task": "entente.outbox.tasks.relay_outbox",
+        "schedule": float(OUTBOX_SWEEP_SECONDS),
+        "options": {"expires": float(OUTBOX_SWEEP_SECONDS)},
+    },
+    "outbox-prune": {"task": "entente.outbox.tasks.prune_outbox", "schedule": 60 * 60.0},
     # Next occurrence of recurring tasks whose due date passed (one per tenant; idempotent).
     "tasks-roll-recurring": {
         "task": "entente.tasks.tasks.roll_recurring_tasks_everywhere",

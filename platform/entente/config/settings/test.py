@@ -18,6 +18,9 @@ CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"{CACHES['default']['KEY_PREFIX
 CELERY_TASK_DEFAULT_QUEUE = env(
     "CELERY_TASK_DEFAULT_QUEUE", default=f"{CACHES['default']['KEY_PREFIX']}-tasks"
 )
+# Events are relayed by the process that committed them, at once: no worker needed to see the
+# side effects of a service call (tests/entente/outbox/ exercise the Celery relay).
+OUTBOX_RELAY = env("OUTBOX_RELAY", default="inline")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

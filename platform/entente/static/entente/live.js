@@ -6,6 +6,9 @@
      except when the server said "not logged in" (4401) or "not a member" (4403).
    - Remembers the last notification id it saw (sessionStorage, per tab and person) and sends
      it on each connection: the server replays what was missed, then live ones, once each.
+     The replay also holds notifications with older ids made shortly before that one (a slow
+     transaction commits an older id late) but those the tab showed: it remembers them (the
+     last SEEN_MAX, same storage), sends them with its hello, and skips any shown already.
    - Bell: #notification-count (text and data-unread-count) takes the server's count; new
      notifications are announced politely in #live-announcer.
    - Space page: [data-live-activity][data-space-id] gets new entries prepended to its list.
@@ -19,6 +22,9 @@
   var BASE_DELAY = 1000;
   var MAX_DELAY = 60000;
   var storageKey = "entente.live.lastNotification." + (config.person || "");
+  var seenKey = "entente.live.seenNotifications." + (config.person || "");
+  var SEEN_MAX = 300;
+  var seen = readSeen(); /* ids shown in this tab, oldest first */
 
   var socket = null;
   var attempts = 0;
@@ -32,6 +38,28 @@
     } catch (error) {
       return null;
     }
+  }
+
+  function readSeen() {
+    try {
+      var value = JSON.parse(window.sessionStorage.getItem(seenKey) || "[]");
+      return Array.isArray(value) ? value : [];
+    } catch (error) {
+      return [];
+    }
+  }
+
+  /* True the first time an id is shown in this tab. */
+  function firstSight(id) {
+    if (seen.indexOf(id) !== -1) return false;
+    seen.push(id);
+    if (seen.length > SEEN_MAX) seen.splice(0, seen.length - SEEN_MAX);
+    try {
+      window.sessionStorage.setItem(seenKey, JSON.stringify(seen));
+    } catch (error) {
+      /* storage refused: remembered for this page only */
+    }
+    return true;
   }
 
   function writeLastId(id) {
@@ -67,6 +95,7 @@
 
   function onNotification(message) {
     writeLastId(message.id);
+    if (!firstSight(message.id)) return;
     if (countedUpTo !== null && message.id > countedUpTo) {
       countedUpTo = message.id;
       if (!message.read) setCount(currentCount() + 1);
@@ -119,7 +148,7 @@
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + window.location.host + (config.socket || "/ws/live/"));
     socket.addEventListener("open", function () {
-      send({ type: "hello", last_notification_id: readLastId() });
+      send({ type: "hello", last_notification_id: readLastId(), seen: seen });
       watchSpaces();
     });
     socket.addEventListener("message", function (event) {
