@@ -114,17 +114,18 @@ class Run:
         from django.db import connections
         from django_tenants.utils import tenant_context
 
-        from entente.spaces.permissions import SpaceAbilities
+        from entente.accounts.models import Membership
         from entente.tasks.services import create_task
 
         tenant, space, actor, agent = self.world_cache
-        everything = SpaceAbilities(view=True, comment=True, edit=True, manage=True)
         try:
+            acting = Membership.objects.select_related("user", "tenant").get(
+                user=actor, tenant=tenant
+            )
             with tenant_context(tenant):
                 task = create_task(
+                    acting,
                     space=space,
-                    actor=actor,
-                    abilities=everything,
                     title=f"Essai de panne n° {n}",
                     assignee_ids=[agent.pk],
                 )

@@ -27,7 +27,7 @@ from entente.outbox.models import OutboxEvent, OutboxState
 from entente.outbox.retry import retries_for
 from entente.tasks import services as tasks
 from tests.entente.outbox.conftest import World, broker_away
-from tests.entente.tasks.conftest import EVERYTHING
+from tests.support.acting import seeding
 
 pytestmark = pytest.mark.django_db
 
@@ -64,9 +64,8 @@ def failing_subscriber() -> Iterator[FailingSubscriber]:
 def _assign(world: World, *people: User) -> None:
     with world.enter():
         tasks.update_task(
+            seeding(world.people["editor"]),
             world.task,
-            actor=world.people["editor"],
-            abilities=EVERYTHING,
             assignee_ids=[p.pk for p in people],
         )
 
