@@ -131,6 +131,7 @@ REACHED_OTHERWISE: dict[str, str] = {
     "api_token_revoke": POST_ONLY,
     "console:tenant_action": POST_ONLY,
     "console:open_support": POST_ONLY,
+    "console:replay": POST_ONLY,
     # Reached by a link sent to one person, or along a flow that starts there.
     "citizens:accept": TOKEN_LINK + " (a citizen's invitation)",
     "signup:confirm": TOKEN_LINK + " (a sign-up's confirmation e-mail)",
