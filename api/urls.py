@@ -1,4 +1,7 @@
-"""The REST API, mounted at /api/ on tenant hosts."""
+"""The REST API, mounted at /api/ on tenant hosts; its OpenAPI at /api/v1/schema/.
+
+An unknown path under /api/ answers a JSON 404 (api.exceptions.ApiErrorMiddleware).
+"""
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -12,6 +15,6 @@ urlpatterns = [
     path("v1/", include("api.v1.citizens.urls")),
     path("v1/", include("api.v1.mywork.urls")),
     path("v1/", include("api.v1.notifications.urls")),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -10,10 +10,10 @@ from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, status
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.parsers import FormParser, MultiPartParser
 from entente.tasks import selectors, services
 from entente.tasks.files import attachment_response
 from entente.tasks.models import Label, Task, TaskAttachment, TaskComment

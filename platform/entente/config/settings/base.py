@@ -107,6 +107,8 @@ MIDDLEWARE = [
     # Before tenant routing: probes and Prometheus call a pod by its IP address.
     "entente.core.middleware.ProbeHostMiddleware",
     "tenants.middleware.TenantRoutingMiddleware",
+    # Under /api/: JSON errors only (404, 500 even with DEBUG, 413), hostile query refused.
+    "api.exceptions.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -270,6 +272,14 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    # Bodies with a NUL or control byte are a 400 before any view sees them (api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.JSONParser",
+        "api.parsers.FormParser",
+        "api.parsers.MultiPartParser",
+    ],
+    # OPTIONS describes a view without loading an object (api/metadata.py).
+    "DEFAULT_METADATA_CLASS": "api.metadata.ObjectFreeMetadata",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Entente API",
