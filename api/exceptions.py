@@ -18,6 +18,7 @@ Two places make it so:
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -152,6 +153,26 @@ def refuse_hostile_request(request: HttpRequest) -> JsonResponse | None:
     return None
 
 
+def in_error_shape(response: HttpResponse) -> HttpResponse:
+    """A JSON error written elsewhere (a middleware's `{"detail": …}`) given its `code`."""
+    if getattr(response, "streaming", False):
+        return response
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and isinstance(body.get("detail"), str) and "code" in body:
+        return response
+    message, code = status_message(response.status_code)
+    fixed = body if isinstance(body, dict) else {}
+    detail = fixed.get("detail")
+    fixed.update(detail=detail if isinstance(detail, str) else message, code=code)
+    response.content = json.dumps(fixed, ensure_ascii=False).encode()
+    if response.has_header("Content-Length"):
+        response["Content-Length"] = str(len(response.content))
+    return response
+
+
 class ApiErrorMiddleware:
     """Under /api/: every error answer in JSON, every server error a JSON 500 (logged as Django
     logs it, and signalled so that Sentry and the test client still see the exception)."""
@@ -168,7 +189,7 @@ class ApiErrorMiddleware:
         if not is_api_request(request) or response.status_code < 400:
             return response
         if response.get("Content-Type", "").startswith("application/json"):
-            return response
+            return in_error_shape(response)
         converted = json_error(response.status_code)
         for header in ("Allow", "Retry-After", "WWW-Authenticate"):
             if header in response:
