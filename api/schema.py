@@ -40,7 +40,7 @@ class ErrorSerializer(serializers.Serializer[Any]):
     code = serializers.CharField(
         help_text="Code stable : invalid, not_authenticated, permission_denied, not_found…"
     )
-    errors = serializers.DictField(
+    errors = serializers.DictField(  # type: ignore[assignment]  # a field (popped by the metaclass), not .errors
         child=serializers.JSONField(),
         required=False,
         help_text="Pour une donnée invalide (400) : les messages, champ par champ.",
