@@ -14,6 +14,13 @@ error answers the API's machinery gives it, all in the one shape of `api.excepti
 - 429 to operations of a view with throttles; 409 to those that declare `conflict_statuses`
   (none today: no service reports a conflict yet).
 
+Bodies are documented in JSON only (what clients send; form posts still work, undocumented),
+but for views that parse files (attachments: multipart). Request components are split from
+response ones (`TaskRequest`…), so that write rules show (a non-blank string has
+`minLength: 1`), and `control_characters_refused` (a postprocessing hook) gives every string of
+a request and every string parameter the pattern `api.parsers` enforces: no NUL or other C0
+control character.
+
 Cross-field rules are in each serializer's docstring (drf-spectacular makes it the component's
 description) or in `help_text`, so that a client generated from the schema knows them too.
 """
@@ -27,8 +34,12 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
 from .exceptions import status_message
+from .parsers import CONTROL_CHARACTERS
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+JSON = "application/json"
+# The negation of api.parsers.CONTROL_CHARACTERS (a character class), as an OpenAPI pattern.
+NO_CONTROL_CHARACTER = f"^[^{CONTROL_CHARACTERS.pattern[1:-1]}]*$"
 
 
 class ErrorSerializer(serializers.Serializer[Any]):
@@ -51,6 +62,10 @@ class ErrorSerializer(serializers.Serializer[Any]):
 
 
 class ErrorDocumentingAutoSchema(AutoSchema):
+    def map_parsers(self) -> list[Any]:
+        media_types: list[Any] = super().map_parsers()
+        return [JSON] if JSON in media_types else media_types
+
     def error_statuses(self) -> list[int]:
         statuses = [400, 404]
         if self.view.get_permissions():
@@ -77,3 +92,27 @@ class ErrorDocumentingAutoSchema(AutoSchema):
                 direction=direction,
             )
         return responses
+
+
+def _refuse_control_characters(node: Any) -> None:
+    if isinstance(node, dict):
+        if node.get("type") == "string" and not {"enum", "format", "pattern"} & set(node):
+            node["pattern"] = NO_CONTROL_CHARACTER
+        for value in node.values():
+            _refuse_control_characters(value)
+    elif isinstance(node, list):
+        for value in node:
+            _refuse_control_characters(value)
+
+
+def control_characters_refused(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Request components and parameters state what api.parsers and ApiErrorMiddleware refuse."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request"):
+            _refuse_control_characters(component)
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            if isinstance(operation, dict):
+                for parameter in operation.get("parameters", []):
+                    _refuse_control_characters(parameter.get("schema"))
+    return result

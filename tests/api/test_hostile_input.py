@@ -452,3 +452,10 @@ def test_options_describes_a_task_without_a_queryset(world: World, db: None) -> 
     response = client_of(world, "agent").options(f"/api/v1/tasks/{world.ids['task']}/")
     assert response.status_code == 200
     assert "PATCH" in response["Allow"]
+
+
+def test_an_invalid_host_under_api_is_a_json_400(db: None) -> None:
+    response = Client(HTTP_HOST="g(#QHR(", raise_request_exception=False).get("/api/v1/spaces/")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["code"] == "bad_request"

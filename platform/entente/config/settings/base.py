@@ -106,9 +106,10 @@ MIDDLEWARE = [
     "entente.core.middleware.RequestMetricsMiddleware",
     # Before tenant routing: probes and Prometheus call a pod by its IP address.
     "entente.core.middleware.ProbeHostMiddleware",
-    "tenants.middleware.TenantRoutingMiddleware",
-    # Under /api/: JSON errors only (404, 500 even with DEBUG, 413), hostile query refused.
+    # Under /api/: JSON errors only (400 for a bad Host, 404, 500 even with DEBUG, 413), hostile
+    # query refused; before tenant routing, whose errors (an unknown or invalid host) it shapes.
     "api.exceptions.ApiErrorMiddleware",
+    "tenants.middleware.TenantRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -286,6 +287,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "L'API d'Entente, plateforme collaborative des collectivités.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Write rules (non-blank strings, required fields) shown apart from what responses carry.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.control_characters_refused",
+    ],
     # The schema and its docs are for the tenant's members, whatever the authentication.
     "SERVE_PERMISSIONS": ["api.permissions.IsTenantMember"],
     "SWAGGER_UI_DIST": "SIDECAR",
