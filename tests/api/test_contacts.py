@@ -19,10 +19,15 @@ from django_tenants.utils import tenant_context
 
 from entente.accounts.contacts import contact_book
 from entente.accounts.models import Membership, Role, User
+from entente.discussions.services import add_comment as add_thread_comment
+from entente.discussions.services import create_thread
 from entente.spaces.models import Space, SpaceKind, SpaceMembership, SpaceRole, Visibility
+from entente.spaces.permissions import SpaceAbilities
 from tenants.models import Tenant
 
 pytestmark = pytest.mark.django_db
+
+COMMENTER = SpaceAbilities(view=True, comment=True)
 
 PEOPLE = {  # label → (tenant role, role in the project or None)
     "admin": (Role.ADMIN, SpaceRole.EDITOR),
@@ -120,3 +125,51 @@ def test_a_citizen_never_gets_another_citizens_address_in_the_schema_of_people(
     response = project.client("agent").get(reverse("api-schema"), {"format": "json"})
     person = response.json()["components"]["schemas"]["Person"]["properties"]["email"]
     assert person.get("nullable") is True
+
+
+def test_a_citizen_never_receives_another_citizens_address_anywhere(project: Project) -> None:
+    """The neighbour takes part (a discussion, a message: the activity names her); the citizen
+    then reads every API route that answers GET and the pages of the project and of her own
+    things: the neighbour's name is there, her address nowhere."""
+    from tests.api.test_hostile_input import api_routes
+
+    neighbour = project.people["neighbour"]
+    with tenant_context(project.tenant):
+        thread = create_thread(
+            space=project.space,
+            actor=neighbour,
+            abilities=COMMENTER,
+            title="Mes photos du lavoir",
+            body="Voici mes photos",
+        )
+        comment = add_thread_comment(thread, actor=neighbour, abilities=COMMENTER, body="Et une")
+    ids = {
+        "space_id": project.space.pk,
+        "pk": thread.pk,
+        "comment_id": comment.pk,
+        "user_id": neighbour.pk,
+    }
+    paths = [
+        reverse(route.name, kwargs={param: ids.get(param, 1) for param in route.params})
+        for route in api_routes()
+        if "GET" in route.methods and route.name not in {"api-schema", "api-docs"}
+    ]
+    space = [project.space.pk]
+    paths += [
+        reverse("tenant_home"),
+        reverse("spaces:detail", args=space),
+        reverse("spaces:members", args=space),
+        reverse("discussions:thread_list", args=space),
+        reverse("discussions:thread", args=[project.space.pk, thread.pk]),
+        reverse("notifications:list"),
+        reverse("mywork:home"),
+    ]
+    client = project.client("citizen")
+    seen_name = False
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code < 500, path
+        body = response.content.decode()
+        assert neighbour.email not in body, path
+        seen_name = seen_name or "Neighbour" in body
+    assert seen_name  # she is shown, by name
