@@ -459,3 +459,23 @@ def test_an_invalid_host_under_api_is_a_json_400(db: None) -> None:
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/json")
     assert response.json()["code"] == "bad_request"
+
+
+def test_a_server_error_under_api_is_json_even_with_debug(
+    world: World, db: None, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    """Never Django's debug page (its traceback, its settings) under /api/, even with DEBUG."""
+    from api.v1.spaces import views
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("panne simulée")
+
+    settings.DEBUG = True
+    monkeypatch.setattr(views.SpaceList, "get_queryset", broken)
+    response = client_of(world, "agent").get("/api/v1/spaces/")
+    assert response.status_code == 500
+    assert response.json() == {
+        "detail": "Erreur du serveur : l'équipe technique est prévenue. Réessayez plus tard.",
+        "code": "server_error",
+    }
+    assert "panne simulée" not in response.content.decode()
