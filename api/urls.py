@@ -1,7 +1,26 @@
-"""The REST API, mounted at /api/ on tenant hosts."""
+"""The REST API, mounted at /api/ on tenant hosts; its OpenAPI at /api/v1/schema/.
 
+An unknown path under /api/ answers a JSON 404 (api.exceptions.ApiErrorMiddleware).
+"""
+
+from typing import Any
+
+from django.http import JsonResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.request import Request
+
+
+class SwaggerPage(SpectacularSwaggerView):
+    """The documentation page; OPTIONS answered in JSON (the page's HTML renderer has no
+    template for it: it was a 500)."""
+
+    def options(self, request: Request, *args: Any, **kwargs: Any) -> JsonResponse:  # type: ignore[override]
+        return JsonResponse(
+            {"name": "Documentation de l'API", "renders": ["text/html"]},
+            headers={"Allow": "GET, HEAD, OPTIONS"},
+        )
+
 
 urlpatterns = [
     path("v1/", include("api.v1.spaces.urls")),
@@ -12,6 +31,6 @@ urlpatterns = [
     path("v1/", include("api.v1.citizens.urls")),
     path("v1/", include("api.v1.mywork.urls")),
     path("v1/", include("api.v1.notifications.urls")),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("v1/docs/", SwaggerPage.as_view(url_name="api-schema"), name="api-docs"),
 ]

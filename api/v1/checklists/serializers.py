@@ -32,6 +32,15 @@ class TemplateSerializer(serializers.ModelSerializer[ProcedureTemplate]):
         fields = ["id", "name", "description", "items", "created_at", "updated_at"]
         read_only_fields = ["id", "created_at", "updated_at"]
 
+    def validate_items(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """`items` replaces the whole list, so each item is complete even in a PATCH (a partial
+        serializer would let `[{}]` through to the service: a TypeError, a 500)."""
+        if not self.partial:
+            return items
+        complete = TemplateItemSerializer(data=self.initial_data.get("items"), many=True)
+        complete.is_valid(raise_exception=True)
+        return list(complete.validated_data)
+
     def item_specs(self) -> list[ItemSpec] | None:
         items = self.validated_data.get("items")
         if items is None:

@@ -5,12 +5,13 @@ Serializers validate shapes; the rules (who may, what is allowed) are in entente
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from entente.accounts.contacts import ContactBook, contact_book
 from entente.accounts.models import User
 from entente.activity.models import ActivityEntry
 from entente.spaces.models import (
@@ -25,12 +26,36 @@ from entente.spaces.permissions import space_abilities
 
 
 class PersonSerializer(serializers.ModelSerializer[User]):
+    """A person by name; the e-mail only to those who work with them (entente.accounts.contacts),
+    else null: a citizen never gets another citizen's address."""
+
     display_name = serializers.CharField(read_only=True)
+    email = serializers.SerializerMethodField(
+        help_text="Visible des personnes qui travaillent avec elle, sinon null."
+    )
 
     class Meta:
         model = User
         fields = ["id", "display_name", "email"]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.EmailField(allow_null=True))
+    def get_email(self, person: User) -> str | None:
+        # The root's context dict, shared by the nested serializers of one response.
+        return contacts_of(cast(dict[str, Any], self.context)).email_of(person)
+
+
+def contacts_of(context: dict[str, Any]) -> ContactBook:
+    """The viewer's contact book, made once per response (nested serializers share the root's
+    context), from the acting membership the view put in the context or found on the request."""
+    book = context.get("contact_book")
+    if book is None:
+        membership = context.get("membership")
+        request = context.get("request")
+        if membership is None and request is not None:
+            membership = getattr(request, "membership", None)
+        book = context["contact_book"] = contact_book(membership)
+    return book
 
 
 class AbilitiesSerializer(serializers.Serializer[Any]):

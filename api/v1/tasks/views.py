@@ -13,13 +13,14 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.parsers import FormParser, MultiPartParser
 from entente.spaces.permissions import SpaceAbilities
 from entente.tasks import labels as label_services
 from entente.tasks import selectors, services
@@ -281,7 +282,7 @@ class TaskAttachmentDetail(TaskScopedMixin, generics.GenericAPIView[TaskAttachme
             raise Http404
         return attachment, abilities
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})  # the file's own type
     def get(self, request: Request, pk: int, attachment_id: int) -> FileResponse:
         attachment, _abilities = self._attachment(pk, attachment_id)
         return attachment_response(attachment)

@@ -226,7 +226,7 @@ def history_lines(entries: list[ActivityEntry]) -> list[dict[str, Any]]:
         for field in ("assignees", "observers"):
             for side in entry.changes.get(field, [[], []]):
                 ids.update(side or [])
-    people = {pk: user.full_name or user.email for pk, user in selectors.users_by_id(ids).items()}
+    people = {pk: user.display_name for pk, user in selectors.users_by_id(ids).items()}
     labels = dict(Label.objects.values_list("pk", "name"))
     lines = []
     for entry in entries:
@@ -284,7 +284,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     for item in comments:
         author = people.get(item.author_id or 0)
-        item.author_name = (author.full_name or author.email) if author else _("Personne")  # type: ignore[attr-defined]
+        item.author_name = author.display_name if author else _("Personne")  # type: ignore[attr-defined]
     return render(
         request,
         "tasks/detail.html",

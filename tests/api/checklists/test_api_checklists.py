@@ -99,7 +99,7 @@ def test_invalid_items_are_refused_with_field_errors(actors: SpaceActors) -> Non
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert "assignee_id" in response.json()
+    assert "assignee_id" in response.json()["errors"]
     with actors.inside():
         assert not ProcedureTemplate.objects.exists()
 

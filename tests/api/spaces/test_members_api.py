@@ -65,7 +65,7 @@ def test_people_outside_the_tenant_cannot_be_added(actors: SpaceActors) -> None:
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert "user_id" in response.json()
+    assert "user_id" in response.json()["errors"]
     with actors.inside():
         assert not SpaceMembership.objects.filter(user=outsider).exists()
 
@@ -99,7 +99,8 @@ def test_demoting_the_last_editor_is_refused_with_a_reason(actors: SpaceActors) 
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert "au moins un éditeur" in response.json()[0]
+    assert "au moins un éditeur" in response.json()["errors"]["non_field_errors"][0]
+    assert "au moins un éditeur" in response.json()["detail"]
     with actors.inside():
         assert SpaceMembership.objects.get(space=actors.space, user=editor).role == "editor"
 

@@ -92,12 +92,12 @@ def test_create_validates_in_french(actors: SpaceActors) -> None:
         reverse("api-space-list"), {"name": "   ", "kind": "nope"}, content_type="application/json"
     )
     assert response.status_code == 400
-    assert set(response.json()) == {"name", "kind"}
+    assert set(response.json()["errors"]) == {"name", "kind"}
     response = actors.client("staff").post(
         reverse("api-space-list"), {"name": "   "}, content_type="application/json"
     )
     assert response.status_code == 400
-    assert response.json()["name"] == ["Donnez un nom à l'espace."]
+    assert response.json()["errors"]["name"] == ["Donnez un nom à l'espace."]
 
 
 @pytest.mark.parametrize("actor", ACTORS)
@@ -156,7 +156,11 @@ def test_delete_archives_and_restore(actor: str, actors: SpaceActors) -> None:
     assert archived_at is not None  # archived, not deleted
     again = client.delete(reverse("api-space-detail", args=[actors.space.pk]))
     assert again.status_code == 400
-    assert again.json() == ["Cet espace est déjà archivé."]
+    assert again.json() == {
+        "detail": "Cet espace est déjà archivé.",
+        "code": "invalid",
+        "errors": {"non_field_errors": ["Cet espace est déjà archivé."]},
+    }
     restored = client.post(reverse("api-space-restore", args=[actors.space.pk]))
     assert restored.status_code == 200
     assert restored.json()["archived_at"] is None

@@ -109,6 +109,9 @@ MIDDLEWARE = [
     "entente.core.outage.OutageMiddleware",
     # Before tenant routing: probes and Prometheus call a pod by its IP address.
     "entente.core.middleware.ProbeHostMiddleware",
+    # Under /api/: JSON errors only (400 for a bad Host, 404, 500 even with DEBUG, 413), hostile
+    # query refused; before tenant routing, whose errors (an unknown or invalid host) it shapes.
+    "api.exceptions.ApiErrorMiddleware",
     "tenants.middleware.TenantRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -266,7 +269,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsTenantMember"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ErrorDocumentingAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "api.pagination.DefaultPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
@@ -274,12 +277,26 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    # Bodies with a NUL or control byte are a 400 before any view sees them (api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.JSONParser",
+        "api.parsers.FormParser",
+        "api.parsers.MultiPartParser",
+    ],
+    # OPTIONS describes a view without loading an object (api/metadata.py).
+    "DEFAULT_METADATA_CLASS": "api.metadata.ObjectFreeMetadata",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Entente API",
     "DESCRIPTION": "L'API d'Entente, plateforme collaborative des collectivités.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Write rules (non-blank strings, required fields) shown apart from what responses carry.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.control_characters_refused",
+    ],
     # The schema and its docs are for the tenant's members, whatever the authentication.
     "SERVE_PERMISSIONS": ["api.permissions.IsTenantMember"],
     "SWAGGER_UI_DIST": "SIDECAR",
