@@ -15,6 +15,8 @@ from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent
 CHECKING_PREFIXES = ("assert", "check", "expect")
+# Library calls that fail the test on what they find: schemathesis's `case.call_and_validate`.
+CHECKING_CALLS = {"call_and_validate"}
 PYTEST_CHECKS = {"raises", "warns", "fail"}
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -48,7 +50,9 @@ def asserts_something(function: FunctionNode) -> bool:
         if isinstance(node, ast.Assert):
             return True
         if isinstance(node, ast.Call) and (
-            is_pytest_check(node) or called_name(node).lower().startswith(CHECKING_PREFIXES)
+            is_pytest_check(node)
+            or called_name(node).lower().startswith(CHECKING_PREFIXES)
+            or called_name(node) in CHECKING_CALLS
         ):
             return True
     return False

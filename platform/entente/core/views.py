@@ -96,5 +96,5 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
     The exception's text is not shown: it may be Django's own (in English, naming models)."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": _("Ressource introuvable.")}, status=404)
+        return HttpResponse(status=404)  # api.exceptions.ApiErrorMiddleware answers it in JSON
     return render(request, "404.html", {"back": _back(request)}, status=404)
