@@ -1,0 +1,120 @@
+"""A private space of Legé with one person per role, its document tree, and people who must not
+pass (an agent outside the space, a citizen, an administrator of Paulx)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+from django_tenants.utils import tenant_context
+
+from entente.accounts.models import Membership, Role, User
+from entente.documents import services
+from entente.documents.models import Document, Folder, Version
+from entente.documents.selectors import tree_root
+from entente.spaces.models import Space, SpaceMembership, SpaceRole, Visibility
+from entente.spaces.services import create_space
+from tenants.models import Tenant
+
+ROLES = ("editor", "commenter", "reader", "staff", "guest", "outsider")
+VIEWERS = {"editor", "commenter", "reader"}
+EDITORS = {"editor"}
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def pdf(text: str = "") -> io.BytesIO:
+    return io.BytesIO(PDF_BYTES + text.encode())
+
+
+@dataclass
+class World:
+    tenant: Tenant
+    other_tenant: Tenant
+    space: Space
+    people: dict[str, User]
+    root: Folder
+    folder: Folder
+    document: Document
+    clients: dict[str, Client] = field(default_factory=dict)
+
+    def client(self, role: str) -> Client:
+        return self.clients[role]
+
+    def enter(self) -> Any:
+        return tenant_context(self.tenant)
+
+    def membership(self, role: str) -> Membership:
+        tenant = self.other_tenant if role == "outsider" else self.tenant
+        return Membership.objects.select_related("tenant", "user").get(
+            user=self.people[role], tenant=tenant
+        )
+
+    def version(self) -> Version:
+        with self.enter():
+            return Version.objects.get(document=self.document, number=1)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def stored_files(settings: Any) -> list[Path]:
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []
+
+
+@pytest.fixture
+def world(
+    tenant_a: Tenant,
+    tenant_b: Tenant,
+    make_user: Callable[..., User],
+    client_for: Callable[..., Client],
+) -> World:
+    people = {
+        "editor": make_user("claire.morand@lege.test", tenant=tenant_a, full_name="Claire Morand"),
+        "commenter": make_user("paul.briand@lege.test", tenant=tenant_a, full_name="Paul Briand"),
+        "reader": make_user("lea.durand@lege.test", tenant=tenant_a, full_name="Léa Durand"),
+        "staff": make_user("agent.hors-espace@lege.test", tenant=tenant_a),
+        "guest": make_user("citoyen@exemple.test", tenant=tenant_a, role=Role.GUEST),
+        "outsider": make_user("admin@paulx.test", tenant=tenant_b, role=Role.ADMIN),
+    }
+    with tenant_context(tenant_a):
+        space = create_space(
+            name="Voirie", created_by=people["editor"], visibility=Visibility.PRIVATE
+        )
+        for role, space_role in (
+            ("editor", SpaceRole.EDITOR),
+            ("commenter", SpaceRole.COMMENTER),
+            ("reader", SpaceRole.READER),
+            ("guest", SpaceRole.COMMENTER),
+        ):
+            SpaceMembership.objects.update_or_create(
+                space=space, user=people[role], defaults={"role": space_role}
+            )
+        editor = Membership.objects.select_related("tenant", "user").get(
+            user=people["editor"], tenant=tenant_a
+        )
+        root = tree_root(space)
+        folder = services.create_folder(membership=editor, parent=root, name="Marchés publics")
+        version = services.upload(
+            membership=editor, folder=folder, name="Cahier des charges.pdf", content=pdf("v1")
+        )
+    world = World(
+        tenant=tenant_a,
+        other_tenant=tenant_b,
+        space=space,
+        people=people,
+        root=root,
+        folder=folder,
+        document=version.document,
+    )
+    world.clients = {role: client_for(tenant_a, user) for role, user in people.items()}
+    world.clients["anonymous"] = Client(HTTP_HOST=tenant_a.primary_host)
+    return world
