@@ -180,6 +180,10 @@ def delete_folder(*, membership: Membership | None, folder: Folder) -> Folder:
     return folder
 
 
+def bin_days() -> int:
+    return int(settings.ENTENTE_DOCUMENTS_BIN_DAYS)
+
+
 def _bin_deadline() -> datetime.datetime:
     return timezone.now() - datetime.timedelta(days=settings.ENTENTE_DOCUMENTS_BIN_DAYS)
 
