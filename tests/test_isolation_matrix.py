@@ -164,6 +164,29 @@ TENANT_ROUTES: dict[str, str] = {
     "api-notification-read": MEMBERS,
     "api-notification-read-all": MEMBERS,
     "api-notification-preferences": MEMBERS,
+    # Documents (entente.documents, api/v1/documents): the space's abilities, then folder rules;
+    # the archive tree for the tenant's staff.
+    "documents:space": MEMBERS,
+    "documents:space_bin": MEMBERS,
+    "documents:archive": MEMBERS,
+    "documents:archive_bin": MEMBERS,
+    "documents:folder": MEMBERS,
+    "documents:folder_create": MEMBERS,
+    "documents:folder_rename": MEMBERS,
+    "documents:folder_move": MEMBERS,
+    "documents:folder_delete": MEMBERS,
+    "documents:folder_restore": MEMBERS,
+    "documents:folder_right": MEMBERS,
+    "documents:upload": MEMBERS,
+    "documents:file": MEMBERS,
+    "documents:version_upload": MEMBERS,
+    "documents:file_rename": MEMBERS,
+    "documents:file_move": MEMBERS,
+    "documents:file_delete": MEMBERS,
+    "documents:file_restore": MEMBERS,
+    "documents:file_follow": MEMBERS,
+    "documents:version": MEMBERS,
+    "documents:version_restore": MEMBERS,
 }
 # The bare domain: route name → policy.
 PLATFORM_ROUTES: dict[str, str] = {

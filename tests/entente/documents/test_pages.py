@@ -256,7 +256,7 @@ def test_office_files_are_downloaded_never_inline(world: World) -> None:
     client = world.client("editor")
     client.post(
         f"/documents/dossiers/{world.folder.pk}/deposer/",
-        {"files": SimpleUploadedFile("notes.txt", "Compte rendu du conseil".encode())},
+        {"files": SimpleUploadedFile("notes.txt", b"Compte rendu du conseil")},
     )
     with world.enter():
         version = Version.objects.get(document__name="notes.txt")
