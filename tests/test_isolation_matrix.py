@@ -187,6 +187,18 @@ TENANT_ROUTES: dict[str, str] = {
     "documents:file_follow": MEMBERS,
     "documents:version": MEMBERS,
     "documents:version_restore": MEMBERS,
+    "api-document-tree": MEMBERS,
+    "api-document-folder-list": MEMBERS,
+    "api-document-folder-detail": MEMBERS,
+    "api-document-folder-restore": MEMBERS,
+    "api-document-folder-rights": MEMBERS,
+    "api-document-upload": MEMBERS,
+    "api-document-file-detail": MEMBERS,
+    "api-document-file-restore": MEMBERS,
+    "api-document-version-list": MEMBERS,
+    "api-document-version-download": MEMBERS,
+    "api-document-version-restore": MEMBERS,
+    "api-document-bin": MEMBERS,
 }
 # The bare domain: route name → policy.
 PLATFORM_ROUTES: dict[str, str] = {

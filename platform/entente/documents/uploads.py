@@ -11,12 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(10)}
@@ -177,7 +176,7 @@ def is_inline(content_type: str) -> bool:
 # -- Before the body is read ---------------------------------------------------------------------
 
 
-def declared_too_large(request: HttpRequest) -> bool:
+def declared_too_large(request: Any) -> bool:
     """The request announces more than the limit (Content-Length): answer before reading it."""
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -189,7 +188,7 @@ def declared_too_large(request: HttpRequest) -> bool:
 class LimitedUploadHandler(FileUploadHandler):
     """Stops an upload whose body grows past the limit (a body sent without a length)."""
 
-    def __init__(self, request: HttpRequest | None = None) -> None:
+    def __init__(self, request: Any = None) -> None:
         super().__init__(request)
         self.received = 0
 
@@ -205,6 +204,7 @@ class LimitedUploadHandler(FileUploadHandler):
         return None
 
 
-def limit_uploads(request: HttpRequest) -> None:
-    """Install the limit before anything reads the body (views exempted from CSRF first)."""
+def limit_uploads(request: Any) -> None:
+    """Install the limit before anything reads the body (a page exempt from CSRF, or an API
+    view before authentication, which may read the body for its CSRF check)."""
     request.upload_handlers.insert(0, LimitedUploadHandler(request))
