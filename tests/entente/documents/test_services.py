@@ -264,3 +264,19 @@ def test_hostile_names_are_cleaned() -> None:
     assert clean_name('a<b>:"c".pdf') == "a_b___c_.pdf"
     with pytest.raises(ValidationError):
         clean_name("..\\..\\windows\\system32")
+
+
+def test_demo_documents_are_seeded_once(world: World) -> None:
+    from entente.documents.demo import seed_documents
+    from entente.documents.text import extract_text
+
+    with world.enter():
+        space = world.space
+        Document.objects.filter(folder__space=space).delete()
+        made = seed_documents(space, world.membership("editor"))
+        assert made > 0
+        assert seed_documents(space, world.membership("editor")) == 0
+        cctp = Document.objects.get(name="Cahier des clauses techniques.pdf")
+        assert cctp.versions.count() == 2
+        assert cctp.current is not None
+        assert "relue par la DGS" in extract_text(cctp.current)
