@@ -27,14 +27,11 @@ class VersionSerializer(serializers.ModelSerializer[Version]):
         read_only_fields = fields
 
     def get_download_url(self, version: Version) -> str:
-        document = version.document
+        # The views pass the space in the context: a folder of 10,000 files costs no query more.
+        space_id = self.context.get("space_id") or version.document.folder.space_id
         return reverse(
             "api-document-version-download",
-            kwargs={
-                "space_id": document.folder.space_id,
-                "pk": document.pk,
-                "version_id": version.pk,
-            },
+            kwargs={"space_id": space_id, "pk": version.document_id, "version_id": version.pk},
         )
 
 

@@ -84,6 +84,9 @@ class DocumentsView(SpaceScopedMixin, generics.GenericAPIView[Any]):
             raise not_found()
         return access
 
+    def output_context(self) -> dict[str, Any]:
+        return {"space_id": self.space.pk}
+
     def root(self) -> FolderAccess:
         try:
             return selectors.access_tree(self.membership, self.space)
@@ -129,7 +132,9 @@ class TreeRoot(DocumentsView):
 
     def get(self, request: Request, space_id: int) -> Response:
         content = _content(self.root(), self.membership)
-        return Response(FolderContentSerializer(cast(Any, content)).data)
+        return Response(
+            FolderContentSerializer(cast(Any, content), context=self.output_context()).data
+        )
 
 
 class FolderCreate(DocumentsView):
@@ -154,7 +159,9 @@ class FolderDetail(DocumentsView):
 
     def get(self, request: Request, space_id: int, pk: int) -> Response:
         content = _content(self.folder_here(pk), self.membership)
-        return Response(FolderContentSerializer(cast(Any, content)).data)
+        return Response(
+            FolderContentSerializer(cast(Any, content), context=self.output_context()).data
+        )
 
     @extend_schema(request=FolderUpdateSerializer, responses={200: FolderSerializer})
     def patch(self, request: Request, space_id: int, pk: int) -> Response:
@@ -233,7 +240,10 @@ class FileUpload(LimitedUploadMixin, DocumentsView):
             raise NameTaken({"detail": taken.messages[0], "existing": existing}) from None
         document = version.document
         document.current = version
-        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+        return Response(
+            DocumentSerializer(document, context=self.output_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class FileDetail(DocumentsView):
@@ -242,7 +252,9 @@ class FileDetail(DocumentsView):
     serializer_class = DocumentSerializer
 
     def get(self, request: Request, space_id: int, pk: int) -> Response:
-        return Response(DocumentSerializer(self.document_here(pk).document).data)
+        return Response(
+            DocumentSerializer(self.document_here(pk).document, context=self.output_context()).data
+        )
 
     @extend_schema(request=FileUpdateSerializer, responses={200: DocumentSerializer})
     def patch(self, request: Request, space_id: int, pk: int) -> Response:
@@ -258,7 +270,7 @@ class FileDetail(DocumentsView):
             document = services.rename_document(
                 membership=self.membership, document=document, name=data.validated_data["name"]
             )
-        return Response(DocumentSerializer(document).data)
+        return Response(DocumentSerializer(document, context=self.output_context()).data)
 
     def delete(self, request: Request, space_id: int, pk: int) -> Response:
         services.delete_document(
@@ -274,7 +286,7 @@ class FileRestore(DocumentsView):
     def post(self, request: Request, space_id: int, pk: int) -> Response:
         access = self.document_here(pk, bin_ok=True)
         document = services.restore_document(membership=self.membership, document=access.document)
-        return Response(DocumentSerializer(document).data)
+        return Response(DocumentSerializer(document, context=self.output_context()).data)
 
 
 class VersionList(LimitedUploadMixin, DocumentsView):
@@ -287,7 +299,7 @@ class VersionList(LimitedUploadMixin, DocumentsView):
     def get(self, request: Request, space_id: int, pk: int) -> Response:
         document = self.document_here(pk).document
         versions = selectors.versions_of(document).select_related("document__folder")
-        return Response(VersionSerializer(versions, many=True).data)
+        return Response(VersionSerializer(versions, many=True, context=self.output_context()).data)
 
     @extend_schema(request=VersionUploadSerializer, responses={201: VersionSerializer})
     def post(self, request: Request, space_id: int, pk: int) -> Response:
@@ -301,7 +313,10 @@ class VersionList(LimitedUploadMixin, DocumentsView):
             content=data.validated_data["file"],
             note=data.validated_data.get("note", ""),
         )
-        return Response(VersionSerializer(version).data, status=status.HTTP_201_CREATED)
+        return Response(
+            VersionSerializer(version, context=self.output_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class VersionView(DocumentsView):
@@ -334,7 +349,10 @@ class VersionRestore(VersionView):
     def post(self, request: Request, space_id: int, pk: int, version_id: int) -> Response:
         version = self.version_here(pk, version_id)
         restored = services.restore_version(membership=self.membership, version=version)
-        return Response(VersionSerializer(restored).data, status=status.HTTP_201_CREATED)
+        return Response(
+            VersionSerializer(restored, context=self.output_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class Bin(DocumentsView):
@@ -346,4 +364,8 @@ class Bin(DocumentsView):
         if not self.root().abilities.edit:
             raise PermissionDenied(_("Seuls les éditeurs voient et restaurent la corbeille."))
         folders, documents = selectors.bin_of(self.space)
-        return Response(BinSerializer({"folders": folders, "files": documents}).data)
+        return Response(
+            BinSerializer(
+                {"folders": folders, "files": documents}, context=self.output_context()
+            ).data
+        )
