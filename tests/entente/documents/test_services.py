@@ -280,3 +280,19 @@ def test_demo_documents_are_seeded_once(world: World) -> None:
         assert cctp.versions.count() == 2
         assert cctp.current is not None
         assert "relue par la DGS" in extract_text(cctp.current)
+
+
+def test_a_body_sent_without_a_length_is_cut_at_the_limit(settings: Any) -> None:
+    """The upload handler counts what arrives and stops past the limit (no Content-Length)."""
+    from django.core.files.uploadhandler import StopUpload
+    from django.test import RequestFactory
+
+    from entente.documents.uploads import LimitedUploadHandler
+
+    settings.ENTENTE_DOCUMENTS_MAX_BYTES = 1000
+    request = RequestFactory().post("/")
+    handler = LimitedUploadHandler(request)
+    assert handler.receive_data_chunk(b"x" * 600, 0) == b"x" * 600
+    with pytest.raises(StopUpload):
+        handler.receive_data_chunk(b"x" * 600, 600)
+    assert request.upload_too_large  # type: ignore[attr-defined]
