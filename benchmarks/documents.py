@@ -18,9 +18,9 @@ Measured, in one process, `--runs` times each:
   any upload must at least do: write the bytes once and read them once);
 - download: `GET /documents/versions/<id>/?telecharger=1`, the body read to the end, against
   reading the stored file;
-- listing: `GET /documents/dossiers/<id>/` (the page, which shows the first 2,000 files) and
-  `GET /api/v1/spaces/<id>/documents/folders/<id>/` (every file) on a folder of `--files`
-  files, made with bulk inserts (their storage names point at one real file).
+- listing: `GET /documents/dossiers/<id>/` (the page: its first 200 files) and
+  `GET /api/v1/spaces/<id>/documents/folders/<id>/` (the first 500 files, and the count) on a
+  folder of `--files` files, made with bulk inserts (their storage names point at one real file).
 The test client keeps the whole request body in memory: the upload figure includes building
 it, which a real client does on its own side, so the ratio is pessimistic for us.
 """
@@ -254,8 +254,8 @@ def main() -> None:
                 f"  ratio upload / plain copy: {up_ratio:.2f}   download / read: {down_ratio:.2f}"
             )
             print(f"\nFolder of {args.files} files")
-            print(line("page /documents/dossiers/<id>/ (first 2,000)", pages))
-            print(line(f"API folder detail ({listed} files)", apis))
+            print(line("page /documents/dossiers/<id>/ (first 200)", pages))
+            print(line(f"API folder detail ({listed} of {args.files} files)", apis))
             print(f"\nLoad average at the end: {load_average()}")
     finally:
         shutil.rmtree(media, ignore_errors=True)

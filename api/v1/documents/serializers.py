@@ -57,10 +57,11 @@ class FolderSerializer(serializers.ModelSerializer[Folder]):
 class FolderContentSerializer(FolderSerializer):
     folders = FolderSerializer(many=True, read_only=True)
     files = DocumentSerializer(many=True, read_only=True)
+    files_count = serializers.IntegerField(read_only=True)
     abilities = serializers.DictField(child=serializers.BooleanField(), read_only=True)
 
     class Meta(FolderSerializer.Meta):
-        fields = [*FolderSerializer.Meta.fields, "folders", "files", "abilities"]
+        fields = [*FolderSerializer.Meta.fields, "folders", "files", "files_count", "abilities"]
         read_only_fields = fields
 
 

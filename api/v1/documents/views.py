@@ -14,9 +14,9 @@ from typing import Any, cast
 
 from django.http import FileResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import APIException, NotFound, PermissionDenied
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -110,8 +110,24 @@ class LimitedUploadMixin:
             raise TooLarge(uploads.too_large_message())
 
 
-def _content(access: FolderAccess, membership: Membership) -> dict[str, Any]:
+FILES_LIMIT = 500  # files per answer by default; `?limit=` up to FILES_MAX_LIMIT
+FILES_MAX_LIMIT = 2000
+
+
+def _window(request: Request) -> tuple[int, int]:
+    """`?offset=&limit=` on a folder's files (a folder may hold 10,000)."""
+    try:
+        offset = max(0, int(request.query_params.get("offset") or 0))
+        limit = int(request.query_params.get("limit") or FILES_LIMIT)
+    except ValueError:
+        raise ValidationError({"limit": [_("Nombre entier attendu.")]}) from None
+    return offset, min(max(limit, 1), FILES_MAX_LIMIT)
+
+
+def _content(access: FolderAccess, membership: Membership, request: Request) -> dict[str, Any]:
     folder = access.folder
+    offset, limit = _window(request)
+    files = selectors.files_in(folder)
     return {
         "id": folder.pk,
         "name": folder.name,
@@ -120,9 +136,20 @@ def _content(access: FolderAccess, membership: Membership) -> dict[str, Any]:
         "updated_at": folder.updated_at,
         "deleted_at": folder.deleted_at,
         "folders": selectors.visible_subfolders(membership, access),
-        "files": list(selectors.files_in(folder)),
+        "files": list(files[offset : offset + limit]),
+        "files_count": files.count(),
         "abilities": access.abilities.as_dict(),
     }
+
+
+WINDOW = [
+    OpenApiParameter("offset", int, description="Fichiers à sauter (défaut 0)"),
+    OpenApiParameter(
+        "limit",
+        int,
+        description=f"Fichiers à rendre (défaut {FILES_LIMIT}, au plus {FILES_MAX_LIMIT})",
+    ),
+]
 
 
 class TreeRoot(DocumentsView):
@@ -130,8 +157,9 @@ class TreeRoot(DocumentsView):
 
     serializer_class = FolderContentSerializer
 
+    @extend_schema(parameters=WINDOW)
     def get(self, request: Request, space_id: int) -> Response:
-        content = _content(self.root(), self.membership)
+        content = _content(self.root(), self.membership, request)
         return Response(
             FolderContentSerializer(cast(Any, content), context=self.output_context()).data
         )
@@ -157,8 +185,9 @@ class FolderDetail(DocumentsView):
 
     serializer_class = FolderContentSerializer
 
+    @extend_schema(parameters=WINDOW)
     def get(self, request: Request, space_id: int, pk: int) -> Response:
-        content = _content(self.folder_here(pk), self.membership)
+        content = _content(self.folder_here(pk), self.membership, request)
         return Response(
             FolderContentSerializer(cast(Any, content), context=self.output_context()).data
         )

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from .forms import MoveForm, NameForm, RightForm, UploadForm, VersionForm
 from .models import Document, Folder, FolderRight, Version
 from .selectors import DocumentAccess, FolderAccess
 
+FILES_PER_PAGE = 200  # a folder of 10,000 files is read page by page
 NOT_FOUND = _("Ce dossier ou ce fichier n'existe pas ou ne vous est pas accessible.")
 
 
@@ -138,7 +140,10 @@ def archive_tree(request: HttpRequest) -> HttpResponse:
 def folder(request: HttpRequest, pk: int) -> HttpResponse:
     access = _folder(request, pk)
     membership = _membership(request)
-    documents = list(selectors.files_in(access.folder)[:2000])
+    page = Paginator(selectors.files_in(access.folder), FILES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    documents = list(page.object_list)
     context: dict[str, Any] = {
         "access": access,
         "folder": access.folder,
@@ -146,6 +151,7 @@ def folder(request: HttpRequest, pk: int) -> HttpResponse:
         "abilities": access.abilities,
         "subfolders": selectors.visible_subfolders(membership, access),
         "documents": documents,
+        "page": page,
         "upload_form": UploadForm(),
         "name_form": NameForm(),
         "max_mb": uploads.max_bytes() // (1024 * 1024),

@@ -236,3 +236,19 @@ def test_the_routes_are_in_the_openapi_schema(world: World) -> None:
         "/api/v1/spaces/{space_id}/documents/bin/",
     ):
         assert path in paths, sorted(p for p in paths if "documents" in p)
+
+
+def test_a_folders_files_come_by_window(world: World) -> None:
+    client = world.client("editor")
+    for name in ("A.pdf", "B.pdf", "C.pdf"):
+        client.post(
+            f"{base(world)}folders/{world.folder.pk}/files/",
+            {"file": SimpleUploadedFile(name, PDF_BYTES)},
+        )
+    url = f"{base(world)}folders/{world.folder.pk}/"
+    first = client.get(url, {"limit": 2}).json()
+    second = client.get(url, {"limit": 2, "offset": 2}).json()
+    assert first["files_count"] == 4
+    assert [f["name"] for f in first["files"]] == ["A.pdf", "B.pdf"]
+    assert [f["name"] for f in second["files"]] == ["C.pdf", "Cahier des charges.pdf"]
+    assert client.get(url, {"limit": "beaucoup"}).status_code == 400

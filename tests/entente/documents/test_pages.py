@@ -263,3 +263,18 @@ def test_office_files_are_downloaded_never_inline(world: World) -> None:
     response = client.get(f"/documents/versions/{version.pk}/")
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_large_folder_is_read_page_by_page(world: World, monkeypatch: Any) -> None:
+    from entente.documents import views
+
+    monkeypatch.setattr(views, "FILES_PER_PAGE", 1)
+    client = world.client("reader")
+    with world.enter():
+        Document.objects.create(folder=world.folder, name="Annexe.pdf")
+    first = client.get(f"/documents/dossiers/{world.folder.pk}/").content.decode()
+    second = client.get(f"/documents/dossiers/{world.folder.pk}/?page=2").content.decode()
+    assert "Annexe.pdf" in first
+    assert "Cahier des charges.pdf" not in first
+    assert "Page 1 sur 2" in first
+    assert "Cahier des charges.pdf" in second
