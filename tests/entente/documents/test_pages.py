@@ -278,3 +278,40 @@ def test_a_large_folder_is_read_page_by_page(world: World, monkeypatch: Any) -> 
     assert "Cahier des charges.pdf" not in first
     assert "Page 1 sur 2" in first
     assert "Cahier des charges.pdf" in second
+
+
+def test_the_space_page_has_a_documents_section(world: World) -> None:
+    body = world.client("reader").get(f"/espaces/{world.space.pk}/").content.decode()
+    assert 'id="section-documents"' in body
+    assert f"/documents/dossiers/{world.root.pk}/" in body
+
+
+@pytest.mark.parametrize(
+    ("role", "status", "may_upload"),
+    [("admin", 302, True), ("agent", 302, False), ("guest", 404, False)],
+)
+def test_the_archive_tree_is_for_the_collectivites_staff(
+    world: World,
+    make_user: Any,
+    client_for: Any,
+    role: str,
+    status: int,
+    may_upload: bool,
+    settings: Any,
+) -> None:
+    person = make_user(tenant=world.tenant, role=role)
+    client = client_for(world.tenant, person)
+    response = client.get("/documents/archives/")
+    assert response.status_code == status
+    if status != 302:
+        return
+    root_url = response["Location"]
+    page = client.get(root_url).content.decode()
+    assert "Archives de la collectivité" in page
+    assert ("Déposer des fichiers" in page) == may_upload
+    before = stored_files(settings)
+    upload = client.post(
+        f"{root_url}deposer/", {"files": SimpleUploadedFile("Arrêté 2026-001.pdf", PDF_BYTES)}
+    )
+    assert upload.status_code == (302 if may_upload else 403)
+    assert len(stored_files(settings)) == len(before) + (1 if may_upload else 0)
