@@ -50,6 +50,7 @@ content, labels, templates, the EPCI's memberships and federation links.
 from __future__ import annotations
 
 import datetime
+import io
 import re
 import shutil
 import tempfile
@@ -74,6 +75,10 @@ from entente.core.db import connection
 from entente.discussions.models import Comment, Thread
 from entente.discussions.services import add_comment as add_thread_comment
 from entente.discussions.services import create_thread
+from entente.documents.models import Document, Folder
+from entente.documents.selectors import tree_root
+from entente.documents.services import create_folder
+from entente.documents.services import upload as upload_document
 from entente.spaces.models import Space, SpaceMembership, SpaceRole, Visibility
 from entente.spaces.permissions import SpaceAbilities
 from entente.tasks.models import Label, Task, TaskAttachment, TaskComment
@@ -308,6 +313,9 @@ def _build_world() -> World:
     objects: dict[str, dict[str, int]] = {}
     names: dict[str, list[str]] = {}
     contents: dict[str, list[str]] = {}
+    owner_membership = Membership.objects.select_related("tenant", "user").get(
+        tenant=epci, user=owner
+    )
     with tenant_context(epci):
         template = create_template(
             seeding(owner),
@@ -361,6 +369,17 @@ def _build_world() -> World:
                 reference_date=datetime.date(2026, 1, 5),
                 name=texts["procedure"],
             )
+            texts["document"] = _canary(key, "document")
+            texts["dossier"] = _canary(key, "dossier")
+            folder = create_folder(
+                membership=owner_membership, parent=tree_root(space), name=texts["dossier"]
+            )
+            version = upload_document(
+                membership=owner_membership,
+                folder=folder,
+                name=f"{texts['document']}.txt",
+                content=io.BytesIO(texts["document"].encode()),
+            )
             spaces[key] = space
             names[key] = [name]
             contents[key] = list(texts.values())
@@ -373,6 +392,9 @@ def _build_world() -> World:
                 "thread_comment": thread_comment.pk,
                 "checklist": checklist.pk,
                 "checklist_item": checklist.items.get().pk,
+                "folder": folder.pk,
+                "document": version.document_id,
+                "version": version.pk,
             }
         _join(spaces["fed_joined"], people["federated"], SpaceRole.EDITOR, via=lege)
         _join(spaces["fed_joined"], people["ended"], SpaceRole.EDITOR, via=corcoue)
@@ -430,6 +452,11 @@ PK_COLLECTIONS = {
     "checklist-templates": "template",
     "labels": "label",
     "etiquettes": "label",
+    "dossiers": "folder",
+    "folders": "folder",
+    "fichiers": "document",
+    "files": "document",
+    "versions": "version",
 }
 SPACE_KINDS = {
     "space",
@@ -440,6 +467,9 @@ SPACE_KINDS = {
     "thread_comment",
     "checklist",
     "checklist_item",
+    "folder",
+    "document",
+    "version",
 }
 
 
@@ -468,6 +498,7 @@ def _kind(param: str, segment: str, pattern: str) -> str | None:
         "attachment_id": "attachment",
         "comment_id": "thread_comment" if "discussions/" in pattern else "task_comment",
         "item_id": "checklist_item" if in_space else "template_item",
+        "version_id": "version",
     }
     if param == "pk":
         if segment == "procedures":
@@ -559,6 +590,16 @@ def _fingerprint(world: World, actor: str) -> dict[str, Any]:
                     Comment.objects.filter(thread__in=threads).values_list("pk", "updated_at")
                 ),
                 "checklists": sorted(space.checklists.values_list("pk", "name", "updated_at")),
+                "folders": sorted(
+                    Folder.objects.filter(space=space).values_list(
+                        "pk", "name", "parent_id", "deleted_at"
+                    )
+                ),
+                "documents": sorted(
+                    Document.objects.filter(folder__space=space).values_list(
+                        "pk", "name", "folder_id", "deleted_at", "current_id"
+                    )
+                ),
                 "checklist_items": sorted(
                     ChecklistItem.objects.filter(checklist__space=space).values_list(
                         "pk", "task_id"

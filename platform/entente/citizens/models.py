@@ -23,6 +23,7 @@ class CitizenSection(models.TextChoices):
     DISCUSSIONS = "discussions", _("Discussions")
     TASKS = "tasks", _("Tâches")
     CHECKLISTS = "checklists", _("Listes et documents")
+    DOCUMENTS = "documents", _("Fichiers (documents)")
 
 
 DEFAULT_OPEN_SECTIONS = [CitizenSection.DISCUSSIONS.value]

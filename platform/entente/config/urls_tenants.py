@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("entente.citizens.urls")),
     path("", include("entente.mywork.urls")),
     path("", include("entente.notifications.urls")),
+    path("", include("entente.documents.urls")),
 ]
 
 # Refused and missing pages that say why and where to go (entente.core.views).

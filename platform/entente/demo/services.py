@@ -25,6 +25,7 @@ from entente.accounts.services import add_member
 from entente.checklists.demo import seed_procedure_templates
 from entente.checklists.models import ProcedureTemplate
 from entente.citizens.demo import seed_citizens
+from entente.documents.demo import seed_documents
 from entente.federation.services import accept_invitation, invite_commune
 from entente.reference.services import ensure_reference_data
 from entente.spaces.models import Space, SpaceJoinRequest, SpaceMembership, Visibility
@@ -313,6 +314,9 @@ def _ensure_spaces(tenant: Tenant, spaces: tuple[DemoSpace, ...], summary: DemoS
                 space_people += _demo_users([name for name, *_rest in demo.federated])
                 owner_user = (people[demo.owner] if demo.owner else admin).user
                 summary.created += seed_tasks(space, [owner_user, *space_people])
+                summary.created += seed_documents(
+                    space, people[demo.owner] if demo.owner else admin
+                )
         # Procedures every commune runs: council, election day, building permit.
         templates_before = ProcedureTemplate.objects.count()
         seed_procedure_templates(admin.user)

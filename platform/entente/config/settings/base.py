@@ -92,6 +92,7 @@ TENANT_APPS = [
     "entente.checklists",
     "entente.discussions",
     "entente.citizens",
+    "entente.documents",
 ]
 INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 
@@ -251,6 +252,10 @@ MEDIA_URL = "/media/"
 # Largest file a person may attach to a task (entente.tasks); files are served only through views
 # that check the space's abilities, never from MEDIA_URL.
 TASK_ATTACHMENT_MAX_BYTES: int = env.int("TASK_ATTACHMENT_MAX_BYTES", default=25 * 1024 * 1024)
+# Documents (entente.documents): the largest upload (one request, all its files) and the days
+# a deleted folder or file stays in the bin before the beat task purges it, files included.
+ENTENTE_DOCUMENTS_MAX_BYTES: int = env.int("ENTENTE_DOCUMENTS_MAX_BYTES", default=100 * 1024 * 1024)
+ENTENTE_DOCUMENTS_BIN_DAYS: int = env.int("ENTENTE_DOCUMENTS_BIN_DAYS", default=30)
 
 # -- E-mail -------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -400,6 +405,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     },
     "outbox-prune": {"task": "entente.outbox.tasks.prune_outbox", "schedule": 60 * 60.0},
     # Next occurrence of recurring tasks whose due date passed (one per tenant; idempotent).
+    # Documents deleted more than ENTENTE_DOCUMENTS_BIN_DAYS ago, files included (per tenant).
+    "documents-purge-bin": {
+        "task": "entente.documents.tasks.purge_bins_everywhere",
+        "schedule": crontab(hour=3, minute=15),
+    },
     "tasks-roll-recurring": {
         "task": "entente.tasks.tasks.roll_recurring_tasks_everywhere",
         "schedule": 60 * 60.0,

@@ -1,0 +1,562 @@
+"""Writes of documents. Every write authorizes itself from the acting membership.
+
+Callers (pages, API, demo, tests) pass the membership the person acts with
+(`request.membership`: their own, a federated stand-in, a support reader); the service loads
+the folder's abilities through `permissions` and refuses with `PermissionDenied` (a French
+reason). No service takes an ability flag from its caller. Each write runs in a transaction,
+records an activity entry and, for new versions, an event the notification handler answers.
+Files are written to the storage before the row that names them, and removed after the commit
+that forgets them, so a failure leaves at worst an orphan file, never a row without its file.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from entente.accounts.models import Membership
+from entente.activity.services import record_activity
+from entente.core.events import Event, publish_on_commit
+from entente.spaces.permissions import SpaceAbilities
+
+from . import uploads
+from .models import Document, Folder, FolderRight, FolderRole, Follower, Version, version_path
+from .permissions import ancestry, folder_abilities
+from .selectors import name_taken
+
+NEW_VERSION = "new_version"
+KEEP_BOTH = "keep_both"
+
+
+class NameTakenError(ValidationError):
+    """A file of that name is already in the folder: the person chooses (new version, or both)."""
+
+    def __init__(self, existing: Document) -> None:
+        super().__init__(
+            _(
+                "Un fichier « %(name)s » existe déjà dans ce dossier : choisissez « nouvelle "
+                "version » ou « garder les deux »."
+            )
+            % {"name": existing.name},
+            code="name_taken",
+        )
+        self.existing = existing
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _abilities(membership: Membership | None, folder: Folder) -> SpaceAbilities:
+    return folder_abilities(membership, folder)
+
+
+def _writable(membership: Membership | None, folder: Folder) -> SpaceAbilities:
+    """The abilities in a folder that must be live (not in the bin) to be written to."""
+    abilities = _abilities(membership, folder)
+    if not abilities.view:
+        raise PermissionDenied(_("Ce dossier n'existe pas ou ne vous est pas accessible."))
+    if any(ancestor.deleted for ancestor in ancestry(folder)):
+        raise ValidationError(_("Ce dossier est dans la corbeille : restaurez-le d'abord."))
+    return abilities
+
+
+def _schema() -> str:
+    return str(getattr(connection, "schema_name", "public"))
+
+
+def _actor_id(membership: Membership | None) -> int | None:
+    return membership.user_id if membership is not None else None
+
+
+def _record(membership: Membership | None, verb: str, obj: Folder | Document, summary: str) -> None:
+    folder = obj if isinstance(obj, Folder) else obj.folder
+    record_activity(
+        actor=membership.user if membership is not None else None,
+        verb=verb,
+        object_type="folder" if isinstance(obj, Folder) else "document",
+        object_id=obj.pk,
+        summary=summary,
+        space_id=folder.space_id,
+    )
+
+
+# -- Folders -------------------------------------------------------------------------------------
+
+
+def _folder_name(folder_parent: Folder, raw: str, *, exclude: int | None = None) -> str:
+    name = uploads.clean_name(raw)
+    taken = folder_parent.children.filter(deleted_at__isnull=True, name__iexact=name)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
+    if taken.exists():
+        raise ValidationError(
+            {"name": _("Un dossier porte déjà ce nom ici : choisissez-en un autre.")}
+        )
+    return name
+
+
+@transaction.atomic
+def create_folder(*, membership: Membership | None, parent: Folder, name: str) -> Folder:
+    abilities = _writable(membership, parent)
+    _require(abilities.edit, _("Votre rôle ne permet pas de créer un dossier ici."))
+    folder = Folder.objects.create(
+        space=parent.space,
+        parent=parent,
+        name=_folder_name(parent, name),
+        created_by_id=_actor_id(membership),
+    )
+    _record(membership, "folder.created", folder, _("Dossier « %s » créé") % folder.name)
+    return folder
+
+
+@transaction.atomic
+def rename_folder(*, membership: Membership | None, folder: Folder, name: str) -> Folder:
+    abilities = _writable(membership, folder)
+    _require(abilities.edit, _("Votre rôle ne permet pas de renommer ce dossier."))
+    if folder.parent is None:
+        raise ValidationError(_("La racine porte le nom de l'espace : elle ne se renomme pas."))
+    folder.name = _folder_name(folder.parent, name, exclude=folder.pk)
+    folder.save(update_fields=["name", "updated_at"])
+    _record(membership, "folder.renamed", folder, _("Dossier renommé en « %s »") % folder.name)
+    return folder
+
+
+@transaction.atomic
+def move_folder(*, membership: Membership | None, folder: Folder, target: Folder) -> Folder:
+    """Move a folder (and all under it) into `target`, in the same tree, never into itself."""
+    _require(
+        _writable(membership, folder).edit, _("Votre rôle ne permet pas de déplacer ce dossier.")
+    )
+    _require(
+        _writable(membership, target).edit, _("Votre rôle ne permet pas d'écrire dans ce dossier.")
+    )
+    if folder.parent is None:
+        raise ValidationError(_("La racine ne se déplace pas."))
+    if target.space_id != folder.space_id:
+        raise ValidationError({"target": _("Un dossier ne quitte pas son arborescence.")})
+    if folder.pk in {ancestor.pk for ancestor in ancestry(target)}:
+        raise ValidationError({"target": _("Un dossier ne peut pas aller dans lui-même.")})
+    folder.name = _folder_name(target, folder.name, exclude=folder.pk)
+    folder.parent = target
+    folder.save(update_fields=["parent", "name", "updated_at"])
+    _record(
+        membership,
+        "folder.moved",
+        folder,
+        _("Dossier « %(name)s » déplacé dans « %(target)s »")
+        % {"name": folder.name, "target": target.name},
+    )
+    return folder
+
+
+@transaction.atomic
+def delete_folder(*, membership: Membership | None, folder: Folder) -> Folder:
+    """To the bin, with everything under it."""
+    _require(
+        _writable(membership, folder).edit, _("Votre rôle ne permet pas de supprimer ce dossier.")
+    )
+    if folder.parent is None:
+        raise ValidationError(_("La racine ne se supprime pas."))
+    folder.deleted_at = timezone.now()
+    folder.deleted_by_id = _actor_id(membership)
+    folder.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    _record(
+        membership, "folder.deleted", folder, _("Dossier « %s » mis à la corbeille") % folder.name
+    )
+    return folder
+
+
+def bin_days() -> int:
+    return int(settings.ENTENTE_DOCUMENTS_BIN_DAYS)
+
+
+def _bin_deadline() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(days=settings.ENTENTE_DOCUMENTS_BIN_DAYS)
+
+
+def _check_restorable(deleted_at: datetime.datetime | None) -> None:
+    if deleted_at is None:
+        raise ValidationError(_("Cet élément n'est pas dans la corbeille."))
+    if deleted_at < _bin_deadline():
+        raise ValidationError(_("Cet élément a dépassé son délai dans la corbeille."))
+
+
+def _free_name(taken: Iterable[str], name: str) -> str:
+    """`name`, or `name (2).ext`, `name (3).ext`… whichever is free."""
+    lowered = {existing.lower() for existing in taken}
+    if name.lower() not in lowered:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem:
+        stem, dot, ext = name, "", ""
+    number = 2
+    while True:
+        candidate = f"{stem} ({number}){dot}{ext}"
+        if candidate.lower() not in lowered:
+            return candidate
+        number += 1
+
+
+@transaction.atomic
+def restore_folder(*, membership: Membership | None, folder: Folder) -> Folder:
+    assert folder.parent is not None or folder.deleted_at is None
+    _check_restorable(folder.deleted_at)
+    parent = folder.parent
+    assert parent is not None
+    _require(
+        _writable(membership, parent).edit, _("Seuls les éditeurs restaurent depuis la corbeille.")
+    )
+    siblings = parent.children.filter(deleted_at__isnull=True).values_list("name", flat=True)
+    folder.name = _free_name(siblings, folder.name)
+    folder.deleted_at = None
+    folder.deleted_by = None
+    folder.save(update_fields=["name", "deleted_at", "deleted_by", "updated_at"])
+    _record(membership, "folder.restored", folder, _("Dossier « %s » restauré") % folder.name)
+    return folder
+
+
+def _person(user_id: int | None) -> dict[str, Any]:
+    """The rule's person as a lookup: one person, or everyone else (NULL)."""
+    return {"user__isnull": True} if user_id is None else {"user_id": user_id}
+
+
+@transaction.atomic
+def set_folder_right(
+    *, membership: Membership | None, folder: Folder, user_id: int | None, role: str | None
+) -> FolderRight | None:
+    """Give `user_id` (None: everyone else in the space) `role` here and below; None removes it."""
+    _require(
+        _writable(membership, folder).manage,
+        _("Seuls les éditeurs de l'espace et les administrateurs règlent les droits."),
+    )
+    if role is None:
+        FolderRight.objects.filter(folder=folder, **_person(user_id)).delete()
+        return None
+    if role not in FolderRole.values:
+        raise ValidationError({"role": _("Choisissez un rôle de la liste.")})
+    right, _created = FolderRight.objects.update_or_create(
+        folder=folder, **_person(user_id), defaults={"role": role}
+    )
+    return right
+
+
+# -- Files and versions --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stored:
+    path: str
+    size: int
+    sha256: str
+    content_type: str
+
+
+def _store(name: str, handle: IO[bytes]) -> Stored:
+    """Check the content, then write it under a tenant-prefixed random path (hashing on the way)."""
+    content_type = uploads.check_content(name, handle)
+    digest = hashlib.sha256()
+    size = 0
+    handle.seek(0)
+    for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+        digest.update(chunk)
+        size += len(chunk)
+    if size > uploads.max_bytes():
+        raise ValidationError(uploads.too_large_message())
+    handle.seek(0)
+    path = default_storage.save(version_path(None, name), File(handle))
+    return Stored(path=path, size=size, sha256=digest.hexdigest(), content_type=content_type)
+
+
+def _add_version(
+    membership: Membership | None,
+    document: Document,
+    stored: Stored,
+    *,
+    note: str = "",
+    restored_from: Version | None = None,
+) -> Version:
+    last = document.versions.select_for_update().order_by("-number").first()
+    version = Version.objects.create(
+        document=document,
+        number=(last.number + 1) if last is not None else 1,
+        file=stored.path,
+        size=stored.size,
+        sha256=stored.sha256,
+        content_type=stored.content_type,
+        author_id=_actor_id(membership),
+        note=note.strip()[:500],
+        restored_from=restored_from,
+    )
+    document.current = version
+    document.save(update_fields=["current", "updated_at"])
+    if membership is not None:
+        Follower.objects.get_or_create(document=document, user_id=membership.user_id)
+    if version.number > 1:
+        followers = tuple(
+            sorted(
+                set(document.followers.values_list("user_id", flat=True)) - {_actor_id(membership)}
+            )
+        )
+        if followers:
+            publish_on_commit(
+                Event(
+                    name="document.version_added",
+                    tenant_schema=_schema(),
+                    space_id=document.folder.space_id,
+                    user_ids=followers,
+                    payload={
+                        "document_id": document.pk,
+                        "version_id": version.pk,
+                        "actor_id": _actor_id(membership),
+                    },
+                )
+            )
+    return version
+
+
+@contextmanager
+def _removing_on_failure(stored: Stored) -> Iterator[None]:
+    """The stored file goes if the rows naming it cannot be written."""
+    try:
+        yield
+    except BaseException:
+        default_storage.delete(stored.path)
+        raise
+
+
+def upload(
+    *,
+    membership: Membership | None,
+    folder: Folder,
+    name: str,
+    content: IO[bytes],
+    note: str = "",
+    on_conflict: str = "",
+) -> Version:
+    """Add a file to `folder`. When the name exists: `on_conflict` "new_version" adds a version to
+    that file, "keep_both" stores it under a free name (`rapport (2).pdf`); else NameTakenError."""
+    abilities = _writable(membership, folder)
+    _require(abilities.edit, _("Votre rôle ne permet pas de déposer des fichiers ici."))
+    clean = uploads.clean_name(name)
+    existing = name_taken(folder, clean)
+    if existing is not None and on_conflict not in {NEW_VERSION, KEEP_BOTH}:
+        raise NameTakenError(existing)
+    stored = _store(clean, content)
+    with _removing_on_failure(stored), transaction.atomic():
+        if existing is not None and on_conflict == NEW_VERSION:
+            document = Document.objects.select_for_update().get(pk=existing.pk)
+            version = _add_version(membership, document, stored, note=note)
+            _record(
+                membership,
+                "document.version_added",
+                document,
+                _("Nouvelle version de « %(name)s » (v%(number)s)")
+                % {"name": document.name, "number": version.number},
+            )
+            return version
+        taken = folder.documents.filter(deleted_at__isnull=True).values_list("name", flat=True)
+        document = Document.objects.create(
+            folder=folder, name=_free_name(taken, clean), created_by_id=_actor_id(membership)
+        )
+        version = _add_version(membership, document, stored, note=note)
+        _record(
+            membership, "document.created", document, _("Fichier « %s » déposé") % document.name
+        )
+        return version
+
+
+def add_version(
+    *, membership: Membership | None, document: Document, content: IO[bytes], note: str = ""
+) -> Version:
+    """A new version of `document` (its name is kept; the content must be of the same kind)."""
+    abilities = _writable(membership, document.folder)
+    _require(abilities.edit, _("Votre rôle ne permet pas d'ajouter une version."))
+    if document.deleted_at is not None:
+        raise ValidationError(_("Ce fichier est dans la corbeille : restaurez-le d'abord."))
+    stored = _store(document.name, content)
+    with _removing_on_failure(stored), transaction.atomic():
+        locked = Document.objects.select_for_update().get(pk=document.pk)
+        version = _add_version(membership, locked, stored, note=note)
+        _record(
+            membership,
+            "document.version_added",
+            locked,
+            _("Nouvelle version de « %(name)s » (v%(number)s)")
+            % {"name": locked.name, "number": version.number},
+        )
+        return version
+
+
+def restore_version(*, membership: Membership | None, version: Version, note: str = "") -> Version:
+    """Make an old version current again: a new version with its content (history is kept)."""
+    document = version.document
+    abilities = _writable(membership, document.folder)
+    _require(abilities.edit, _("Votre rôle ne permet pas de restaurer une version."))
+    if document.deleted_at is not None:
+        raise ValidationError(_("Ce fichier est dans la corbeille : restaurez-le d'abord."))
+    with version.file.open("rb") as handle:
+        stored = _store(document.name, handle)
+    text = note or _("Restauration de la version %s") % version.number
+    with _removing_on_failure(stored), transaction.atomic():
+        locked = Document.objects.select_for_update().get(pk=document.pk)
+        restored = _add_version(membership, locked, stored, note=text, restored_from=version)
+        _record(
+            membership,
+            "document.version_restored",
+            locked,
+            _("Version %(old)s de « %(name)s » restaurée (v%(number)s)")
+            % {"old": version.number, "name": locked.name, "number": restored.number},
+        )
+        return restored
+
+
+@transaction.atomic
+def rename_document(*, membership: Membership | None, document: Document, name: str) -> Document:
+    _require(
+        _writable(membership, document.folder).edit,
+        _("Votre rôle ne permet pas de renommer ce fichier."),
+    )
+    clean = uploads.clean_name(name)
+    if uploads.extension(clean) != uploads.extension(document.name):
+        raise ValidationError(
+            {"name": _("Gardez l'extension du fichier (.%s).") % uploads.extension(document.name)}
+        )
+    existing = name_taken(document.folder, clean)
+    if existing is not None and existing.pk != document.pk:
+        raise ValidationError(
+            {"name": _("Un fichier porte déjà ce nom ici : choisissez-en un autre.")}
+        )
+    document.name = clean
+    document.save(update_fields=["name", "updated_at"])
+    _record(
+        membership, "document.renamed", document, _("Fichier renommé en « %s »") % document.name
+    )
+    return document
+
+
+@transaction.atomic
+def move_document(*, membership: Membership | None, document: Document, target: Folder) -> Document:
+    _require(
+        _writable(membership, document.folder).edit,
+        _("Votre rôle ne permet pas de déplacer ce fichier."),
+    )
+    _require(
+        _writable(membership, target).edit, _("Votre rôle ne permet pas d'écrire dans ce dossier.")
+    )
+    if target.space_id != document.folder.space_id:
+        raise ValidationError({"target": _("Un fichier ne quitte pas son arborescence.")})
+    taken = (
+        target.documents.filter(deleted_at__isnull=True)
+        .exclude(pk=document.pk)
+        .values_list("name", flat=True)
+    )
+    document.name = _free_name(taken, document.name)
+    document.folder = target
+    document.save(update_fields=["folder", "name", "updated_at"])
+    _record(
+        membership,
+        "document.moved",
+        document,
+        _("Fichier « %(name)s » déplacé dans « %(target)s »")
+        % {"name": document.name, "target": target.name},
+    )
+    return document
+
+
+@transaction.atomic
+def delete_document(*, membership: Membership | None, document: Document) -> Document:
+    _require(
+        _writable(membership, document.folder).edit,
+        _("Votre rôle ne permet pas de supprimer ce fichier."),
+    )
+    document.deleted_at = timezone.now()
+    document.deleted_by_id = _actor_id(membership)
+    document.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    _record(
+        membership,
+        "document.deleted",
+        document,
+        _("Fichier « %s » mis à la corbeille") % document.name,
+    )
+    return document
+
+
+@transaction.atomic
+def restore_document(*, membership: Membership | None, document: Document) -> Document:
+    _check_restorable(document.deleted_at)
+    _require(
+        _writable(membership, document.folder).edit,
+        _("Seuls les éditeurs restaurent depuis la corbeille."),
+    )
+    taken = document.folder.documents.filter(deleted_at__isnull=True).values_list("name", flat=True)
+    document.name = _free_name(taken, document.name)
+    document.deleted_at = None
+    document.deleted_by = None
+    document.save(update_fields=["name", "deleted_at", "deleted_by", "updated_at"])
+    _record(membership, "document.restored", document, _("Fichier « %s » restauré") % document.name)
+    return document
+
+
+@transaction.atomic
+def follow(*, membership: Membership, document: Document, on: bool = True) -> None:
+    _require(
+        _abilities(membership, document.folder).view, _("Ce fichier ne vous est pas accessible.")
+    )
+    if on:
+        Follower.objects.get_or_create(document=document, user_id=membership.user_id)
+    else:
+        Follower.objects.filter(document=document, user_id=membership.user_id).delete()
+
+
+# -- The purge (system) --------------------------------------------------------------------------
+
+
+def purge_bin(*, now: datetime.datetime | None = None) -> int:
+    """Remove for good what has been in the bin longer than ENTENTE_DOCUMENTS_BIN_DAYS, files
+    included (after the commit: a rollback keeps them). Returns the number of versions removed."""
+    deadline = (now or timezone.now()) - datetime.timedelta(
+        days=settings.ENTENTE_DOCUMENTS_BIN_DAYS
+    )
+    with transaction.atomic():
+        folders = list(Folder.objects.filter(deleted_at__lt=deadline).values_list("pk", flat=True))
+        subtree = _descendants(folders)
+        documents = Document.objects.filter(deleted_at__lt=deadline) | Document.objects.filter(
+            folder_id__in=subtree
+        )
+        versions = Version.objects.filter(document__in=documents)
+        paths = list(versions.values_list("file", flat=True))
+        Document.objects.filter(pk__in=documents.values("pk")).update(current=None)
+        versions.delete()
+        Document.objects.filter(pk__in=list(documents.values_list("pk", flat=True))).delete()
+        Folder.objects.filter(pk__in=folders).delete()
+        transaction.on_commit(lambda: _delete_files(paths))
+    return len(paths)
+
+
+def _delete_files(paths: Iterable[str]) -> None:
+    for path in paths:
+        default_storage.delete(path)
+
+
+def _descendants(folder_ids: list[int]) -> list[int]:
+    """The folders and everything under them."""
+    found = list(folder_ids)
+    frontier = list(folder_ids)
+    while frontier:
+        frontier = list(Folder.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        found.extend(frontier)
+    return found
