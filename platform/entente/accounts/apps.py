@@ -8,4 +8,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Personnes")
 
     def ready(self) -> None:
+        from entente.search.registry import register_kinds
+
         from . import signals  # noqa: F401
+        from .search import KINDS as SEARCH_KINDS
+
+        register_kinds(SEARCH_KINDS)

@@ -21,3 +21,9 @@ class ChecklistsConfig(AppConfig):
                 order=20,
             )
         )
+
+        from entente.search.registry import register_kinds
+
+        from .search import KINDS as SEARCH_KINDS
+
+        register_kinds(SEARCH_KINDS)

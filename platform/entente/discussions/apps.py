@@ -24,3 +24,9 @@ class DiscussionsConfig(AppConfig):
             )
         )
         register_handlers(NOTIFICATION_HANDLERS)
+
+        from entente.search.registry import register_kinds
+
+        from .search import KINDS as SEARCH_KINDS
+
+        register_kinds(SEARCH_KINDS)

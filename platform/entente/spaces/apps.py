@@ -33,3 +33,9 @@ class SpacesConfig(AppConfig):
             )
         )
         register_handlers(NOTIFICATION_HANDLERS)
+
+        from entente.search.registry import register_kinds
+
+        from .search import KINDS as SEARCH_KINDS
+
+        register_kinds(SEARCH_KINDS)

@@ -63,6 +63,7 @@ SHARED_APPS = [
     "entente.mailin",
     "entente.notifications",
     "entente.mywork",  # no table: reads the tenants the person reaches
+    "entente.search",  # the PostgreSQL backend's index lives in the public schema
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
