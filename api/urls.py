@@ -12,6 +12,7 @@ urlpatterns = [
     path("v1/", include("api.v1.citizens.urls")),
     path("v1/", include("api.v1.mywork.urls")),
     path("v1/", include("api.v1.notifications.urls")),
+    path("v1/", include("api.v1.search.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("entente.citizens.urls")),
     path("", include("entente.mywork.urls")),
     path("", include("entente.notifications.urls")),
+    path("", include("entente.search.urls")),
 ]

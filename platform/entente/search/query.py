@@ -37,6 +37,7 @@ class SearchQuery:
     text: str
     kinds: tuple[str, ...] = ()
     tenant_ids: tuple[int, ...] = ()
+    tenant_slugs: tuple[str, ...] = ()  # resolved among the tenants the person reaches
     space_id: int | None = None  # only with one tenant in `tenant_ids`
     author_id: int | None = None
     date_from: datetime.date | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from entente.accounts.models import User
 from entente.federation.reach import Reach
@@ -35,6 +35,9 @@ class Answer:
 def search(user: User, query: SearchQuery, *, reaches: Sequence[Reach] | None = None) -> Answer:
     """Search as `user`: only entries they may open, counted among those only."""
     scopes = scopes_for(user, reaches=reaches)
+    if query.tenant_slugs:
+        scopes = [scope for scope in scopes if scope.tenant.slug in query.tenant_slugs]
+        query = replace(query, tenant_ids=tuple(scope.tenant_id for scope in scopes))
     if query.tenant_ids:
         scopes = [scope for scope in scopes if scope.tenant_id in query.tenant_ids]
     if not scopes or not query.words:

@@ -1,4 +1,4 @@
-"""Tasks in search: title, description and comments (a comment finds its task)."""
+"""Tasks in search: title, description, comments and file names (a comment finds its task)."""
 
 from __future__ import annotations
 
@@ -18,14 +18,22 @@ def task_entries(ids: Sequence[int]) -> list[Entry]:
     tasks = (
         Task.objects.filter(pk__in=ids)
         .select_related("space")
-        .prefetch_related(Prefetch("comments", queryset=TaskComment.objects.order_by("pk")))
+        .prefetch_related(
+            Prefetch("comments", queryset=TaskComment.objects.order_by("pk")), "attachments"
+        )
     )
     return [
         Entry(
             kind="task",
             object_id=task.pk,
             title=task.title,
-            body=joined([task.description, *(c.body for c in task.comments.all())]),
+            body=joined(
+                [
+                    task.description,
+                    *(comment.body for comment in task.comments.all()),
+                    *(attachment.name for attachment in task.attachments.all()),
+                ]
+            ),
             url=reverse("tasks:detail", args=[task.pk]),
             date=task.updated_at,
             author_id=task.created_by_id,
