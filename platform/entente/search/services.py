@@ -76,13 +76,15 @@ def reindex_tenant(
 ) -> int:
     """Rebuild the tenant's entries from its database, kind by kind, in batches of ids.
 
-    With `resume`, each kind starts after the last batch a previous run recorded
-    (`ReindexCheckpoint`, public schema) and finished kinds are skipped. Entries whose objects
+    With `resume`, each kind starts after the last batch a stopped run recorded
+    (`ReindexCheckpoint`, public schema) and finished kinds are skipped; a run that reaches the
+    end removes its checkpoints. Entries whose objects
     are gone are removed on the way. Returns the number of entries written.
     """
     backend = get_backend()
     written = 0
-    for kind in kinds or search_kinds():
+    kinds = list(kinds or search_kinds())
+    for kind in kinds:
         checkpoint, _created = ReindexCheckpoint.objects.get_or_create(
             tenant_id=tenant.pk, kind=kind.kind
         )
@@ -118,11 +120,8 @@ def reindex_tenant(
         checkpoint.save(update_fields=["last_id", "finished", "updated_at"])
         if progress is not None and not total:
             progress(tenant, kind, 0, 0)
+    # Done: nothing of this tenant's run is left to resume.
+    ReindexCheckpoint.objects.filter(
+        tenant_id=tenant.pk, kind__in=[kind.kind for kind in kinds]
+    ).delete()
     return written
-
-
-def clear_checkpoints(tenants: Iterable[Tenant] | None = None) -> None:
-    checkpoints = ReindexCheckpoint.objects.all()
-    if tenants is not None:
-        checkpoints = checkpoints.filter(tenant_id__in=[tenant.pk for tenant in tenants])
-    checkpoints.delete()
