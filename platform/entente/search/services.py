@@ -16,6 +16,7 @@ from django_tenants.utils import schema_context
 from tenants.models import Tenant
 
 from .backends import get_backend
+from .backends.base import SearchBackend
 from .models import ReindexCheckpoint
 from .registry import SearchKind, kinds_for_verb, search_kind, search_kinds
 
@@ -73,6 +74,7 @@ def reindex_tenant(
     kinds: Sequence[SearchKind] | None = None,
     resume: bool = False,
     progress: Progress | None = None,
+    backend: SearchBackend | None = None,
 ) -> int:
     """Rebuild the tenant's entries from its database, kind by kind, in batches of ids.
 
@@ -81,7 +83,7 @@ def reindex_tenant(
     end removes its checkpoints. Entries whose objects
     are gone are removed on the way. Returns the number of entries written.
     """
-    backend = get_backend()
+    backend = backend or get_backend()
     written = 0
     kinds = list(kinds or search_kinds())
     for kind in kinds:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django_tenants.utils import tenant_context
@@ -21,6 +22,13 @@ from entente.tasks.services import create_task
 from tenants.models import Tenant
 
 EVERYTHING = SpaceAbilities(view=True, comment=True, edit=True, manage=True)
+
+
+@pytest.fixture(autouse=True)
+def _postgres_backend(settings: Any) -> None:
+    """These tests are the PostgreSQL backend's; the OpenSearch ones build their own client
+    (test_opensearch.py), so an OPENSEARCH_URL in the environment changes nothing here."""
+    settings.OPENSEARCH_URL = ""
 
 
 @pytest.fixture
