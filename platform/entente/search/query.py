@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.utils.html import escape
@@ -52,8 +53,9 @@ class SearchQuery:
         return query_words(self.text)
 
     def plain(self) -> str:
-        """The words joined by spaces (what the trigram match compares with titles)."""
-        return " ".join(self.words)
+        """The words in lower case without accents, joined by spaces: what the trigram match
+        compares with titles (stored the same way by `unaccent`; œ and æ are spelled out)."""
+        return without_accents(" ".join(self.words).lower())
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,11 @@ class Hit:
 class Results:
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
+
+
+def without_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("æ", "ae"))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def marked_html(text: str) -> SafeString:
