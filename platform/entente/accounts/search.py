@@ -47,7 +47,7 @@ KINDS = (
         label=_("Personne"),
         entries=person_entries,
         all_ids=lambda: _memberships().values_list("user_id", flat=True),
-        verbs=("tenant.guest_removed",),
+        verbs=(),  # memberships publish no event yet: `search_reindex` refreshes people
         order=60,
     ),
 )
