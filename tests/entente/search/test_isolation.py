@@ -36,7 +36,7 @@ from entente.core.db import connection
 from entente.search.query import SearchQuery, strip_marks
 from entente.search.selectors import search
 from entente.search.services import reindex_tenant
-from tenants.models import Tenant
+from tenants.models import FederationLink, FederationState, Tenant
 from tests.test_isolation_actors import SPACES, World, _build_world, _person
 
 pytestmark = pytest.mark.django_db
@@ -219,3 +219,17 @@ def test_a_section_opened_to_citizens_is_found_at_once(world: World) -> None:
         found = search(citizen, SearchQuery(text=tache)).found
         transaction.set_rollback(True)
     assert [f.hit.title for f in found] == [tache]
+
+
+def test_ending_the_federation_link_ends_the_finding_at_once(world: World) -> None:
+    """The federated actor finds their space's canaries until Legé's link ends, then nothing:
+    no re-indexing, the reach is read at query time."""
+    federated: User = world.people["federated"]
+    tache = _content(world, "fed_joined", "tache")
+    assert [f.hit.title for f in search(federated, SearchQuery(text=tache)).found] == [tache]
+    with transaction.atomic():
+        link = world.links["federated"]
+        FederationLink.objects.filter(pk=link.pk).update(state=FederationState.ENDED)
+        answer = search(federated, SearchQuery(text="canari", limit=100))
+        transaction.set_rollback(True)
+    assert (answer.found, answer.total) == ([], 0)
