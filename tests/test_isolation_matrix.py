@@ -200,6 +200,12 @@ TENANT_ROUTES: dict[str, str] = {
     "api-document-version-download": MEMBERS,
     "api-document-version-restore": MEMBERS,
     "api-document-bin": MEMBERS,
+    # Search (entente.search, api/v1/search): on a tenant's host, for whoever reaches the
+    # tenant; results come from every tenant the person reaches, filtered by their rights
+    # (tests/entente/search/test_isolation.py plants canaries for every actor).
+    "search:results": MEMBERS,
+    "search:suggestions": MEMBERS,
+    "api-search": MEMBERS,
 }
 # The bare domain: route name → policy.
 PLATFORM_ROUTES: dict[str, str] = {

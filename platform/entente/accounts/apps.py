@@ -8,6 +8,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Personnes")
 
     def ready(self) -> None:
+        from entente.search.registry import register_kinds
+
         from . import acting, navigation, signals  # noqa: F401  (acting registers its caches)
+        from .search import KINDS as SEARCH_KINDS
 
         navigation.register()  # its entries in the menus (entente.core.navigation)
+        register_kinds(SEARCH_KINDS)

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("entente.mywork.urls")),
     path("", include("entente.notifications.urls")),
     path("", include("entente.documents.urls")),
+    path("", include("entente.search.urls")),
 ]
 
 # Refused and missing pages that say why and where to go (entente.core.views).

@@ -28,6 +28,7 @@ from entente.citizens.demo import seed_citizens
 from entente.documents.demo import seed_documents
 from entente.federation.services import accept_invitation, invite_commune
 from entente.reference.services import ensure_reference_data
+from entente.search.services import reindex_tenant
 from entente.spaces.models import Space, SpaceJoinRequest, SpaceMembership, Visibility
 from entente.spaces.selectors import space_role_of
 from entente.spaces.services import add_space_member, create_space
@@ -133,7 +134,10 @@ def _epci_first(membership: Membership) -> tuple[bool, str]:
 def seed_demo() -> DemoSummary:
     """Provision the demo (or complete it); return what it holds."""
     ensure_reference_data()  # the official lists, on a fresh database
-    return _seed()
+    summary = _seed()
+    for tenant in demo_tenants():  # search finds the seeded data at once, worker or not
+        reindex_tenant(tenant)
+    return summary
 
 
 @transaction.atomic

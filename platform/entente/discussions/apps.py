@@ -28,3 +28,9 @@ class DiscussionsConfig(AppConfig):
         from . import navigation
 
         navigation.register()  # its entries in the menus (entente.core.navigation)
+
+        from entente.search.registry import register_kinds
+
+        from .search import KINDS as SEARCH_KINDS
+
+        register_kinds(SEARCH_KINDS)

@@ -64,6 +64,7 @@ SHARED_APPS = [
     "entente.notifications",
     "entente.outbox",  # events written with the change that caused them (ARCHITECTURE.md §4)
     "entente.mywork",  # no table: reads the tenants the person reaches
+    "entente.search",  # the PostgreSQL backend's index lives in the public schema
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",

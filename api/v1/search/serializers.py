@@ -1,0 +1,76 @@
+"""Search through the API: its parameters and its results (read only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from entente.search.forms import kind_choices
+from entente.search.query import DATE, RELEVANCE, SearchQuery, strip_marks
+from entente.search.selectors import Found
+
+
+class SearchParamsSerializer(serializers.Serializer[Any]):
+    q = serializers.CharField(max_length=200, help_text="Mots recherchés (le dernier en préfixe)")
+    kind = serializers.MultipleChoiceField(
+        choices=[], required=False, help_text="Types d’objets (plusieurs possibles)"
+    )
+    tenant = serializers.SlugField(
+        required=False, help_text="Identifiant (slug) d’une collectivité que vous atteignez"
+    )
+    space = serializers.IntegerField(
+        required=False, min_value=1, help_text="Un espace de cette collectivité (avec tenant)"
+    )
+    author = serializers.IntegerField(required=False, min_value=1)
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+    sort = serializers.ChoiceField(choices=[RELEVANCE, DATE], default=RELEVANCE)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kind_choices()  # type: ignore[attr-defined]
+
+    def to_query(self) -> SearchQuery:
+        data = self.validated_data
+        tenant = data.get("tenant") or ""
+        return SearchQuery(
+            text=data["q"],
+            kinds=tuple(sorted(data.get("kind") or ())),
+            tenant_slugs=(tenant,) if tenant else (),
+            space_id=data.get("space") if tenant else None,
+            author_id=data.get("author"),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            sort=data.get("sort") or RELEVANCE,
+        )
+
+
+class SearchTenantSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    slug = serializers.CharField()
+
+
+class SearchResultSerializer(serializers.Serializer[Found]):
+    kind = serializers.CharField(source="hit.kind", help_text="space, task, discussion, …")
+    kind_label = serializers.CharField(help_text="Le type, en français")
+    tenant = SearchTenantSerializer(help_text="La collectivité où se trouve l’objet")
+    id = serializers.IntegerField(
+        source="hit.object_id", help_text="Identifiant dans sa collectivité"
+    )
+    space_id = serializers.IntegerField(source="hit.space_id", allow_null=True)
+    title = serializers.CharField(source="hit.title")
+    excerpt = serializers.SerializerMethodField(help_text="Extrait, sans mise en forme")
+    excerpt_html = serializers.SerializerMethodField(
+        help_text="Extrait échappé, les mots trouvés entre <mark> et </mark>"
+    )
+    url = serializers.CharField(help_text="Lien absolu, sur l’adresse de sa collectivité")
+    date = serializers.DateTimeField(source="hit.date")
+    score = serializers.FloatField(source="hit.score")
+
+    def get_excerpt(self, found: Found) -> str:
+        return strip_marks(found.hit.excerpt_marked)
+
+    def get_excerpt_html(self, found: Found) -> str:
+        return str(found.hit.excerpt_html)

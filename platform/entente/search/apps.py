@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchConfig(AppConfig):
+    name = "entente.search"
+    label = "search"
+    verbose_name = _("Recherche")
+
+    def ready(self) -> None:
+        from entente.core.events import subscribe
+
+        from .subscribers import on_event
+
+        subscribe(on_event)

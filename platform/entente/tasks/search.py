@@ -1,0 +1,57 @@
+"""Tasks in search: title, description, comments and file names (a comment finds its task)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from entente.search.registry import Entry, SearchKind, space_facts
+from entente.search.text import joined
+
+from .models import Task, TaskComment
+
+
+def task_entries(ids: Sequence[int]) -> list[Entry]:
+    tasks = (
+        Task.objects.filter(pk__in=ids)
+        .select_related("space")
+        .prefetch_related(
+            Prefetch("comments", queryset=TaskComment.objects.order_by("pk")), "attachments"
+        )
+    )
+    return [
+        Entry(
+            kind="task",
+            object_id=task.pk,
+            title=task.title,
+            body=joined(
+                [
+                    task.description,
+                    *(comment.body for comment in task.comments.all()),
+                    *(attachment.name for attachment in task.attachments.all()),
+                ]
+            ),
+            url=reverse("tasks:detail", args=[task.pk]),
+            date=task.updated_at,
+            author_id=task.created_by_id,
+            section="tasks",
+            **space_facts(task.space),
+        )
+        for task in tasks
+    ]
+
+
+KINDS = (
+    SearchKind(
+        kind="task",
+        label=_("Tâche"),
+        entries=task_entries,
+        all_ids=lambda: Task.objects.values_list("pk", flat=True),
+        verbs=("task.",),
+        object_types=("task",),
+        order=20,
+    ),
+)
