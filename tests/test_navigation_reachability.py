@@ -59,6 +59,7 @@ from entente.core.navigation import (
     registered_entries,
 )
 from entente.discussions.services import create_thread, edit_comment
+from entente.meetings.services import MeetingSpec, create_meeting
 from entente.notifications.models import Notification, NotificationKind
 from entente.spaces.models import Space, SpaceMembership, SpaceRole, Visibility
 from entente.tasks.models import Label
@@ -109,6 +110,9 @@ REACHED_OTHERWISE: dict[str, str] = {
     "checklists:item_delete": POST_ONLY,
     "checklists:item_move": POST_ONLY,
     "checklists:item_complete": POST_ONLY,
+    "meetings:attendance": POST_ONLY,
+    "meetings:agenda_add": POST_ONLY,
+    "meetings:agenda_move": POST_ONLY,
     "discussions:comment_create": POST_ONLY,
     "federation:invite": POST_ONLY,
     "federation:accept": POST_ONLY,
@@ -203,8 +207,8 @@ def _space(name: str, visibility: str, members: dict[User, str]) -> Space:
 
 
 def _content(space: Space, owner: User, template: Any) -> None:
-    """A task (with a file), a discussion (with an edited message) and a checklist, so that
-    their pages have a link to follow."""
+    """A task (with a file), a discussion (with an edited message), a checklist and a
+    meeting, so that their pages have a link to follow."""
     task = create_task(
         seeding(owner),
         space=space,
@@ -225,6 +229,13 @@ def _content(space: Space, owner: User, template: Any) -> None:
         template,
         space=space,
         reference_date=datetime.date(2026, 1, 5),
+    )
+    create_meeting(
+        seeding(owner),
+        space=space,
+        spec=MeetingSpec(
+            f"Réunion de {space.name}", datetime.datetime(2026, 1, 5, 18, tzinfo=datetime.UTC)
+        ),
     )
 
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("entente.mywork.urls")),
     path("", include("entente.notifications.urls")),
     path("", include("entente.documents.urls")),
+    path("", include("entente.meetings.urls")),
     path("", include("entente.search.urls")),
 ]
 

@@ -94,6 +94,7 @@ TENANT_APPS = [
     "entente.discussions",
     "entente.citizens",
     "entente.documents",
+    "entente.meetings",
 ]
 INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 

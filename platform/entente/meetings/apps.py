@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MeetingsConfig(AppConfig):
+    name = "entente.meetings"
+    label = "meetings"
+    verbose_name = _("Réunions")
+
+    def ready(self) -> None:
+        from entente.spaces.sections import SpaceSection, register_section
+
+        from .views import space_section_context
+
+        register_section(
+            SpaceSection(
+                key="meetings",
+                title=_("Réunions"),
+                template="meetings/_space_section.html",
+                context=space_section_context,
+                order=15,
+            )
+        )
+        from . import navigation
+
+        navigation.register()  # the space menu's « Réunions » (entente.core.navigation)

@@ -1,0 +1,101 @@
+"""Meetings of a space (a council, a bureau, a commission…): attendees and agenda (tenant schema).
+
+A meeting belongs to a space and follows its abilities: the space's editors prepare it, its
+members read it. People are referenced with `PersonField` (public schema, no constraint).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from entente.core.models import PersonField, TimestampedModel
+
+
+class Series(models.TextChoices):
+    """The kinds of recurring bodies a meeting belongs to; blank for a one-off meeting."""
+
+    NONE = "", _("Réunion ponctuelle")
+    COUNCIL = "conseil", _("Conseil municipal")
+    BUREAU = "bureau", _("Bureau")
+    COMMISSION = "commission", _("Commission")
+    THEMATIC = "groupe", _("Groupe thématique de la CC")
+
+
+class Meeting(TimestampedModel):
+    space = models.ForeignKey("spaces.Space", on_delete=models.CASCADE, related_name="meetings")
+    series = models.CharField(_("série"), max_length=16, choices=Series.choices, blank=True)
+    title = models.CharField(_("intitulé"), max_length=200)
+    starts_at = models.DateTimeField(_("début"))
+    ends_at = models.DateTimeField(_("fin"), null=True, blank=True)
+    place = models.CharField(_("lieu"), max_length=200, blank=True)
+    video_url = models.URLField(_("lien de visioconférence"), blank=True)
+    created_by = PersonField(null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("réunion")
+        verbose_name_plural = _("réunions")
+        ordering = ["-starts_at", "-id"]
+        indexes = [models.Index(fields=["space", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__isnull=True)
+                | models.Q(ends_at__gt=models.F("starts_at")),
+                name="meeting_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Attendance(models.TextChoices):
+    INVITED = "invited", _("Invité")
+    PRESENT = "present", _("Présent")
+    EXCUSED = "excused", _("Excusé")
+    ABSENT = "absent", _("Absent")
+    PROXY = "proxy", _("A donné pouvoir")
+
+
+class Attendee(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendees")
+    person = PersonField(related_name="+", verbose_name=_("personne"))
+    status = models.CharField(
+        _("présence"), max_length=16, choices=Attendance.choices, default=Attendance.INVITED
+    )
+    proxy_to = PersonField(
+        null=True, blank=True, related_name="+", verbose_name=_("pouvoir donné à")
+    )
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="attendee_once"),
+            # A proxy names its holder; no other status does.
+            models.CheckConstraint(
+                condition=models.Q(status="proxy", proxy_to__isnull=False)
+                | (~models.Q(status="proxy") & models.Q(proxy_to__isnull=True)),
+                name="attendee_proxy_has_holder",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} ({self.status})"
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
+    position = models.PositiveIntegerField(_("position"), default=0)
+    title = models.CharField(_("intitulé"), max_length=300)
+    notes = models.TextField(_("exposé"), blank=True)
+    rapporteur = PersonField(null=True, blank=True, related_name="+", verbose_name=_("rapporteur"))
+
+    class Meta:
+        verbose_name = _("point de l'ordre du jour")
+        verbose_name_plural = _("points de l'ordre du jour")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title

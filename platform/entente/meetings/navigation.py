@@ -1,0 +1,33 @@
+"""The space menu's « Réunions » entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from entente.core.navigation import SPACE, NavEntry, register_entry, request_membership
+from entente.spaces.sections import section_open
+
+from .permissions import SECTION
+
+
+def _meetings_open(request: HttpRequest, subject: Any) -> bool:
+    """Same rule as `views.space_access`: view ability and the meetings section."""
+    membership = request_membership(request)
+    return bool(subject.abilities.view) and section_open(membership, subject.space.pk, SECTION)
+
+
+def register() -> None:
+    register_entry(
+        NavEntry(
+            "meetings",
+            SPACE,
+            _("Réunions"),
+            "meetings:meeting_list",
+            _meetings_open,
+            order=15,
+            kwargs=lambda subject: {"space_id": subject.space.pk},
+        )
+    )

@@ -1,0 +1,17 @@
+"""Meeting pages, mounted at the tenant host's root (see entente.config.urls_tenants)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "meetings"
+_MEETING = "espaces/<int:space_id>/reunions/<int:pk>/"
+urlpatterns = [
+    path("espaces/<int:space_id>/reunions/", views.meeting_list, name="meeting_list"),
+    path("espaces/<int:space_id>/reunions/nouvelle/", views.meeting_create, name="meeting_create"),
+    path(_MEETING, views.meeting_detail, name="meeting_detail"),
+    path(_MEETING + "modifier/", views.meeting_edit, name="meeting_edit"),
+    path(_MEETING + "presences/", views.attendance, name="attendance"),
+    path(_MEETING + "ordre-du-jour/", views.agenda_add, name="agenda_add"),
+    path(_MEETING + "ordre-du-jour/<int:item_id>/deplacer/", views.agenda_move, name="agenda_move"),
+]

@@ -1,0 +1,223 @@
+"""Meeting pages: a space's meetings, a meeting (attendance, agenda), create and edit forms.
+
+Thin: forms parse, `services` decide and write, `selectors` read. A space or a meeting the
+person may not see answers 404, like one that does not exist (nothing learnt); a meeting they
+see but may not prepare answers 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from entente.accounts.models import Membership
+from entente.spaces.models import Space
+from entente.spaces.permissions import SpaceAbilities
+from entente.spaces.selectors import SpaceAccess
+
+from . import selectors, services
+from .forms import AgendaItemForm, AttendanceForm, MeetingForm
+from .models import AgendaItem, Meeting
+from .permissions import meeting_abilities
+
+
+def _acting(request: HttpRequest) -> Membership:
+    membership: Membership | None = getattr(request, "membership", None)
+    if membership is None:  # the membership middleware admits members only
+        raise PermissionDenied(_("Vous n'êtes pas membre de cette collectivité."))
+    return membership
+
+
+def space_access(request: HttpRequest, space_id: int) -> tuple[Space, SpaceAbilities]:
+    """The space and what the person may do with its meetings; 404 if they may not see them."""
+    space = Space.objects.filter(pk=space_id).first()
+    if space is None:
+        raise Http404(_("Cet espace n'existe pas ou ne vous est pas ouvert."))
+    abilities = meeting_abilities(_acting(request), space)
+    if not abilities.view:
+        raise Http404(_("Cet espace n'existe pas ou ne vous est pas ouvert."))
+    return space, abilities
+
+
+def _meeting(request: HttpRequest, space_id: int, pk: int, *, edit: bool = False) -> Meeting:
+    space, abilities = space_access(request, space_id)
+    meeting = selectors.meeting_in(space, pk)
+    if meeting is None:
+        raise Http404(_("Cette réunion n'existe pas."))
+    if edit and not abilities.edit:
+        raise PermissionDenied(_("Seuls les éditeurs de l'espace préparent ses réunions."))
+    return meeting
+
+
+def _status(form: Any) -> int:
+    return 400 if form.is_bound and form.errors else 200
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for item in errors:
+                form.add_error(field if field in form.fields else None, item)
+    else:
+        form.add_error(None, error)
+
+
+@require_GET
+def meeting_list(request: HttpRequest, space_id: int) -> HttpResponse:
+    space, abilities = space_access(request, space_id)
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {"space": space, "abilities": abilities, "meetings": selectors.meetings_of(space)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_create(request: HttpRequest, space_id: int) -> HttpResponse:
+    space, abilities = space_access(request, space_id)
+    if not abilities.edit:
+        raise PermissionDenied(_("Seuls les éditeurs de l'espace préparent ses réunions."))
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.create_meeting(_acting(request), space=space, spec=form.spec())
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request, _("Réunion programmée : les membres de l'espace y sont invités.")
+            )
+            return redirect("meetings:meeting_detail", space_id=space.pk, pk=meeting.pk)
+    context = {"space": space, "form": form, "meeting": None}
+    return render(request, "meetings/meeting_form.html", context, status=_status(form))
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, space_id: int, pk: int) -> HttpResponse:
+    meeting = _meeting(request, space_id, pk, edit=True)
+    form = MeetingForm(request.POST or None, initial=MeetingForm.initial_for(meeting))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_meeting(_acting(request), meeting, form.spec())
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Réunion enregistrée."))
+            return redirect("meetings:meeting_detail", space_id=space_id, pk=meeting.pk)
+    context = {"space": meeting.space, "form": form, "meeting": meeting}
+    return render(request, "meetings/meeting_form.html", context, status=_status(form))
+
+
+@require_GET
+def meeting_detail(request: HttpRequest, space_id: int, pk: int) -> HttpResponse:
+    space, abilities = space_access(request, space_id)
+    meeting = selectors.meeting_in(space, pk)
+    if meeting is None:
+        raise Http404(_("Cette réunion n'existe pas."))
+    people = selectors.people_of(space)
+    attendees = [
+        {
+            "attendee": attendee,
+            "person": people.get(attendee.person_id),
+            "proxy_to": people.get(attendee.proxy_to_id or 0),
+        }
+        for attendee in meeting.attendees.all()
+    ]
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {
+            "space": space,
+            "meeting": meeting,
+            "abilities": abilities,
+            "attendees": attendees,
+            "agenda": [
+                (item, people.get(item.rapporteur_id or 0)) for item in meeting.agenda.all()
+            ],
+            "agenda_form": AgendaItemForm(people=people),
+            "attendance_form": AttendanceForm(people=people),
+        },
+    )
+
+
+def _back(meeting: Meeting) -> HttpResponse:
+    return redirect("meetings:meeting_detail", space_id=meeting.space_id, pk=meeting.pk)
+
+
+def _refused(request: HttpRequest, form: Any, error: ValidationError | None = None) -> None:
+    if error is not None:
+        _apply_errors(form, error)
+    details = " ".join(str(message) for message in form.errors.get("__all__", []))
+    details += " ".join(
+        str(message)
+        for field, errs in form.errors.items()
+        if field != "__all__"
+        for message in errs
+    )
+    messages.error(request, _("Rien n'a été enregistré : %(details)s") % {"details": details})
+
+
+@require_POST
+def attendance(request: HttpRequest, space_id: int, pk: int) -> HttpResponse:
+    meeting = _meeting(request, space_id, pk, edit=True)
+    form = AttendanceForm(request.POST, people=selectors.people_of(meeting.space))
+    if not form.is_valid():
+        _refused(request, form)
+        return _back(meeting)
+    try:
+        services.set_attendance(
+            _acting(request),
+            meeting,
+            person_id=form.cleaned_data["person"],
+            status=form.cleaned_data["status"],
+            proxy_to_id=form.cleaned_data["proxy_to"],
+        )
+    except ValidationError as error:
+        _refused(request, form, error)
+    else:
+        messages.success(request, _("Présence enregistrée."))
+    return _back(meeting)
+
+
+@require_POST
+def agenda_add(request: HttpRequest, space_id: int, pk: int) -> HttpResponse:
+    meeting = _meeting(request, space_id, pk, edit=True)
+    form = AgendaItemForm(request.POST, people=selectors.people_of(meeting.space))
+    if not form.is_valid():
+        _refused(request, form)
+        return _back(meeting)
+    try:
+        services.add_agenda_item(
+            _acting(request),
+            meeting,
+            title=form.cleaned_data["title"],
+            rapporteur_id=form.cleaned_data["rapporteur"],
+            notes=form.cleaned_data["notes"],
+        )
+    except ValidationError as error:
+        _refused(request, form, error)
+    else:
+        messages.success(request, _("Point ajouté à l'ordre du jour."))
+    return _back(meeting)
+
+
+@require_POST
+def agenda_move(request: HttpRequest, space_id: int, pk: int, item_id: int) -> HttpResponse:
+    meeting = _meeting(request, space_id, pk, edit=True)
+    item = get_object_or_404(AgendaItem, pk=item_id, meeting=meeting)
+    services.move_agenda_item(_acting(request), item, up=request.POST.get("direction") == "up")
+    return _back(meeting)
+
+
+def space_section_context(request: HttpRequest, access: SpaceAccess) -> dict[str, Any]:
+    """The space's home page: its next meetings."""
+    return {
+        "upcoming": list(selectors.upcoming_of(access.space)[:3]),
+        "may_prepare": meeting_abilities(access.membership, access.space).edit,
+    }
