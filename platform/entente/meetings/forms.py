@@ -75,3 +75,48 @@ class AttendanceForm(forms.Form):
         choices = _people_choices(people)
         self.fields["person"].choices = choices[1:]  # type: ignore[attr-defined]
         self.fields["proxy_to"].choices = choices  # type: ignore[attr-defined]
+
+
+class ItemMinutesForm(forms.Form):
+    text = forms.CharField(
+        label=_("Compte rendu du point"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class DecisionForm(forms.Form):
+    text = forms.CharField(label=_("Décision"), widget=forms.Textarea(attrs={"rows": 2}))
+    votes_for = forms.IntegerField(label=_("Pour"), min_value=0, required=False)
+    votes_against = forms.IntegerField(label=_("Contre"), min_value=0, required=False)
+    abstentions = forms.IntegerField(label=_("Abstentions"), min_value=0, required=False)
+    task_title = forms.CharField(
+        label=_("Tâche à créer (facultatif)"), max_length=200, required=False
+    )
+    assignee = forms.TypedChoiceField(
+        label=_("Confiée à"), coerce=int, empty_value=None, required=False
+    )
+    due_date = forms.DateField(
+        label=_("Échéance"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, people: dict[int, User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = _people_choices(people)  # type: ignore[attr-defined]
+
+    def votes(self) -> tuple[int, int, int] | None:
+        data = self.cleaned_data
+        counts = (data["votes_for"], data["votes_against"], data["abstentions"])
+        if all(count is None for count in counts):
+            return None
+        return (counts[0] or 0, counts[1] or 0, counts[2] or 0)
+
+
+class SubmitMinutesForm(forms.Form):
+    approvers = forms.TypedMultipleChoiceField(
+        label=_("Approbateurs (secrétaire de séance, président…)"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, people: dict[int, User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["approvers"].choices = _people_choices(people)[1:]  # type: ignore[attr-defined]

@@ -99,3 +99,87 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# Series whose decisions are voted: for, against and abstentions are recorded.
+VOTING_SERIES = frozenset({Series.COUNCIL, Series.BUREAU, Series.COMMISSION})
+
+
+class MinutesState(models.TextChoices):
+    DRAFT = "draft", _("En rédaction")
+    SUBMITTED = "submitted", _("Soumis à approbation")
+    APPROVED = "approved", _("Approuvé")
+
+
+class Minutes(models.Model):
+    """A meeting's minutes: written per agenda item, then submitted, approved, frozen."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
+    state = models.CharField(
+        _("état"), max_length=16, choices=MinutesState.choices, default=MinutesState.DRAFT
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    frozen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("procès-verbal")
+        verbose_name_plural = _("procès-verbaux")
+
+    def __str__(self) -> str:
+        return f"{self.meeting} ({self.state})"
+
+    @property
+    def frozen(self) -> bool:
+        return self.state == MinutesState.APPROVED
+
+
+class ItemMinutes(models.Model):
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="items")
+    item = models.OneToOneField(AgendaItem, on_delete=models.CASCADE, related_name="minutes")
+    text = models.TextField(_("compte rendu"), blank=True)
+
+    class Meta:
+        verbose_name = _("compte rendu d'un point")
+        verbose_name_plural = _("comptes rendus des points")
+
+    def __str__(self) -> str:
+        return str(self.item)
+
+
+class Decision(models.Model):
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="decisions")
+    text = models.TextField(_("décision"))
+    votes_for = models.PositiveIntegerField(_("pour"), null=True, blank=True)
+    votes_against = models.PositiveIntegerField(_("contre"), null=True, blank=True)
+    abstentions = models.PositiveIntegerField(_("abstentions"), null=True, blank=True)
+    task = models.ForeignKey(
+        "tasks.Task", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("décision")
+        verbose_name_plural = _("décisions")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Approval(models.Model):
+    """One named approver of the minutes (the secretary, the president…)."""
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="approvals")
+    person = PersonField(related_name="+", verbose_name=_("approbateur"))
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("approbation")
+        verbose_name_plural = _("approbations")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["minutes", "person"], name="approval_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.approved_at or '-'}"

@@ -20,7 +20,7 @@ from entente.activity.services import record_activity
 from entente.core.events import Event, publish_on_commit
 from entente.spaces.models import Space, SpaceMembership
 
-from .models import AgendaItem, Attendance, Attendee, Meeting, Series
+from .models import AgendaItem, Attendance, Attendee, Meeting, Minutes, MinutesState, Series
 from .permissions import meeting_abilities
 
 
@@ -36,9 +36,17 @@ class MeetingSpec:
     video_url: str = ""
 
 
-def _require_edit(acting: Acting, space: Space) -> None:
+def require_edit(acting: Acting, space: Space) -> None:
     if not meeting_abilities(acting, space).edit:
         raise PermissionDenied(_("Seuls les éditeurs de l'espace préparent ses réunions."))
+
+
+def require_record_open(meeting: Meeting) -> None:
+    """Once its minutes are submitted, a meeting's record (date, attendance, agenda) is kept."""
+    if Minutes.objects.filter(meeting=meeting).exclude(state=MinutesState.DRAFT).exists():
+        raise ValidationError(
+            _("Le procès-verbal est soumis ou approuvé : la réunion ne peut plus être modifiée.")
+        )
 
 
 def _clean(spec: MeetingSpec) -> MeetingSpec:
@@ -62,7 +70,7 @@ def _clean(spec: MeetingSpec) -> MeetingSpec:
     )
 
 
-def _announce(name: str, meeting: Meeting, user_ids: list[int]) -> None:
+def announce(name: str, meeting: Meeting, user_ids: list[int]) -> None:
     publish_on_commit(
         Event(
             name=name,
@@ -79,7 +87,7 @@ def create_meeting(
     acting: Acting, *, space: Space, spec: MeetingSpec, invitee_ids: list[int] | None = None
 ) -> Meeting:
     """Schedule a meeting; `invitee_ids` default to the space's members (all invited)."""
-    _require_edit(acting, space)
+    require_edit(acting, space)
     spec = _clean(spec)
     members = set(SpaceMembership.objects.filter(space=space).values_list("user_id", flat=True))
     invited = members if invitee_ids is None else set(invitee_ids)
@@ -104,13 +112,14 @@ def create_meeting(
         space_id=space.pk,
         summary=_("Réunion programmée : %(title)s") % {"title": meeting.title},
     )
-    _announce("meeting.scheduled", meeting, sorted(invited))
+    announce("meeting.scheduled", meeting, sorted(invited))
     return meeting
 
 
 @transaction.atomic
 def update_meeting(acting: Acting, meeting: Meeting, spec: MeetingSpec) -> Meeting:
-    _require_edit(acting, meeting.space)
+    require_edit(acting, meeting.space)
+    require_record_open(meeting)
     spec = _clean(spec)
     for name in ("title", "starts_at", "ends_at", "series", "place", "video_url"):
         setattr(meeting, name, getattr(spec, name))
@@ -124,7 +133,7 @@ def update_meeting(acting: Acting, meeting: Meeting, spec: MeetingSpec) -> Meeti
         summary=_("Réunion modifiée : %(title)s") % {"title": meeting.title},
     )
     invited = list(meeting.attendees.values_list("person_id", flat=True))
-    _announce("meeting.updated", meeting, invited)
+    announce("meeting.updated", meeting, invited)
     return meeting
 
 
@@ -138,7 +147,8 @@ def set_attendance(
     proxy_to_id: int | None = None,
 ) -> Attendee:
     """Record whether an invited person came, was excused, absent or gave a proxy."""
-    _require_edit(acting, meeting.space)
+    require_edit(acting, meeting.space)
+    require_record_open(meeting)
     attendee = Attendee.objects.filter(meeting=meeting, person_id=person_id).first()
     if attendee is None:
         raise ValidationError({"person_id": _("Cette personne n'est pas invitée.")})
@@ -175,7 +185,8 @@ def add_agenda_item(
     notes: str = "",
 ) -> AgendaItem:
     """Append an item to the agenda (editors co-write it before the meeting)."""
-    _require_edit(acting, meeting.space)
+    require_edit(acting, meeting.space)
+    require_record_open(meeting)
     title = title.strip()
     if not title:
         raise ValidationError({"title": _("Donnez un intitulé au point.")})
@@ -204,7 +215,8 @@ def add_agenda_item(
 def move_agenda_item(acting: Acting, item: AgendaItem, *, up: bool) -> None:
     """Swap the item with its neighbour above or below; at either end, nothing moves."""
     meeting = item.meeting
-    _require_edit(acting, meeting.space)
+    require_edit(acting, meeting.space)
+    require_record_open(meeting)
     items = list(meeting.agenda.select_for_update().order_by("position", "id"))
     index = next(i for i, other in enumerate(items) if other.pk == item.pk)
     target = index - 1 if up else index + 1

@@ -14,4 +14,8 @@ urlpatterns = [
     path(_MEETING + "presences/", views.attendance, name="attendance"),
     path(_MEETING + "ordre-du-jour/", views.agenda_add, name="agenda_add"),
     path(_MEETING + "ordre-du-jour/<int:item_id>/deplacer/", views.agenda_move, name="agenda_move"),
+    path(_MEETING + "points/<int:item_id>/compte-rendu/", views.item_minutes, name="item_minutes"),
+    path(_MEETING + "points/<int:item_id>/decisions/", views.decision_add, name="decision_add"),
+    path(_MEETING + "proces-verbal/soumettre/", views.minutes_submit, name="minutes_submit"),
+    path(_MEETING + "proces-verbal/approuver/", views.minutes_approve, name="minutes_approve"),
 ]

@@ -21,8 +21,15 @@ from entente.spaces.models import Space
 from entente.spaces.permissions import SpaceAbilities
 from entente.spaces.selectors import SpaceAccess
 
-from . import selectors, services
-from .forms import AgendaItemForm, AttendanceForm, MeetingForm
+from . import minutes, selectors, services
+from .forms import (
+    AgendaItemForm,
+    AttendanceForm,
+    DecisionForm,
+    ItemMinutesForm,
+    MeetingForm,
+    SubmitMinutesForm,
+)
 from .models import AgendaItem, Meeting
 from .permissions import meeting_abilities
 
@@ -138,10 +145,17 @@ def meeting_detail(request: HttpRequest, space_id: int, pk: int) -> HttpResponse
             "abilities": abilities,
             "attendees": attendees,
             "agenda": [
-                (item, people.get(item.rapporteur_id or 0)) for item in meeting.agenda.all()
+                (
+                    item,
+                    people.get(item.rapporteur_id or 0),
+                    DecisionForm(people=people, auto_id=f"d{item.pk}-%s"),
+                )
+                for item in meeting.agenda.all()
             ],
             "agenda_form": AgendaItemForm(people=people),
             "attendance_form": AttendanceForm(people=people),
+            "submit_form": SubmitMinutesForm(people=people),
+            **selectors.minutes_context(meeting, people, request.user.pk),
         },
     )
 
@@ -212,6 +226,79 @@ def agenda_move(request: HttpRequest, space_id: int, pk: int, item_id: int) -> H
     meeting = _meeting(request, space_id, pk, edit=True)
     item = get_object_or_404(AgendaItem, pk=item_id, meeting=meeting)
     services.move_agenda_item(_acting(request), item, up=request.POST.get("direction") == "up")
+    return _back(meeting)
+
+
+def _item(request: HttpRequest, space_id: int, pk: int, item_id: int) -> AgendaItem:
+    meeting = _meeting(request, space_id, pk, edit=True)
+    return get_object_or_404(
+        AgendaItem.objects.select_related("meeting__space"), pk=item_id, meeting=meeting
+    )
+
+
+@require_POST
+def item_minutes(request: HttpRequest, space_id: int, pk: int, item_id: int) -> HttpResponse:
+    item = _item(request, space_id, pk, item_id)
+    form = ItemMinutesForm(request.POST)
+    if form.is_valid():
+        try:
+            minutes.write_item_minutes(_acting(request), item, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            _refused(request, form, error)
+        else:
+            messages.success(request, _("Compte rendu enregistré."))
+    return _back(item.meeting)
+
+
+@require_POST
+def decision_add(request: HttpRequest, space_id: int, pk: int, item_id: int) -> HttpResponse:
+    item = _item(request, space_id, pk, item_id)
+    form = DecisionForm(request.POST, people=selectors.people_of(item.meeting.space))
+    if not form.is_valid():
+        _refused(request, form)
+        return _back(item.meeting)
+    data = form.cleaned_data
+    task = None
+    if data["task_title"]:
+        task = minutes.TaskSpec(data["task_title"], data["assignee"], data["due_date"])
+    try:
+        minutes.record_decision(
+            _acting(request), item, text=data["text"], votes=form.votes(), task=task
+        )
+    except ValidationError as error:
+        _refused(request, form, error)
+    else:
+        messages.success(request, _("Décision enregistrée."))
+    return _back(item.meeting)
+
+
+@require_POST
+def minutes_submit(request: HttpRequest, space_id: int, pk: int) -> HttpResponse:
+    meeting = _meeting(request, space_id, pk, edit=True)
+    form = SubmitMinutesForm(request.POST, people=selectors.people_of(meeting.space))
+    if not form.is_valid():
+        _refused(request, form)
+        return _back(meeting)
+    try:
+        minutes.submit_minutes(
+            _acting(request), meeting, approver_ids=form.cleaned_data["approvers"]
+        )
+    except ValidationError as error:
+        _refused(request, form, error)
+    else:
+        messages.success(request, _("Procès-verbal soumis à approbation."))
+    return _back(meeting)
+
+
+@require_POST
+def minutes_approve(request: HttpRequest, space_id: int, pk: int) -> HttpResponse:
+    meeting = _meeting(request, space_id, pk)
+    try:
+        minutes.approve_minutes(_acting(request), meeting)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Votre approbation est enregistrée."))
     return _back(meeting)
 
 

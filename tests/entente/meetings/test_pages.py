@@ -8,7 +8,16 @@ from typing import Any
 import pytest
 
 from entente.meetings import services
-from entente.meetings.models import AgendaItem, Attendance, Attendee, Meeting
+from entente.meetings.models import (
+    AgendaItem,
+    Attendance,
+    Attendee,
+    Decision,
+    ItemMinutes,
+    Meeting,
+    Minutes,
+    MinutesState,
+)
 from entente.meetings.services import MeetingSpec
 from tests.support.acting import seeding
 from tests.support.actors import ACTORS, SpaceActors
@@ -150,3 +159,59 @@ def test_attendance(actors: SpaceActors, actor: str) -> None:
         _refused_outside(response.status_code, response, actor)
     expected = Attendance.PROXY if actor in PREPARERS else Attendance.INVITED
     assert attendee.status == expected
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_minutes_and_decision_pages(actors: SpaceActors, actor: str) -> None:
+    meeting = _meeting(actors)
+    with actors.inside():
+        item = meeting.agenda.get()
+    client = actors.client(actor)
+    base = f"/espaces/{actors.space.pk}/reunions/{meeting.pk}/points/{item.pk}/"
+    written = client.post(base + "compte-rendu/", {"text": "Débat nourri."})
+    decided = client.post(
+        base + "decisions/",
+        {
+            "text": "Budget adopté",
+            "votes_for": "10",
+            "votes_against": "0",
+            "abstentions": "1",
+            "task_title": "Publier le budget",
+            "assignee": actors.people["reader"].pk,
+            "due_date": "2027-04-15",
+        },
+    )
+    with actors.inside():
+        minutes_text = ItemMinutes.objects.filter(item=item).values_list("text", flat=True).first()
+        decision = Decision.objects.filter(item=item).select_related("task").first()
+    for response in (written, decided):
+        if actor in READERS:
+            assert response.status_code == _expected_write(actor)
+        else:
+            _refused_outside(response.status_code, response, actor)
+    assert (minutes_text == "Débat nourri.") == (actor in PREPARERS)
+    assert (decision is not None) == (actor in PREPARERS)
+    if decision is not None:
+        assert decision.task is not None
+        assert decision.task.title == "Publier le budget"
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_minutes_submit_and_approve(actors: SpaceActors, actor: str) -> None:
+    meeting = _meeting(actors)
+    approver = actors.people["commenter"]
+    client = actors.client(actor)
+    base = f"/espaces/{actors.space.pk}/reunions/{meeting.pk}/proces-verbal/"
+    submitted = client.post(base + "soumettre/", {"approvers": [approver.pk]})
+    if actor in READERS:
+        assert submitted.status_code == _expected_write(actor)
+    else:
+        _refused_outside(submitted.status_code, submitted, actor)
+    with actors.inside():
+        state = Minutes.objects.filter(meeting=meeting).values_list("state", flat=True).first()
+    assert (state == MinutesState.SUBMITTED) == (actor in PREPARERS)
+    if actor in PREPARERS:
+        approved = actors.client("commenter").post(base + "approuver/")
+        assert approved.status_code == 302
+        with actors.inside():
+            assert Minutes.objects.get(meeting=meeting).state == MinutesState.APPROVED
