@@ -131,6 +131,7 @@ TENANT_ROUTES: dict[str, str] = {
     "meetings:decision_add": MEMBERS,
     "meetings:minutes_submit": MEMBERS,
     "meetings:minutes_approve": MEMBERS,
+    "meetings:convene": MEMBERS,
     "api-checklist-template-list": MEMBERS,
     "api-checklist-template-detail": MEMBERS,
     "api-checklist-template-launch": MEMBERS,

@@ -117,6 +117,7 @@ REACHED_OTHERWISE: dict[str, str] = {
     "meetings:decision_add": POST_ONLY,
     "meetings:minutes_submit": POST_ONLY,
     "meetings:minutes_approve": POST_ONLY,
+    "meetings:convene": POST_ONLY,
     "discussions:comment_create": POST_ONLY,
     "federation:invite": POST_ONLY,
     "federation:accept": POST_ONLY,

@@ -24,3 +24,9 @@ class MeetingsConfig(AppConfig):
         from . import navigation
 
         navigation.register()  # the space menu's « Réunions » (entente.core.navigation)
+
+        from entente.core.events import subscribe
+
+        from .convocation import on_event
+
+        subscribe(on_event)  # convocations by e-mail, after commit (retried by the outbox)

@@ -226,3 +226,22 @@ def move_agenda_item(acting: Acting, item: AgendaItem, *, up: bool) -> None:
     for position, other in enumerate(items):
         other.position = position
     AgendaItem.objects.bulk_update(items, ["position"])
+
+
+@transaction.atomic
+def send_convocation(acting: Acting, meeting: Meeting) -> list[int]:
+    """Convene the invited: their e-mail with the .ics leaves after commit (the outbox)."""
+    require_edit(acting, meeting.space)
+    invited = sorted(meeting.attendees.values_list("person_id", flat=True))
+    if not invited:
+        raise ValidationError(_("Personne n'est invité à cette réunion."))
+    record_activity(
+        actor=acting.user,
+        verb="meeting.convened",
+        object_type="meeting",
+        object_id=meeting.pk,
+        space_id=meeting.space_id,
+        summary=_("Convocation envoyée : %(title)s") % {"title": meeting.title},
+    )
+    announce("meeting.convocation", meeting, invited)
+    return invited

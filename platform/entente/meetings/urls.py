@@ -18,4 +18,5 @@ urlpatterns = [
     path(_MEETING + "points/<int:item_id>/decisions/", views.decision_add, name="decision_add"),
     path(_MEETING + "proces-verbal/soumettre/", views.minutes_submit, name="minutes_submit"),
     path(_MEETING + "proces-verbal/approuver/", views.minutes_approve, name="minutes_approve"),
+    path(_MEETING + "convoquer/", views.convene, name="convene"),
 ]

@@ -302,6 +302,20 @@ def minutes_approve(request: HttpRequest, space_id: int, pk: int) -> HttpRespons
     return _back(meeting)
 
 
+@require_POST
+def convene(request: HttpRequest, space_id: int, pk: int) -> HttpResponse:
+    meeting = _meeting(request, space_id, pk, edit=True)
+    try:
+        invited = services.send_convocation(_acting(request), meeting)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("Convocation envoyée à %(count)s personne(s).") % {"count": len(invited)}
+        )
+    return _back(meeting)
+
+
 def space_section_context(request: HttpRequest, access: SpaceAccess) -> dict[str, Any]:
     """The space's home page: its next meetings."""
     return {

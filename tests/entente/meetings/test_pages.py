@@ -19,6 +19,7 @@ from entente.meetings.models import (
     MinutesState,
 )
 from entente.meetings.services import MeetingSpec
+from entente.outbox.models import OutboxEvent
 from tests.support.acting import seeding
 from tests.support.actors import ACTORS, SpaceActors
 
@@ -215,3 +216,18 @@ def test_minutes_submit_and_approve(actors: SpaceActors, actor: str) -> None:
         assert approved.status_code == 302
         with actors.inside():
             assert Minutes.objects.get(meeting=meeting).state == MinutesState.APPROVED
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_convene(actors: SpaceActors, actor: str) -> None:
+    meeting = _meeting(actors)
+    before = OutboxEvent.objects.filter(name="meeting.convocation").count()
+    response = actors.client(actor).post(
+        f"/espaces/{actors.space.pk}/reunions/{meeting.pk}/convoquer/"
+    )
+    if actor in READERS:
+        assert response.status_code == _expected_write(actor)
+    else:
+        _refused_outside(response.status_code, response, actor)
+    after = OutboxEvent.objects.filter(name="meeting.convocation").count()
+    assert after - before == (1 if actor in PREPARERS else 0)
