@@ -31,6 +31,7 @@ OPEN_PATHS = (
     "/i18n/",
     "/favicon.ico",
     "/invitation/",
+    "/calendrier/",  # private iCal feeds: the token in the address is the key
 )
 
 

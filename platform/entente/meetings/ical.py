@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 from django.conf import settings
 
+from entente.tasks.models import Task
+
 from .models import Meeting
 
 PRODID = "-//Entente//Réunions//FR"
@@ -45,6 +47,18 @@ def meeting_event(
         event.add("description", "\n".join(description))
     if url:
         event.add("url", url)
+    return event
+
+
+def task_event(schema: str, task: Task) -> icalendar.Event:
+    """A task's due date, as an all-day event (clients show it on that day)."""
+    assert task.due_date is not None
+    event = icalendar.Event()
+    event.add("uid", f"task-{task.pk}.{schema}@entente")
+    event.add("dtstamp", task.updated_at)
+    event.add("dtstart", task.due_date)
+    event.add("dtend", task.due_date + datetime.timedelta(days=1))
+    event.add("summary", f"Échéance : {task.title}")
     return event
 
 

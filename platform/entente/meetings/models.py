@@ -183,3 +183,24 @@ class Approval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}: {self.approved_at or '-'}"
+
+
+class FeedToken(models.Model):
+    """A person's private iCal feed: the token is shown once, the database keeps its SHA-256.
+
+    Revoking keeps the row (revoked_at) so that a client still polling a revoked address is
+    refused rather than told the address never existed.
+    """
+
+    person = PersonField(related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("flux de calendrier")
+        verbose_name_plural = _("flux de calendrier")
+        indexes = [models.Index(fields=["person", "revoked_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} ({'révoqué' if self.revoked_at else 'actif'})"

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from entente.core.navigation import SPACE, NavEntry, register_entry, request_membership
+from entente.core.navigation import MAIN, SPACE, NavEntry, register_entry, request_membership
 from entente.spaces.sections import section_open
 
 from .permissions import SECTION
@@ -20,6 +20,16 @@ def _meetings_open(request: HttpRequest, subject: Any) -> bool:
 
 
 def register() -> None:
+    register_entry(
+        NavEntry(
+            "my_calendar",
+            MAIN,
+            _("Mon calendrier"),
+            "meetings:my_calendar",
+            lambda request, subject: request_membership(request) is not None,
+            order=35,
+        )
+    )
     register_entry(
         NavEntry(
             "meetings",

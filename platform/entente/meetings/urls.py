@@ -19,4 +19,8 @@ urlpatterns = [
     path(_MEETING + "proces-verbal/soumettre/", views.minutes_submit, name="minutes_submit"),
     path(_MEETING + "proces-verbal/approuver/", views.minutes_approve, name="minutes_approve"),
     path(_MEETING + "convoquer/", views.convene, name="convene"),
+    path("mon-calendrier/", views.my_calendar, name="my_calendar"),
+    path("mon-calendrier/flux/", views.feed_token, name="feed_token"),
+    # The private feed: open to any client holding the token (entente.accounts.middleware).
+    path("calendrier/<str:token>.ics", views.calendar_feed, name="feed"),
 ]
