@@ -27,6 +27,7 @@ from entente.checklists.models import ProcedureTemplate
 from entente.citizens.demo import seed_citizens
 from entente.documents.demo import seed_documents
 from entente.federation.services import accept_invitation, invite_commune
+from entente.meetings.demo import seed_meetings
 from entente.reference.services import ensure_reference_data
 from entente.search.services import reindex_tenant
 from entente.spaces.models import Space, SpaceJoinRequest, SpaceMembership, Visibility
@@ -318,6 +319,7 @@ def _ensure_spaces(tenant: Tenant, spaces: tuple[DemoSpace, ...], summary: DemoS
                 space_people += _demo_users([name for name, *_rest in demo.federated])
                 owner_user = (people[demo.owner] if demo.owner else admin).user
                 summary.created += seed_tasks(space, [owner_user, *space_people])
+                summary.created += seed_meetings(space, [owner_user, *space_people])
                 summary.created += seed_documents(
                     space, people[demo.owner] if demo.owner else admin
                 )
