@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from entente.accounts.actors import Acting
 from entente.accounts.models import Membership, Role, User
-from entente.activity.services import record_activity
+from entente.activity.services import record_in_space
 from tenants.models import FederationLink, FederationState
 
 from .models import JoinPolicy, Space, SpaceKind, SpaceMembership, SpaceRole, Visibility
@@ -102,15 +102,18 @@ def _record(
     changes: dict[str, Any] | None = None,
 ) -> None:
     """One line of the space's feed, about the space or one of its memberships."""
-    record_activity(
-        actor=actor,
-        verb=verb,
-        object_type="space_membership" if about else "space",
-        object_id=about.pk if about else space.pk,
-        space_id=space.pk,
-        summary=summary,
-        changes=changes,
-    )
+    if about is None:
+        record_in_space(actor, verb, space.pk, summary, changes=changes)
+    else:
+        record_in_space(
+            actor,
+            verb,
+            space.pk,
+            summary,
+            object_type="space_membership",
+            object_id=about.pk,
+            changes=changes,
+        )
 
 
 @transaction.atomic
