@@ -204,39 +204,34 @@ def update_space(
     return space
 
 
+def _set_archived(membership: Membership, space: Space, archived: bool) -> Space:
+    """Archive or restore, by whoever manages the space; the row locked, the change recorded."""
+    space = Space.objects.select_for_update().get(pk=space.pk)
+    _require_manage(membership, space)
+    if (space.archived_at is not None) == archived:
+        raise ValidationError(
+            _("Cet espace est déjà archivé.") if archived else _("Cet espace n'est pas archivé.")
+        )
+    space.archived_at = timezone.now() if archived else None
+    space.save(update_fields=["archived_at", "updated_at"])
+    if archived:
+        summary = _("a archivé l'espace « %(name)s »")
+    else:
+        summary = _("a restauré l'espace « %(name)s »")
+    verb = "space.archived" if archived else "space.restored"
+    _record(membership.user, verb, space, summary % {"name": space.name})
+    return space
+
+
 @transaction.atomic
 def archive_space(membership: Membership, space: Space) -> Space:
     """Archive: the space keeps its content, read-only, and leaves the lists of active spaces."""
-    space = Space.objects.select_for_update().get(pk=space.pk)
-    _require_manage(membership, space)
-    if space.archived_at is not None:
-        raise ValidationError(_("Cet espace est déjà archivé."))
-    space.archived_at = timezone.now()
-    space.save(update_fields=["archived_at", "updated_at"])
-    _record(
-        membership.user,
-        "space.archived",
-        space,
-        _("a archivé l'espace « %(name)s »") % {"name": space.name},
-    )
-    return space
+    return _set_archived(membership, space, True)
 
 
 @transaction.atomic
 def restore_space(membership: Membership, space: Space) -> Space:
-    space = Space.objects.select_for_update().get(pk=space.pk)
-    _require_manage(membership, space)
-    if space.archived_at is None:
-        raise ValidationError(_("Cet espace n'est pas archivé."))
-    space.archived_at = None
-    space.save(update_fields=["archived_at", "updated_at"])
-    _record(
-        membership.user,
-        "space.restored",
-        space,
-        _("a restauré l'espace « %(name)s »") % {"name": space.name},
-    )
-    return space
+    return _set_archived(membership, space, False)
 
 
 def _clean_role(role: str, person: Membership, space: Space) -> str:
