@@ -371,6 +371,22 @@ def delete_task(acting: Acting, task: Task) -> None:
 # -- Recurrence ---------------------------------------------------------------------------------
 
 
+def _next_occurrence(locked: Task, due: datetime.date) -> dict[str, Any]:
+    """What the next occurrence copies of a recurring task (its people are chosen apart)."""
+    return {
+        "space": locked.space,
+        "title": locked.title,
+        "description": locked.description,
+        "due_date": due,
+        "priority": locked.priority,
+        "recurrence_frequency": locked.recurrence_frequency,
+        "recurrence_interval": locked.recurrence_interval,
+        "recurrence_weekday": locked.recurrence_weekday,
+        "recurrence_week": locked.recurrence_week,
+        "previous": locked,
+    }
+
+
 @transaction.atomic
 def spawn_next_occurrence(task: Task, *, today: datetime.date) -> Task | None:
     """Create the occurrence that follows `task`, unless it exists: safe to call any number of
@@ -391,19 +407,10 @@ def spawn_next_occurrence(task: Task, *, today: datetime.date) -> Task | None:
         with transaction.atomic():
             return create_task(
                 RECURRENCE,
-                space=locked.space,
-                title=locked.title,
-                description=locked.description,
+                **_next_occurrence(locked, due),
                 assignee_ids=list(locked.assignments.values_list("user_id", flat=True)),
                 observer_ids=list(locked.observations.values_list("user_id", flat=True)),
                 label_ids=list(locked.labels.values_list("pk", flat=True)),
-                due_date=due,
-                priority=locked.priority,
-                recurrence_frequency=locked.recurrence_frequency,
-                recurrence_interval=locked.recurrence_interval,
-                recurrence_weekday=locked.recurrence_weekday,
-                recurrence_week=locked.recurrence_week,
-                previous=locked,
             )
     except IntegrityError:  # another process made it first
         return None
@@ -413,21 +420,12 @@ def spawn_next_occurrence(task: Task, *, today: datetime.date) -> Task | None:
         with transaction.atomic():
             return create_task(
                 RECURRENCE,
-                space=locked.space,
-                title=locked.title,
-                description=locked.description,
+                **_next_occurrence(locked, due),
                 assignee_ids=[
                     pk
                     for pk in locked.assignments.values_list("user_id", flat=True)
                     if pk in viewers
                 ],
-                due_date=due,
-                priority=locked.priority,
-                recurrence_frequency=locked.recurrence_frequency,
-                recurrence_interval=locked.recurrence_interval,
-                recurrence_weekday=locked.recurrence_weekday,
-                recurrence_week=locked.recurrence_week,
-                previous=locked,
             )
 
 
