@@ -1,0 +1,37 @@
+"""Writes of the analytics app: page-level usage, and the retention purge."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+from entente.core.events import Event, publish_on_commit
+
+from .catalogue import USAGE_EVENT, USAGE_EVENTS
+from .models import UsageEvent
+
+
+def record_usage(*, tenant_schema: str, user_id: int | None, name: str, kind: str = "") -> None:
+    """Note a page-level use (a search, preferences saved) at the cost of one outbox row.
+
+    The row is turned into a usage event by the outbox's worker, like any other event: the
+    request pays one insert, never the lookups of the capture.
+    """
+    if name not in USAGE_EVENTS:
+        raise ValueError(f"{name!r} is not in the usage catalogue")
+    if user_id is None or tenant_schema == "public":
+        return
+    publish_on_commit(
+        Event(USAGE_EVENT, tenant_schema, payload={"name": name, "user_id": user_id, "kind": kind})
+    )
+
+
+def purge_expired_events(now: datetime.datetime | None = None) -> int:
+    """Delete raw events older than the retention (CNIL: 13 months); rollups stay."""
+    limit = (now or timezone.now()) - datetime.timedelta(
+        days=settings.ENTENTE_ANALYTICS_RETENTION_DAYS
+    )
+    deleted, _ = UsageEvent.objects.filter(occurred_at__lt=limit).delete()
+    return deleted

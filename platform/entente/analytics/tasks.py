@@ -1,0 +1,17 @@
+"""Beat tasks: the daily rollup (incremental) and the retention purge. Both idempotent."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import rollups, services
+
+
+@shared_task(acks_late=True)
+def roll_up_usage() -> int:
+    return rollups.run_rollups()
+
+
+@shared_task(acks_late=True)
+def purge_usage_events() -> int:
+    return services.purge_expired_events()
