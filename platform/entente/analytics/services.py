@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils import timezone
 
 from entente.core.events import Event, publish_on_commit
@@ -35,3 +36,11 @@ def purge_expired_events(now: datetime.datetime | None = None) -> int:
     )
     deleted, _ = UsageEvent.objects.filter(occurred_at__lt=limit).delete()
     return deleted
+
+
+def note_use(request: HttpRequest, name: str) -> None:
+    """`record_usage` for a page: its tenant and logged-in person (nothing on the bare domain)."""
+    tenant = getattr(request, "tenant", None)
+    user_id = getattr(request.user, "pk", None)
+    if tenant is not None:
+        record_usage(tenant_schema=tenant.schema_name, user_id=user_id, name=name)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "analytics"
+
+urlpatterns = [
+    path("mon-compte/decouverte/", views.discovery_page, name="discovery"),
+    path("administration/adoption/", views.adoption_page, name="adoption"),
+]
