@@ -2,7 +2,7 @@
 
 `from_event` maps what the services already publish (`entente.core.events`) to catalogue
 entries; page-level events (a search, notification preferences saved) are recorded by
-`entente.analytics.services.record_usage` with one of the names below.
+`entente.analytics.services.record_usage` (buffered in Redis) with one of the names below.
 """
 
 from __future__ import annotations
@@ -71,15 +71,7 @@ def from_event(event: Event) -> list[Usage]:
         return [Usage("comment.mentioned", _int(payload.get("author_id")), "comment")]
     if event.name == "space.member_added" and payload.get("via_tenant_id"):
         return [Usage("space.federation_joined", _int(payload.get("user_id")), "space")]
-    if event.name == USAGE_EVENT:
-        name = str(payload.get("name", ""))
-        if name in USAGE_EVENTS:
-            return [Usage(name, _int(payload.get("user_id")), str(payload.get("kind", ""))[:32])]
     return []
-
-
-# The event that `record_usage` publishes for page-level usage.
-USAGE_EVENT = "analytics.usage"
 
 
 def _int(value: object) -> int | None:

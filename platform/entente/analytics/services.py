@@ -8,25 +8,19 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 
-from entente.core.events import Event, publish_on_commit
-
-from .catalogue import USAGE_EVENT, USAGE_EVENTS
+from . import buffer
+from .catalogue import USAGE_EVENTS
 from .models import UsageEvent
 
 
 def record_usage(*, tenant_schema: str, user_id: int | None, name: str, kind: str = "") -> None:
-    """Note a page-level use (a search, preferences saved) at the cost of one outbox row.
-
-    The row is turned into a usage event by the outbox's worker, like any other event: the
-    request pays one insert, never the lookups of the capture.
-    """
+    """Note a page-level use (a search, preferences saved): one RPUSH, written in batches
+    by the `drain_usage_buffer` beat task (`entente.analytics.buffer`)."""
     if name not in USAGE_EVENTS:
         raise ValueError(f"{name!r} is not in the usage catalogue")
     if user_id is None or tenant_schema == "public":
         return
-    publish_on_commit(
-        Event(USAGE_EVENT, tenant_schema, payload={"name": name, "user_id": user_id, "kind": kind})
-    )
+    buffer.push(tenant_schema, user_id, name, kind)
 
 
 def purge_expired_events(now: datetime.datetime | None = None) -> int:

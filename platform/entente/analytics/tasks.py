@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import rollups, services
+from . import capture, rollups, services
 
 
 @shared_task(acks_late=True)
@@ -15,3 +15,13 @@ def roll_up_usage() -> int:
 @shared_task(acks_late=True)
 def purge_usage_events() -> int:
     return services.purge_expired_events()
+
+
+@shared_task(acks_late=True)
+def drain_usage_buffer() -> int:
+    """The page-level events pushed since the last run, in batches of 5,000."""
+    taken = total = capture.drain_buffer()
+    while taken:
+        taken = capture.drain_buffer()
+        total += taken
+    return total

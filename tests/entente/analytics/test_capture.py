@@ -6,10 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django_tenants.utils import tenant_context
+from django.test import Client
 
 from entente.accounts.models import Role, User
-from entente.analytics.capture import on_event
+from entente.analytics.capture import drain_buffer, on_event
 from entente.analytics.catalogue import USAGE_EVENTS
 from entente.analytics.models import UsageEvent
 from entente.analytics.services import record_usage
@@ -65,16 +65,37 @@ def test_events_outside_the_catalogue_are_not_logged(tenant_a: Tenant) -> None:
     assert not UsageEvent.objects.filter(tenant=tenant_a).exists()
 
 
-def test_a_page_level_use_goes_through_the_outbox(
-    tenant_a: Tenant, make_user: Callable[..., User], django_capture_on_commit_callbacks: Any
+def test_a_page_level_use_is_buffered_then_written_in_a_batch(
+    tenant_a: Tenant, make_user: Callable[..., User]
 ) -> None:
+    drain_buffer()  # whatever an earlier test left
     user = make_user(tenant=tenant_a, role=Role.ADMIN)
-    with tenant_context(tenant_a), django_capture_on_commit_callbacks(execute=True):
-        record_usage(tenant_schema=tenant_a.schema_name, user_id=user.pk, name="search.done")
-    [row] = UsageEvent.objects.filter(tenant=tenant_a, user=user)
-    assert (row.name, row.role) == ("search.done", Role.ADMIN)
+    record_usage(tenant_schema=tenant_a.schema_name, user_id=user.pk, name="search.done")
+    record_usage(tenant_schema=tenant_a.schema_name, user_id=user.pk, name="preferences.set")
+    assert not UsageEvent.objects.filter(user=user).exists()  # nothing written by the page
+    assert drain_buffer() == 2
+    rows = UsageEvent.objects.filter(tenant=tenant_a, user=user)
+    assert {(row.name, row.role) for row in rows} == {
+        ("search.done", Role.ADMIN),
+        ("preferences.set", Role.ADMIN),
+    }
+    assert drain_buffer() == 0
     with pytest.raises(ValueError, match="catalogue"):
         record_usage(tenant_schema=tenant_a.schema_name, user_id=user.pk, name="texte libre")
+
+
+def test_a_search_page_notes_the_search(
+    tenant_a: Tenant, make_user: Callable[..., User], client_for: Callable[..., Client]
+) -> None:
+    drain_buffer()
+    user = make_user(tenant=tenant_a)
+    client = client_for(tenant_a, user)
+    assert client.get("/recherche/").status_code == 200
+    assert client.get("/recherche/", {"q": "voirie"}).status_code == 200
+    drain_buffer()
+    assert list(UsageEvent.objects.filter(user=user).values_list("name", flat=True)) == [
+        "search.done"
+    ]
 
 
 def test_erasing_a_person_leaves_no_event_naming_them(

@@ -410,6 +410,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "outbox-prune": {"task": "entente.outbox.tasks.prune_outbox", "schedule": 60 * 60.0},
     # Next occurrence of recurring tasks whose due date passed (one per tenant; idempotent).
     # Documents deleted more than ENTENTE_DOCUMENTS_BIN_DAYS ago, files included (per tenant).
+    "analytics-drain": {"task": "entente.analytics.tasks.drain_usage_buffer", "schedule": 10.0},
     "analytics-rollup": {"task": "entente.analytics.tasks.roll_up_usage", "schedule": 3600.0},
     "analytics-purge": {
         "task": "entente.analytics.tasks.purge_usage_events",
