@@ -31,13 +31,17 @@ def fill_day(day: datetime.date) -> None:
     """(Re)compute one day's rows: the same rows however often it runs."""
     start = datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
     with transaction.atomic():
-        FillState.objects.update_or_create(
-            rollup=ROLLUP, defaults={"end_day": day, "state": FillState.STARTED}
-        )
+        state = FillState.objects.select_for_update().filter(rollup=ROLLUP).first()
+        advance = state is None or day >= state.end_day  # refilling an old day moves nothing
+        if advance:
+            FillState.objects.update_or_create(
+                rollup=ROLLUP, defaults={"end_day": day, "state": FillState.STARTED}
+            )
         DailyUsage.objects.filter(day=day).delete()
         with connection.cursor() as cursor:
             cursor.execute(_FILL_DAY, [day, start, start + datetime.timedelta(days=1)])
-        FillState.objects.filter(rollup=ROLLUP).update(state=FillState.DONE)
+        if advance:
+            FillState.objects.filter(rollup=ROLLUP).update(state=FillState.DONE)
 
 
 def first_day_to_fill() -> datetime.date | None:

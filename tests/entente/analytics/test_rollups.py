@@ -102,3 +102,11 @@ def test_raw_events_are_purged_after_the_retention_and_rollups_stay(settings: ob
     assert purge_expired_events(_at(DAY + datetime.timedelta(days=396))) == 4
     assert list(UsageEvent.objects.values_list("name", flat=True)) == ["search.done"]
     assert DailyUsage.objects.count() == 3
+
+
+@pytest.mark.usefixtures("log")
+def test_refilling_an_old_day_leaves_the_fill_state_where_it_was() -> None:
+    rollups.run_rollups(_at(DAY + datetime.timedelta(days=2)))
+    rollups.fill_day(DAY)
+    state = FillState.objects.get()
+    assert (state.end_day, state.state) == (DAY + datetime.timedelta(days=1), FillState.DONE)
