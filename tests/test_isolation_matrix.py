@@ -165,6 +165,7 @@ TENANT_ROUTES: dict[str, str] = {
     # tenant's adoption figures for its admins only.
     "analytics:discovery": MEMBERS,
     "analytics:adoption": TENANT_ADMINS,
+    "analytics:adoption_csv": TENANT_ADMINS,
     "api-my-discovery": MEMBERS,
     "api-analytics-adoption": TENANT_ADMINS,
     "api-notification-list": MEMBERS,

@@ -97,3 +97,17 @@ def test_the_adoption_page_is_for_the_tenants_admins(
     assert "<svg" in page.content.decode()
     assert "Créer une tâche" in page.content.decode()
     assert client_for(tenant_a, agent).get("/administration/adoption/").status_code == 403
+
+
+def test_the_adoption_figures_export_as_csv_for_admins(
+    tenant_a: Tenant, make_user: Callable[..., User], client_for: Callable[..., Client]
+) -> None:
+    admin = make_user(tenant=tenant_a, role=Role.ADMIN)
+    agent = make_user(tenant=tenant_a)
+    _did(tenant_a, agent, "task.created")
+    response = client_for(tenant_a, admin).get("/administration/adoption/export.csv")
+    lines = response.content.decode().splitlines()
+    assert response["Content-Type"].startswith("text/csv")
+    assert "Créer une tâche;1;50" in lines
+    assert agent.email not in response.content.decode()
+    assert client_for(tenant_a, agent).get("/administration/adoption/export.csv").status_code == 403
