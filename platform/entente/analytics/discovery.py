@@ -20,10 +20,12 @@ class Feature:
     label: str | Promise
     weight: int
     events: frozenset[str]  # catalogue names (entente.analytics.catalogue.USAGE_EVENTS)
-    how_to: str  # URL name on the tenant's host
+    how_to: str  # URL name of a page every member of any tenant may open ("" for none)
     hint: str | Promise = ""
 
     def how_to_url(self) -> str:
+        if not self.how_to:
+            return ""
         try:
             return reverse(self.how_to)
         except NoReverseMatch:
@@ -119,8 +121,8 @@ def register_core_features() -> None:
             _("Rejoindre un espace intercommunal"),
             10,
             frozenset({"space.federation_joined"}),
-            "federation:directory",
-            _("L'annuaire des espaces de la communauté de communes."),
+            "",  # the directory answers on the EPCI's host only: no link from a commune's
+            _("Sur l'adresse de votre communauté de communes, ouvrez l'annuaire des espaces."),
         ),
         Feature(
             "search",
