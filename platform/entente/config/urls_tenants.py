@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("entente.notifications.urls")),
     path("", include("entente.documents.urls")),
     path("", include("entente.search.urls")),
+    path("", include("entente.analytics.urls")),
 ]
 
 # Refused and missing pages that say why and where to go (entente.core.views).
