@@ -119,9 +119,19 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     drf_exc = exc if isinstance(exc, exceptions.APIException) else None
     detail = getattr(drf_exc, "detail", None)
     codes = drf_exc.get_codes() if drf_exc is not None else None
+    extra: dict[str, str] = {}
+    if isinstance(detail, dict) and isinstance(detail.get("detail"), str):
+        # An exception that names more than its message (a 409 naming the existing object):
+        # the message is the detail, the other keys stay beside it.
+        extra = {k: str(v) for k, v in detail.items() if k not in {"detail", "code", "errors"}}
+        codes = codes.get("detail") if isinstance(codes, dict) else codes
+        detail = str(detail["detail"])
     if not isinstance(detail, str) or detail == str(exceptions.NotFound.default_detail):
         detail = fallback_message  # Django's bare Http404, or DRF's terse « Pas trouvé. »
-    response.data = error_body(detail, codes if isinstance(codes, str) else fallback_code)
+    response.data = {
+        **error_body(detail, codes if isinstance(codes, str) else fallback_code),
+        **extra,
+    }
     return response
 
 

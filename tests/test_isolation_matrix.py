@@ -178,6 +178,13 @@ TENANT_ROUTES: dict[str, str] = {
     "notifications:read_all": MEMBERS,
     "notifications:open": MEMBERS,
     "notifications:preferences": MEMBERS,
+    # Usage and discovery (entente.analytics, api/v1/analytics): one's own discovery; the
+    # tenant's adoption figures for its admins only.
+    "analytics:discovery": MEMBERS,
+    "analytics:adoption": TENANT_ADMINS,
+    "analytics:adoption_csv": TENANT_ADMINS,
+    "api-my-discovery": MEMBERS,
+    "api-analytics-adoption": TENANT_ADMINS,
     "api-notification-list": MEMBERS,
     "api-notification-read": MEMBERS,
     "api-notification-read-all": MEMBERS,

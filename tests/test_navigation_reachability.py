@@ -22,6 +22,7 @@ the first), `MAX_PAGES` per actor.
 from __future__ import annotations
 
 import datetime
+import io
 import shutil
 import tempfile
 import time
@@ -42,7 +43,7 @@ from django.test import Client, override_settings
 from django.urls import Resolver404, resolve, reverse, set_urlconf
 from django_tenants.utils import tenant_context
 
-from entente.accounts.models import Role, User
+from entente.accounts.models import Membership, Role, User
 from entente.accounts.services import add_member
 from entente.checklists.services import ItemSpec, create_template, launch_template
 from entente.console.middleware import SUPPORT_SESSION_KEY
@@ -59,6 +60,9 @@ from entente.core.navigation import (
     registered_entries,
 )
 from entente.discussions.services import create_thread, edit_comment
+from entente.documents.selectors import tree_root
+from entente.documents.services import create_folder
+from entente.documents.services import upload as upload_document
 from entente.meetings.services import MeetingSpec, create_meeting
 from entente.notifications.models import Notification, NotificationKind
 from entente.spaces.models import Space, SpaceMembership, SpaceRole, Visibility
@@ -143,6 +147,22 @@ REACHED_OTHERWISE: dict[str, str] = {
     "console:tenant_action": POST_ONLY,
     "console:open_support": POST_ONLY,
     "console:replay": POST_ONLY,
+    "documents:folder_create": POST_ONLY,
+    "documents:folder_rename": POST_ONLY,
+    "documents:folder_move": POST_ONLY,
+    "documents:folder_delete": POST_ONLY,
+    "documents:folder_restore": POST_ONLY,
+    "documents:folder_right": POST_ONLY,
+    "documents:file_rename": POST_ONLY,
+    "documents:file_move": POST_ONLY,
+    "documents:file_delete": POST_ONLY,
+    "documents:file_restore": POST_ONLY,
+    "documents:file_follow": POST_ONLY,
+    "documents:version_restore": POST_ONLY,
+    "documents:upload": POST_ONLY + " (the upload form of a folder's page)",
+    "documents:version_upload": POST_ONLY + " (the new-version form of a file's page)",
+    "search:results": "the search form in every page's header (a GET form, not a link)",
+    "search:suggestions": "fetched by the header's search box as one types (HTMX)",
     # Reached by a link sent to one person, or along a flow that starts there.
     "citizens:accept": TOKEN_LINK + " (a citizen's invitation)",
     "signup:confirm": TOKEN_LINK + " (a sign-up's confirmation e-mail)",
@@ -231,6 +251,14 @@ def _content(space: Space, owner: User, template: Any) -> None:
     )
     first = thread.comments.get()
     edit_comment(seeding(owner), first, body="Premier message, corrigé")
+    membership = Membership.objects.get(user=owner, tenant=connection.tenant)
+    folder = create_folder(membership=membership, parent=tree_root(space), name="Délibérations")
+    upload_document(
+        membership=membership,
+        folder=folder,
+        name="Compte rendu.txt",
+        content=io.BytesIO(b"Compte rendu de la commission"),
+    )
     launch_template(
         seeding(owner),
         template,

@@ -46,7 +46,9 @@ def _acting(request: Request) -> Membership:
     return cast(Membership, getattr(request, "membership", None))
 
 
-class TemplateList(SpaceScopedMixin, generics.ListCreateAPIView[ProcedureTemplate]):
+class TemplatesView(SpaceScopedMixin, generics.GenericAPIView[ProcedureTemplate]):
+    """The tenant's procedure templates, for whoever may read them."""
+
     serializer_class = TemplateSerializer
 
     def get_queryset(self) -> QuerySet[ProcedureTemplate]:
@@ -55,6 +57,8 @@ class TemplateList(SpaceScopedMixin, generics.ListCreateAPIView[ProcedureTemplat
         template_access(self.request)
         return ProcedureTemplate.objects.prefetch_related("items")
 
+
+class TemplateList(TemplatesView, generics.ListCreateAPIView[ProcedureTemplate]):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         template_access(self.request, edit=True)
         serializer = TemplateSerializer(data=request.data)
@@ -68,15 +72,7 @@ class TemplateList(SpaceScopedMixin, generics.ListCreateAPIView[ProcedureTemplat
         return Response(TemplateSerializer(template).data, status=status.HTTP_201_CREATED)
 
 
-class TemplateDetail(SpaceScopedMixin, generics.RetrieveUpdateDestroyAPIView[ProcedureTemplate]):
-    serializer_class = TemplateSerializer
-
-    def get_queryset(self) -> QuerySet[ProcedureTemplate]:
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no request member
-            return ProcedureTemplate.objects.none()
-        template_access(self.request)
-        return ProcedureTemplate.objects.prefetch_related("items")
-
+class TemplateDetail(TemplatesView, generics.RetrieveUpdateDestroyAPIView[ProcedureTemplate]):
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         template_access(self.request, edit=True)
         template = self.get_object()

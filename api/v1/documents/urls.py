@@ -1,4 +1,7 @@
-"""Routes of the documents API (included by api/urls.py under /api/v1/)."""
+"""Routes of the documents API (included by api/urls.py under /api/v1/).
+
+One table: every route sits under a space's documents and is named `api-document-<name>`.
+"""
 
 from django.urls import path
 
@@ -6,49 +9,26 @@ from . import views
 
 PREFIX = "spaces/<int:space_id>/documents/"
 
+ROUTES: tuple[tuple[str, type[views.DocumentsView], str], ...] = (
+    ("", views.TreeRoot, "tree"),
+    ("folders/", views.FolderCreate, "folder-list"),
+    ("folders/<int:pk>/", views.FolderDetail, "folder-detail"),
+    ("folders/<int:pk>/restore/", views.FolderRestore, "folder-restore"),
+    ("folders/<int:pk>/rights/", views.FolderRights, "folder-rights"),
+    ("folders/<int:pk>/files/", views.FileUpload, "upload"),
+    ("files/<int:pk>/", views.FileDetail, "file-detail"),
+    ("files/<int:pk>/restore/", views.FileRestore, "file-restore"),
+    ("files/<int:pk>/versions/", views.VersionList, "version-list"),
+    (
+        "files/<int:pk>/versions/<int:version_id>/download/",
+        views.VersionDownload,
+        "version-download",
+    ),
+    ("files/<int:pk>/versions/<int:version_id>/restore/", views.VersionRestore, "version-restore"),
+    ("bin/", views.Bin, "bin"),
+)
+
 urlpatterns = [
-    path(PREFIX, views.TreeRoot.as_view(), name="api-document-tree"),
-    path(f"{PREFIX}folders/", views.FolderCreate.as_view(), name="api-document-folder-list"),
-    path(
-        f"{PREFIX}folders/<int:pk>/",
-        views.FolderDetail.as_view(),
-        name="api-document-folder-detail",
-    ),
-    path(
-        f"{PREFIX}folders/<int:pk>/restore/",
-        views.FolderRestore.as_view(),
-        name="api-document-folder-restore",
-    ),
-    path(
-        f"{PREFIX}folders/<int:pk>/rights/",
-        views.FolderRights.as_view(),
-        name="api-document-folder-rights",
-    ),
-    path(
-        f"{PREFIX}folders/<int:pk>/files/",
-        views.FileUpload.as_view(),
-        name="api-document-upload",
-    ),
-    path(f"{PREFIX}files/<int:pk>/", views.FileDetail.as_view(), name="api-document-file-detail"),
-    path(
-        f"{PREFIX}files/<int:pk>/restore/",
-        views.FileRestore.as_view(),
-        name="api-document-file-restore",
-    ),
-    path(
-        f"{PREFIX}files/<int:pk>/versions/",
-        views.VersionList.as_view(),
-        name="api-document-version-list",
-    ),
-    path(
-        f"{PREFIX}files/<int:pk>/versions/<int:version_id>/download/",
-        views.VersionDownload.as_view(),
-        name="api-document-version-download",
-    ),
-    path(
-        f"{PREFIX}files/<int:pk>/versions/<int:version_id>/restore/",
-        views.VersionRestore.as_view(),
-        name="api-document-version-restore",
-    ),
-    path(f"{PREFIX}bin/", views.Bin.as_view(), name="api-document-bin"),
+    path(f"{PREFIX}{route}", view.as_view(), name=f"api-document-{name}")
+    for route, view, name in ROUTES
 ]

@@ -112,6 +112,7 @@ class LimitedUploadMixin:
 
 FILES_LIMIT = 500  # files per answer by default; `?limit=` up to FILES_MAX_LIMIT
 FILES_MAX_LIMIT = 2000
+OFFSET_MAX = 2**31 - 1  # beyond, PostgreSQL's OFFSET overflows (a bigint): no folder is that big
 
 
 def _window(request: Request) -> tuple[int, int]:
@@ -121,6 +122,8 @@ def _window(request: Request) -> tuple[int, int]:
         limit = int(request.query_params.get("limit") or FILES_LIMIT)
     except ValueError:
         raise ValidationError({"limit": [_("Nombre entier attendu.")]}) from None
+    if offset > OFFSET_MAX:
+        raise ValidationError({"offset": [_("Nombre trop grand.")]})
     return offset, min(max(limit, 1), FILES_MAX_LIMIT)
 
 

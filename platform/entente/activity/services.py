@@ -48,3 +48,25 @@ def record_activity(
         )
     )
     return entry
+
+
+def record_in_space(
+    actor: User | None,
+    verb: str,
+    space_id: int,
+    summary: str,
+    *,
+    object_type: str = "space",
+    object_id: int | None = None,
+    changes: dict[str, Any] | None = None,
+) -> ActivityEntry:
+    """A line of a space's feed, about the space itself unless `object_type`/`object_id` say."""
+    return record_activity(
+        actor=actor,
+        verb=verb,
+        object_type=object_type,
+        object_id=space_id if object_id is None else object_id,
+        summary=summary,
+        space_id=space_id,
+        changes=changes,
+    )

@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from entente.search.registry import Entry, SearchKind, space_facts
+from entente.search.registry import Entry, SearchKind, entry_of
 from entente.search.text import joined
 
 from .models import Checklist, ChecklistItem, ProcedureTemplate, TemplateItem
@@ -21,16 +21,14 @@ def checklist_entries(ids: Sequence[int]) -> list[Entry]:
         .prefetch_related(Prefetch("items", queryset=ChecklistItem.objects.order_by("position")))
     )
     return [
-        Entry(
+        entry_of(
+            checklist,
             kind="checklist",
-            object_id=checklist.pk,
             title=checklist.name,
             body=joined(item.title for item in checklist.items.all()),
             url=reverse("checklists:checklist_detail", args=[checklist.space_id, checklist.pk]),
-            date=checklist.updated_at,
-            author_id=checklist.created_by_id,
+            space=checklist.space,
             section="checklists",
-            **space_facts(checklist.space),
         )
         for checklist in checklists
     ]
@@ -41,9 +39,9 @@ def template_entries(ids: Sequence[int]) -> list[Entry]:
         Prefetch("items", queryset=TemplateItem.objects.order_by("position"))
     )
     return [
-        Entry(
+        entry_of(
+            template,
             kind="procedure",
-            object_id=template.pk,
             title=template.name,
             body=joined(
                 [
@@ -52,8 +50,6 @@ def template_entries(ids: Sequence[int]) -> list[Entry]:
                 ]
             ),
             url=reverse("checklists:template_edit", args=[template.pk]),
-            date=template.updated_at,
-            author_id=template.created_by_id,
         )
         for template in templates
     ]

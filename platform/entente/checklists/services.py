@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from entente.accounts.actors import Acting
-from entente.accounts.models import Membership
+from entente.accounts.models import Membership, User
 from entente.activity.services import record_activity
 from entente.spaces.models import Space, SpaceMembership
 from entente.spaces.permissions import space_abilities
@@ -76,6 +76,17 @@ def _clean_spec(spec: ItemSpec) -> ItemSpec:
     )
 
 
+def _record(actor: User | None, verb: str, template: ProcedureTemplate, summary: str) -> None:
+    """One line of the tenant's feed about a procedure template (it belongs to no space)."""
+    record_activity(
+        actor=actor,
+        verb=verb,
+        object_type="procedure_template",
+        object_id=template.pk,
+        summary=summary,
+    )
+
+
 @transaction.atomic
 def create_template(
     acting: Acting,
@@ -93,12 +104,11 @@ def create_template(
         name=name[:200], description=description.strip(), created_by=actor
     )
     _write_items(template, items)
-    record_activity(
-        actor=actor,
-        verb="procedure.created",
-        object_type="procedure_template",
-        object_id=template.pk,
-        summary=_("Procédure créée : %(name)s") % {"name": template.name},
+    _record(
+        actor,
+        "procedure.created",
+        template,
+        _("Procédure créée : %(name)s") % {"name": template.name},
     )
     return template
 
@@ -147,12 +157,11 @@ def update_template(
     if items is not None:
         template.items.all().delete()
         _write_items(template, items)
-    record_activity(
-        actor=actor,
-        verb="procedure.updated",
-        object_type="procedure_template",
-        object_id=template.pk,
-        summary=_("Procédure modifiée : %(name)s") % {"name": template.name},
+    _record(
+        actor,
+        "procedure.updated",
+        template,
+        _("Procédure modifiée : %(name)s") % {"name": template.name},
     )
     return template
 
@@ -160,12 +169,11 @@ def update_template(
 @transaction.atomic
 def delete_template(acting: Acting, template: ProcedureTemplate) -> None:
     _require_edit(acting)
-    record_activity(
-        actor=acting.user,
-        verb="procedure.deleted",
-        object_type="procedure_template",
-        object_id=template.pk,
-        summary=_("Procédure supprimée : %(name)s") % {"name": template.name},
+    _record(
+        acting.user,
+        "procedure.deleted",
+        template,
+        _("Procédure supprimée : %(name)s") % {"name": template.name},
     )
     template.delete()
 

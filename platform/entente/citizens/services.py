@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entente.accounts.models import Membership, Role, User
-from entente.activity.services import record_activity
+from entente.activity.services import record_activity, record_in_space
 from entente.core.events import Event, publish_on_commit
 from entente.spaces.models import Space, SpaceMembership, SpaceRole, Visibility
 from tenants.models import Tenant
@@ -217,13 +217,11 @@ def invite_citizens(
         raise ValidationError(
             {"emails": _("Ces personnes sont déjà membres du projet : aucune invitation envoyée.")}
         )
-    record_activity(
-        actor=by,
-        verb="space.citizens_invited",
-        object_type="space",
-        object_id=space.pk,
-        space_id=space.pk,
-        summary=_("a invité %(count)d citoyen(s) au projet") % {"count": len(sent)},
+    record_in_space(
+        by,
+        "space.citizens_invited",
+        space.pk,
+        _("a invité %(count)d citoyen(s) au projet") % {"count": len(sent)},
     )
     return sent
 
@@ -282,13 +280,11 @@ def revoke_invitation(
     if invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
-        record_activity(
-            actor=acting.user,
-            verb="space.citizen_invitation_revoked",
-            object_type="space",
-            object_id=invitation.space_id,
-            space_id=invitation.space_id,
-            summary=_("a révoqué une invitation de citoyen"),
+        record_in_space(
+            acting.user,
+            "space.citizen_invitation_revoked",
+            invitation.space_id,
+            _("a révoqué une invitation de citoyen"),
         )
     return invitation
 
@@ -433,14 +429,7 @@ def accept_invitation(
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    record_activity(
-        actor=user,
-        verb="space.citizen_joined",
-        object_type="space",
-        object_id=space.pk,
-        space_id=space.pk,
-        summary=_("a rejoint le projet sur invitation"),
-    )
+    record_in_space(user, "space.citizen_joined", space.pk, _("a rejoint le projet sur invitation"))
     return Acceptance(user=user, space=space, created_account=created)
 
 
@@ -467,13 +456,11 @@ def set_open_sections(
     row.open_sections = chosen
     row.updated_by = acting.user
     row.save()
-    record_activity(
-        actor=acting.user,
-        verb="space.citizen_sections_changed",
-        object_type="space",
-        object_id=space.pk,
-        space_id=space.pk,
-        summary=_("a changé ce que le projet ouvre aux citoyens"),
+    record_in_space(
+        acting.user,
+        "space.citizen_sections_changed",
+        space.pk,
+        _("a changé ce que le projet ouvre aux citoyens"),
     )
     return row
 

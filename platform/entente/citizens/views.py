@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -196,36 +198,50 @@ def space_sections(request: HttpRequest, space_id: int) -> HttpResponse:
     return redirect("citizens:space", space_id=access.space.pk)
 
 
-@require_POST
-def resend(request: HttpRequest, space_id: int, invitation_id: int) -> HttpResponse:
+def _on_invitation(
+    request: HttpRequest,
+    space_id: int,
+    invitation_id: int,
+    write: Callable[[SpaceAccess, CitizenInvitation], object],
+    done: str,
+) -> HttpResponse:
+    """Resend or revoke one invitation of the space; the outcome as a message on its page."""
     access = _manager_access(request, space_id)
     invitation = _space_invitation(access, invitation_id)
     try:
-        services.resend_invitation(access.membership, invitation, tenant=request.tenant)  # type: ignore[attr-defined]
+        write(access, invitation)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(
-            request, _("L'invitation est renvoyée à %(email)s.") % {"email": invitation.email}
-        )
+        messages.success(request, done % {"email": invitation.email})
     return redirect("citizens:space", space_id=access.space.pk)
+
+
+@require_POST
+def resend(request: HttpRequest, space_id: int, invitation_id: int) -> HttpResponse:
+    return _on_invitation(
+        request,
+        space_id,
+        invitation_id,
+        lambda access, invitation: services.resend_invitation(
+            access.membership,
+            invitation,
+            tenant=request.tenant,  # type: ignore[attr-defined]
+        ),
+        _("L'invitation est renvoyée à %(email)s."),
+    )
 
 
 @require_POST
 def revoke(request: HttpRequest, space_id: int, invitation_id: int) -> HttpResponse:
-    access = _manager_access(request, space_id)
-    invitation = _space_invitation(access, invitation_id)
-    try:
-        services.revoke_invitation(access.membership, invitation)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request, _("L'invitation de %(email)s est révoquée.") % {"email": invitation.email}
-        )
-    return redirect("citizens:space", space_id=access.space.pk)
+    return _on_invitation(
+        request,
+        space_id,
+        invitation_id,
+        lambda access, invitation: services.revoke_invitation(access.membership, invitation),
+        _("L'invitation de %(email)s est révoquée."),
+    )
 
 
 # -- The tenant's guests (admins) ------------------------------------------------------------------

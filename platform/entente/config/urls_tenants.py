@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("entente.documents.urls")),
     path("", include("entente.meetings.urls")),
     path("", include("entente.search.urls")),
+    path("", include("entente.analytics.urls")),
 ]
 
 # Refused and missing pages that say why and where to go (entente.core.views).

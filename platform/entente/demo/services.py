@@ -22,6 +22,7 @@ from django_tenants.utils import tenant_context
 
 from entente.accounts.models import Membership, Role, User
 from entente.accounts.services import add_member
+from entente.analytics.demo import seed_usage
 from entente.checklists.demo import seed_procedure_templates
 from entente.checklists.models import ProcedureTemplate
 from entente.citizens.demo import seed_citizens
@@ -136,6 +137,7 @@ def seed_demo() -> DemoSummary:
     """Provision the demo (or complete it); return what it holds."""
     ensure_reference_data()  # the official lists, on a fresh database
     summary = _seed()
+    seed_usage(demo_tenants())  # people at every level of discovery (entente.analytics)
     for tenant in demo_tenants():  # search finds the seeded data at once, worker or not
         reindex_tenant(tenant)
     return summary

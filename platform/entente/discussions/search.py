@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from entente.search.registry import Entry, SearchKind, object_id_of, space_facts
+from entente.search.registry import Entry, SearchKind, entry_of, object_id_of
 from entente.search.text import joined
 
 from .models import Comment, Thread
@@ -22,16 +22,15 @@ def thread_entries(ids: Sequence[int]) -> list[Entry]:
         .prefetch_related(Prefetch("comments", queryset=Comment.objects.order_by("pk")))
     )
     return [
-        Entry(
+        entry_of(
+            thread,
             kind="discussion",
-            object_id=thread.pk,
             title=thread.title,
             body=joined(comment.body for comment in thread.comments.all()),
             url=reverse("discussions:thread", args=[thread.space_id, thread.pk]),
-            date=thread.last_comment_at or thread.updated_at,
-            author_id=thread.created_by_id,
+            space=thread.space,
             section="discussions",
-            **space_facts(thread.space),
+            date=thread.last_comment_at,
         )
         for thread in threads
     ]

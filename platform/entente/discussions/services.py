@@ -89,6 +89,20 @@ def _announce(comment: Comment, thread: Thread, user_ids: set[int]) -> None:
     )
 
 
+def _record(
+    actor: User | None, verb: str, thread: Thread, summary: str, *, comment: Comment | None = None
+) -> None:
+    """One line of the thread's space feed, about the thread or one of its messages."""
+    record_activity(
+        actor=actor,
+        verb=verb,
+        object_type="comment" if comment else "thread",
+        object_id=comment.pk if comment else thread.pk,
+        summary=summary,
+        space_id=thread.space_id,
+    )
+
+
 @transaction.atomic
 def create_thread(acting: Acting, *, space: Space, title: str, body: str) -> Thread:
     if not discussion_abilities(acting, space).comment:
@@ -100,13 +114,11 @@ def create_thread(acting: Acting, *, space: Space, title: str, body: str) -> Thr
     html = _clean_body(body)
     thread = Thread.objects.create(space=space, title=title[:200], created_by=actor)
     _add_comment(thread, actor, html)
-    record_activity(
-        actor=actor,
-        verb="discussion.created",
-        object_type="thread",
-        object_id=thread.pk,
-        summary=_("Discussion ouverte : %(title)s") % {"title": thread.title},
-        space_id=space.pk,
+    _record(
+        actor,
+        "discussion.created",
+        thread,
+        _("Discussion ouverte : %(title)s") % {"title": thread.title},
     )
     return thread
 
@@ -128,13 +140,12 @@ def add_comment(acting: Acting, thread: Thread, *, body: str) -> Comment:
         raise PermissionDenied(_("Vous ne pouvez pas participer aux discussions de cet espace."))
     actor = acting.user
     comment = _add_comment(thread, actor, _clean_body(body))
-    record_activity(
-        actor=actor,
-        verb="discussion.commented",
-        object_type="comment",
-        object_id=comment.pk,
-        summary=_("Nouveau message dans « %(title)s »") % {"title": thread.title},
-        space_id=thread.space_id,
+    _record(
+        actor,
+        "discussion.commented",
+        thread,
+        _("Nouveau message dans « %(title)s »") % {"title": thread.title},
+        comment=comment,
     )
     return comment
 
@@ -156,12 +167,11 @@ def edit_comment(acting: Acting, comment: Comment, *, body: str) -> Comment:
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "mentioned_ids", "edited_at", "updated_at"])
     _announce(comment, comment.thread, newly)
-    record_activity(
-        actor=actor,
-        verb="discussion.comment_edited",
-        object_type="comment",
-        object_id=comment.pk,
-        summary=_("Message modifié dans « %(title)s »") % {"title": comment.thread.title},
-        space_id=comment.thread.space_id,
+    _record(
+        actor,
+        "discussion.comment_edited",
+        comment.thread,
+        _("Message modifié dans « %(title)s »") % {"title": comment.thread.title},
+        comment=comment,
     )
     return comment

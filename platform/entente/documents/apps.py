@@ -24,6 +24,10 @@ class DocumentsConfig(AppConfig):
             )
         )
         register_handlers(NOTIFICATION_HANDLERS)
+
+        from . import navigation
+
+        navigation.register()  # its entries in the menus (entente.core.navigation)
         if apps.is_installed("entente.search"):
             from entente.search.registry import register_kinds, set_file_text_extractor
 

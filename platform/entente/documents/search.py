@@ -16,7 +16,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from entente.search.registry import Entry, SearchKind, space_facts
+from entente.search.registry import Entry, SearchKind, entry_of
 
 from .models import Document, FolderRight, FolderRole
 from .permissions import ancestry
@@ -41,19 +41,16 @@ def _entries(ids: Sequence[int]) -> list[Entry]:
         if _closed(document):
             continue
         space = document.folder.space
-        facts: dict[str, Any] = space_facts(space) if space is not None else {}
         entries.append(
-            Entry(
+            entry_of(
+                document,
                 kind="document",
-                object_id=document.pk,
                 title=document.name,
                 body=document.current.note if document.current is not None else "",
                 url=reverse("documents:file", args=[document.pk]),
-                date=document.updated_at,
-                author_id=document.created_by_id,
+                space=space,
                 section="documents" if space is not None else "",
                 file=document.current,
-                **facts,
             )
         )
     return entries

@@ -74,6 +74,33 @@ def _writable(membership: Membership | None, folder: Folder) -> SpaceAbilities:
     return abilities
 
 
+def _require_edit(membership: Membership | None, folder: Folder, message: str) -> None:
+    _require(_writable(membership, folder).edit, message)
+
+
+def _to_bin(membership: Membership | None, obj: Folder | Document) -> None:
+    """Into the bin (what a folder holds goes with it), recorded in the activity."""
+    obj.deleted_at = timezone.now()
+    obj.deleted_by_id = _actor_id(membership)
+    obj.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    if isinstance(obj, Folder):
+        _record(
+            membership, "folder.deleted", obj, _("Dossier « %s » mis à la corbeille") % obj.name
+        )
+    else:
+        _record(
+            membership, "document.deleted", obj, _("Fichier « %s » mis à la corbeille") % obj.name
+        )
+
+
+def _out_of_bin(obj: Folder | Document, taken: Iterable[str]) -> None:
+    """Back from the bin under a free name (a namesake may have come meanwhile)."""
+    obj.name = _free_name(taken, obj.name)
+    obj.deleted_at = None
+    obj.deleted_by = None
+    obj.save(update_fields=["name", "deleted_at", "deleted_by", "updated_at"])
+
+
 def _schema() -> str:
     return str(getattr(connection, "schema_name", "public"))
 
@@ -111,8 +138,7 @@ def _folder_name(folder_parent: Folder, raw: str, *, exclude: int | None = None)
 
 @transaction.atomic
 def create_folder(*, membership: Membership | None, parent: Folder, name: str) -> Folder:
-    abilities = _writable(membership, parent)
-    _require(abilities.edit, _("Votre rôle ne permet pas de créer un dossier ici."))
+    _require_edit(membership, parent, _("Votre rôle ne permet pas de créer un dossier ici."))
     folder = Folder.objects.create(
         space=parent.space,
         parent=parent,
@@ -125,8 +151,7 @@ def create_folder(*, membership: Membership | None, parent: Folder, name: str) -
 
 @transaction.atomic
 def rename_folder(*, membership: Membership | None, folder: Folder, name: str) -> Folder:
-    abilities = _writable(membership, folder)
-    _require(abilities.edit, _("Votre rôle ne permet pas de renommer ce dossier."))
+    _require_edit(membership, folder, _("Votre rôle ne permet pas de renommer ce dossier."))
     if folder.parent is None:
         raise ValidationError(_("La racine porte le nom de l'espace : elle ne se renomme pas."))
     folder.name = _folder_name(folder.parent, name, exclude=folder.pk)
@@ -138,12 +163,8 @@ def rename_folder(*, membership: Membership | None, folder: Folder, name: str) -
 @transaction.atomic
 def move_folder(*, membership: Membership | None, folder: Folder, target: Folder) -> Folder:
     """Move a folder (and all under it) into `target`, in the same tree, never into itself."""
-    _require(
-        _writable(membership, folder).edit, _("Votre rôle ne permet pas de déplacer ce dossier.")
-    )
-    _require(
-        _writable(membership, target).edit, _("Votre rôle ne permet pas d'écrire dans ce dossier.")
-    )
+    _require_edit(membership, folder, _("Votre rôle ne permet pas de déplacer ce dossier."))
+    _require_edit(membership, target, _("Votre rôle ne permet pas d'écrire dans ce dossier."))
     if folder.parent is None:
         raise ValidationError(_("La racine ne se déplace pas."))
     if target.space_id != folder.space_id:
@@ -166,17 +187,10 @@ def move_folder(*, membership: Membership | None, folder: Folder, target: Folder
 @transaction.atomic
 def delete_folder(*, membership: Membership | None, folder: Folder) -> Folder:
     """To the bin, with everything under it."""
-    _require(
-        _writable(membership, folder).edit, _("Votre rôle ne permet pas de supprimer ce dossier.")
-    )
+    _require_edit(membership, folder, _("Votre rôle ne permet pas de supprimer ce dossier."))
     if folder.parent is None:
         raise ValidationError(_("La racine ne se supprime pas."))
-    folder.deleted_at = timezone.now()
-    folder.deleted_by_id = _actor_id(membership)
-    folder.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
-    _record(
-        membership, "folder.deleted", folder, _("Dossier « %s » mis à la corbeille") % folder.name
-    )
+    _to_bin(membership, folder)
     return folder
 
 
@@ -217,14 +231,9 @@ def restore_folder(*, membership: Membership | None, folder: Folder) -> Folder:
     _check_restorable(folder.deleted_at)
     parent = folder.parent
     assert parent is not None
-    _require(
-        _writable(membership, parent).edit, _("Seuls les éditeurs restaurent depuis la corbeille.")
-    )
+    _require_edit(membership, parent, _("Seuls les éditeurs restaurent depuis la corbeille."))
     siblings = parent.children.filter(deleted_at__isnull=True).values_list("name", flat=True)
-    folder.name = _free_name(siblings, folder.name)
-    folder.deleted_at = None
-    folder.deleted_by = None
-    folder.save(update_fields=["name", "deleted_at", "deleted_by", "updated_at"])
+    _out_of_bin(folder, siblings)
     _record(membership, "folder.restored", folder, _("Dossier « %s » restauré") % folder.name)
     return folder
 
@@ -328,6 +337,37 @@ def _add_version(
     return version
 
 
+def _next_version(
+    membership: Membership | None,
+    document: Document,
+    stored: Stored,
+    *,
+    note: str = "",
+    restored_from: Version | None = None,
+) -> Version:
+    """A new version of an existing file (the row locked), recorded in the activity."""
+    locked = Document.objects.select_for_update().get(pk=document.pk)
+    version = _add_version(membership, locked, stored, note=note, restored_from=restored_from)
+    if restored_from is None:
+        verb = "document.version_added"
+        summary = _("Nouvelle version de « %(name)s » (v%(number)s)")
+    else:
+        verb = "document.version_restored"
+        summary = _("Version %(old)s de « %(name)s » restaurée (v%(number)s)")
+    values = {"name": locked.name, "number": version.number}
+    if restored_from is not None:
+        values["old"] = restored_from.number
+    _record(membership, verb, locked, summary % values)
+    return version
+
+
+def _live_document(membership: Membership | None, document: Document, message: str) -> None:
+    """A version is added only to a file out of the bin, by whoever may edit its folder."""
+    _require_edit(membership, document.folder, message)
+    if document.deleted_at is not None:
+        raise ValidationError(_("Ce fichier est dans la corbeille : restaurez-le d'abord."))
+
+
 @contextmanager
 def _removing_on_failure(stored: Stored) -> Iterator[None]:
     """The stored file goes if the rows naming it cannot be written."""
@@ -349,8 +389,7 @@ def upload(
 ) -> Version:
     """Add a file to `folder`. When the name exists: `on_conflict` "new_version" adds a version to
     that file, "keep_both" stores it under a free name (`rapport (2).pdf`); else NameTakenError."""
-    abilities = _writable(membership, folder)
-    _require(abilities.edit, _("Votre rôle ne permet pas de déposer des fichiers ici."))
+    _require_edit(membership, folder, _("Votre rôle ne permet pas de déposer des fichiers ici."))
     clean = uploads.clean_name(name)
     existing = name_taken(folder, clean)
     if existing is not None and on_conflict not in {NEW_VERSION, KEEP_BOTH}:
@@ -358,16 +397,7 @@ def upload(
     stored = _store(clean, content)
     with _removing_on_failure(stored), transaction.atomic():
         if existing is not None and on_conflict == NEW_VERSION:
-            document = Document.objects.select_for_update().get(pk=existing.pk)
-            version = _add_version(membership, document, stored, note=note)
-            _record(
-                membership,
-                "document.version_added",
-                document,
-                _("Nouvelle version de « %(name)s » (v%(number)s)")
-                % {"name": document.name, "number": version.number},
-            )
-            return version
+            return _next_version(membership, existing, stored, note=note)
         taken = folder.documents.filter(deleted_at__isnull=True).values_list("name", flat=True)
         document = Document.objects.create(
             folder=folder, name=_free_name(taken, clean), created_by_id=_actor_id(membership)
@@ -383,52 +413,27 @@ def add_version(
     *, membership: Membership | None, document: Document, content: IO[bytes], note: str = ""
 ) -> Version:
     """A new version of `document` (its name is kept; the content must be of the same kind)."""
-    abilities = _writable(membership, document.folder)
-    _require(abilities.edit, _("Votre rôle ne permet pas d'ajouter une version."))
-    if document.deleted_at is not None:
-        raise ValidationError(_("Ce fichier est dans la corbeille : restaurez-le d'abord."))
+    _live_document(membership, document, _("Votre rôle ne permet pas d'ajouter une version."))
     stored = _store(document.name, content)
     with _removing_on_failure(stored), transaction.atomic():
-        locked = Document.objects.select_for_update().get(pk=document.pk)
-        version = _add_version(membership, locked, stored, note=note)
-        _record(
-            membership,
-            "document.version_added",
-            locked,
-            _("Nouvelle version de « %(name)s » (v%(number)s)")
-            % {"name": locked.name, "number": version.number},
-        )
-        return version
+        return _next_version(membership, document, stored, note=note)
 
 
 def restore_version(*, membership: Membership | None, version: Version, note: str = "") -> Version:
     """Make an old version current again: a new version with its content (history is kept)."""
     document = version.document
-    abilities = _writable(membership, document.folder)
-    _require(abilities.edit, _("Votre rôle ne permet pas de restaurer une version."))
-    if document.deleted_at is not None:
-        raise ValidationError(_("Ce fichier est dans la corbeille : restaurez-le d'abord."))
+    _live_document(membership, document, _("Votre rôle ne permet pas de restaurer une version."))
     with version.file.open("rb") as handle:
         stored = _store(document.name, handle)
     text = note or _("Restauration de la version %s") % version.number
     with _removing_on_failure(stored), transaction.atomic():
-        locked = Document.objects.select_for_update().get(pk=document.pk)
-        restored = _add_version(membership, locked, stored, note=text, restored_from=version)
-        _record(
-            membership,
-            "document.version_restored",
-            locked,
-            _("Version %(old)s de « %(name)s » restaurée (v%(number)s)")
-            % {"old": version.number, "name": locked.name, "number": restored.number},
-        )
-        return restored
+        return _next_version(membership, document, stored, note=text, restored_from=version)
 
 
 @transaction.atomic
 def rename_document(*, membership: Membership | None, document: Document, name: str) -> Document:
-    _require(
-        _writable(membership, document.folder).edit,
-        _("Votre rôle ne permet pas de renommer ce fichier."),
+    _require_edit(
+        membership, document.folder, _("Votre rôle ne permet pas de renommer ce fichier.")
     )
     clean = uploads.clean_name(name)
     if uploads.extension(clean) != uploads.extension(document.name):
@@ -450,13 +455,10 @@ def rename_document(*, membership: Membership | None, document: Document, name: 
 
 @transaction.atomic
 def move_document(*, membership: Membership | None, document: Document, target: Folder) -> Document:
-    _require(
-        _writable(membership, document.folder).edit,
-        _("Votre rôle ne permet pas de déplacer ce fichier."),
+    _require_edit(
+        membership, document.folder, _("Votre rôle ne permet pas de déplacer ce fichier.")
     )
-    _require(
-        _writable(membership, target).edit, _("Votre rôle ne permet pas d'écrire dans ce dossier.")
-    )
+    _require_edit(membership, target, _("Votre rôle ne permet pas d'écrire dans ce dossier."))
     if target.space_id != document.folder.space_id:
         raise ValidationError({"target": _("Un fichier ne quitte pas son arborescence.")})
     taken = (
@@ -479,34 +481,21 @@ def move_document(*, membership: Membership | None, document: Document, target: 
 
 @transaction.atomic
 def delete_document(*, membership: Membership | None, document: Document) -> Document:
-    _require(
-        _writable(membership, document.folder).edit,
-        _("Votre rôle ne permet pas de supprimer ce fichier."),
+    _require_edit(
+        membership, document.folder, _("Votre rôle ne permet pas de supprimer ce fichier.")
     )
-    document.deleted_at = timezone.now()
-    document.deleted_by_id = _actor_id(membership)
-    document.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
-    _record(
-        membership,
-        "document.deleted",
-        document,
-        _("Fichier « %s » mis à la corbeille") % document.name,
-    )
+    _to_bin(membership, document)
     return document
 
 
 @transaction.atomic
 def restore_document(*, membership: Membership | None, document: Document) -> Document:
     _check_restorable(document.deleted_at)
-    _require(
-        _writable(membership, document.folder).edit,
-        _("Seuls les éditeurs restaurent depuis la corbeille."),
+    _require_edit(
+        membership, document.folder, _("Seuls les éditeurs restaurent depuis la corbeille.")
     )
     taken = document.folder.documents.filter(deleted_at__isnull=True).values_list("name", flat=True)
-    document.name = _free_name(taken, document.name)
-    document.deleted_at = None
-    document.deleted_by = None
-    document.save(update_fields=["name", "deleted_at", "deleted_by", "updated_at"])
+    _out_of_bin(document, taken)
     _record(membership, "document.restored", document, _("Fichier « %s » restauré") % document.name)
     return document
 

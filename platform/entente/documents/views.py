@@ -9,14 +9,16 @@ abilities again and answer `PermissionDenied` (a 403 page with the reason) or `V
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
@@ -31,6 +33,7 @@ from .models import Document, Folder, FolderRight, Version
 from .selectors import DocumentAccess, FolderAccess
 
 FILES_PER_PAGE = 200  # a folder of 10,000 files is read page by page
+A = TypeVar("A")
 NOT_FOUND = _("Ce dossier ou ce fichier n'existe pas ou ne vous est pas accessible.")
 
 
@@ -186,48 +189,6 @@ def _rights_context(folder: Folder) -> dict[str, Any]:
     }
 
 
-@require_POST
-def folder_create(request: HttpRequest, pk: int) -> HttpResponse:
-    access = _folder(request, pk)
-    name = request.POST.get("name", "")
-    return _attempt(
-        request,
-        lambda: services.create_folder(
-            membership=_membership(request), parent=access.folder, name=name
-        ),
-        _("Dossier créé."),
-        f"/documents/dossiers/{pk}/",
-    )
-
-
-@require_POST
-def folder_rename(request: HttpRequest, pk: int) -> HttpResponse:
-    access = _folder(request, pk)
-    name = request.POST.get("name", "")
-    return _attempt(
-        request,
-        lambda: services.rename_folder(
-            membership=_membership(request), folder=access.folder, name=name
-        ),
-        _("Dossier renommé."),
-        f"/documents/dossiers/{pk}/",
-    )
-
-
-@require_POST
-def folder_move(request: HttpRequest, pk: int) -> HttpResponse:
-    access = _folder(request, pk)
-    target = _target(request, access.folder)
-    return _attempt(
-        request,
-        lambda: services.move_folder(
-            membership=_membership(request), folder=access.folder, target=target
-        ),
-        _("Dossier déplacé."),
-        f"/documents/dossiers/{pk}/",
-    )
-
-
 def _target(request: HttpRequest, within: Folder) -> Folder:
     try:
         target_id = int(request.POST.get("target", ""))
@@ -239,43 +200,107 @@ def _target(request: HttpRequest, within: Folder) -> Folder:
     return target
 
 
-@require_POST
-def folder_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    access = _folder(request, pk)
-    parent = access.folder.parent_id or pk
-    return _attempt(
-        request,
-        lambda: services.delete_folder(membership=_membership(request), folder=access.folder),
-        _("Dossier mis à la corbeille."),
-        f"/documents/dossiers/{parent}/",
-    )
+def _write_view(
+    load: Callable[[HttpRequest, int], A],
+    write: Callable[[HttpRequest, Membership, A], object],
+    done: Callable[[HttpRequest, A], str],
+    back: Callable[[A, int], str],
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """A POST page: load its object (404), run one service write, go back with a message.
+
+    Where to go back is read before the write (a folder put in the bin goes back to its parent).
+    """
+
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        loaded = load(request, pk)
+        to = back(loaded, pk)
+        membership = _membership(request)
+        return _attempt(
+            request, lambda: write(request, membership, loaded), done(request, loaded), to
+        )
+
+    return view
 
 
-@require_POST
-def folder_restore(request: HttpRequest, pk: int) -> HttpResponse:
-    access = _folder(request, pk, bin_ok=True)
-    return _attempt(
-        request,
-        lambda: services.restore_folder(membership=_membership(request), folder=access.folder),
-        _("Dossier restauré."),
-        f"/documents/dossiers/{pk}/",
-    )
+Extra = Callable[[HttpRequest, Folder], dict[str, Any]]
 
 
-@require_POST
-def folder_right(request: HttpRequest, pk: int) -> HttpResponse:
-    access = _folder(request, pk)
+def _said(message: Promise) -> Callable[[HttpRequest, object], str]:
+    return lambda request, loaded: str(message)
+
+
+def _nothing(request: HttpRequest, within: Folder) -> dict[str, Any]:
+    return {}
+
+
+def _named(request: HttpRequest, within: Folder) -> dict[str, Any]:
+    return {"name": request.POST.get("name", "")}
+
+
+def _moved(request: HttpRequest, within: Folder) -> dict[str, Any]:
+    return {"target": _target(request, within)}
+
+
+def _right(request: HttpRequest, within: Folder) -> dict[str, Any]:
     raw_person = request.POST.get("person") or ""
     person = int(raw_person) if raw_person.isdigit() else None
-    role = request.POST.get("role") or None
-    return _attempt(
-        request,
-        lambda: services.set_folder_right(
-            membership=_membership(request), folder=access.folder, user_id=person, role=role
+    return {"user_id": person, "role": request.POST.get("role") or None}
+
+
+def _on_folder(
+    service: Callable[..., object],
+    done: Promise,
+    *,
+    key: str = "folder",
+    extra: Extra = _nothing,
+    bin_ok: bool = False,
+    back: Callable[[FolderAccess, int], str] = lambda access, pk: f"/documents/dossiers/{pk}/",
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """A write on one folder: `service(membership=…, <key>=folder, **extra)`."""
+    return _write_view(
+        lambda request, pk: _folder(request, pk, bin_ok=bin_ok),
+        lambda request, membership, access: service(
+            membership=membership, **{key: access.folder}, **extra(request, access.folder)
         ),
-        _("Droits du dossier enregistrés."),
-        f"/documents/dossiers/{pk}/",
+        _said(done),
+        back,
     )
+
+
+def _on_file(
+    service: Callable[..., object],
+    done: Callable[[HttpRequest, object], str],
+    *,
+    extra: Extra = _nothing,
+    bin_ok: bool = False,
+    back: Callable[[DocumentAccess, int], str] = lambda access, pk: f"/documents/fichiers/{pk}/",
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """A write on one file: `service(membership=…, document=…, **extra)`."""
+    return _write_view(
+        lambda request, pk: _document(request, pk, bin_ok=bin_ok),
+        lambda request, membership, access: service(
+            membership=membership, document=access.document, **extra(request, access.folder.folder)
+        ),
+        done,
+        back,
+    )
+
+
+folder_create = _on_folder(
+    services.create_folder, gettext_lazy("Dossier créé."), key="parent", extra=_named
+)
+folder_rename = _on_folder(services.rename_folder, gettext_lazy("Dossier renommé."), extra=_named)
+folder_move = _on_folder(services.move_folder, gettext_lazy("Dossier déplacé."), extra=_moved)
+folder_delete = _on_folder(
+    services.delete_folder,
+    gettext_lazy("Dossier mis à la corbeille."),
+    back=lambda access, pk: f"/documents/dossiers/{access.folder.parent_id or pk}/",
+)
+folder_restore = _on_folder(services.restore_folder, gettext_lazy("Dossier restauré."), bin_ok=True)
+folder_right = _on_folder(
+    services.set_folder_right, gettext_lazy("Droits du dossier enregistrés."), extra=_right
+)
 
 
 # -- Uploads -------------------------------------------------------------------------------------
@@ -290,35 +315,57 @@ def _too_large(request: HttpRequest, back: str) -> HttpResponse:
     )
 
 
-@csrf_exempt
-def upload(request: HttpRequest, pk: int) -> HttpResponse:
-    """Several files into a folder. The size is checked before the body is read (CSRF then)."""
-    if request.method != "POST":
-        return HttpResponse(status=405, headers={"Allow": "POST"})
-    back = f"/documents/dossiers/{pk}/"
-    if uploads.declared_too_large(request):
+def _size_checked(
+    inner: Callable[[HttpRequest, int], HttpResponse], back: str
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """An upload page whose announced size is checked before the body is read (CSRF then)."""
+
+    @csrf_exempt
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponse(status=405, headers={"Allow": "POST"})
+        if uploads.declared_too_large(request):
+            return _too_large(request, back.format(pk=pk))
+        uploads.limit_uploads(request)
+        return inner(request, pk)
+
+    view.__doc__ = inner.__doc__
+    return view
+
+
+def _refused(request: HttpRequest, errors: list[str], back: str) -> HttpResponse:
+    return render(request, "documents/refused.html", {"errors": errors, "back": back}, status=400)
+
+
+def _form_errors(form: UploadForm | VersionForm) -> list[str]:
+    return [str(e) for field_errors in form.errors.values() for e in field_errors]
+
+
+def _upload_refused(
+    request: HttpRequest, may_edit: bool, form: UploadForm | VersionForm, back: str, denied: str
+) -> HttpResponse | None:
+    """Why an upload stops before any file is kept: too large (413), role (403), form (400)."""
+    if getattr(request, "upload_too_large", False):
         return _too_large(request, back)
-    uploads.limit_uploads(request)
-    return _upload(request, pk)
+    if not may_edit:
+        return _forbidden(request, denied)
+    if not form.is_valid():
+        return _refused(request, _form_errors(form), back)
+    return None
 
 
 @csrf_protect
 def _upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Several files into a folder. The size is checked before the body is read (CSRF then)."""
     access = _folder(request, pk)
     form = UploadForm(request.POST, request.FILES)
-    if getattr(request, "upload_too_large", False):
-        return _too_large(request, f"/documents/dossiers/{pk}/")
-    if not access.abilities.edit:
-        return _forbidden(request, _("Votre rôle ne permet pas de déposer des fichiers ici."))
-    if not form.is_valid():
-        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
-        return render(
-            request,
-            "documents/refused.html",
-            {"errors": errors, "back": f"/documents/dossiers/{pk}/"},
-            status=400,
-        )
-    errors, conflicts, done = [], [], []
+    back = f"/documents/dossiers/{pk}/"
+    denied = _("Votre rôle ne permet pas de déposer des fichiers ici.")
+    if refused := _upload_refused(request, access.abilities.edit, form, back, denied):
+        return refused
+    errors: list[str] = []
+    conflicts: list[str] = []
+    done: list[str] = []
     for uploaded in form.cleaned_data["files"]:
         try:
             version = services.upload(
@@ -347,7 +394,7 @@ def _upload(request: HttpRequest, pk: int) -> HttpResponse:
                 "done": done,
                 "folder": access.folder,
                 "upload_form": UploadForm(),
-                "back": f"/documents/dossiers/{pk}/",
+                "back": back,
             },
             status=409 if conflicts and not errors else 400,
         )
@@ -355,31 +402,14 @@ def _upload(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("documents:folder", pk=pk)
 
 
-@csrf_exempt
-def version_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    if request.method != "POST":
-        return HttpResponse(status=405, headers={"Allow": "POST"})
-    back = f"/documents/fichiers/{pk}/"
-    if uploads.declared_too_large(request):
-        return _too_large(request, back)
-    uploads.limit_uploads(request)
-    return _version_upload(request, pk)
-
-
 @csrf_protect
 def _version_upload(request: HttpRequest, pk: int) -> HttpResponse:
     access = _document(request, pk)
     form = VersionForm(request.POST, request.FILES)
     back = f"/documents/fichiers/{pk}/"
-    if getattr(request, "upload_too_large", False):
-        return _too_large(request, back)
-    if not access.abilities.edit:
-        return _forbidden(request, _("Votre rôle ne permet pas d'ajouter une version."))
-    if not form.is_valid():
-        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
-        return render(
-            request, "documents/refused.html", {"errors": errors, "back": back}, status=400
-        )
+    denied = _("Votre rôle ne permet pas d'ajouter une version.")
+    if refused := _upload_refused(request, access.abilities.edit, form, back, denied):
+        return refused
     try:
         services.add_version(
             membership=_membership(request),
@@ -388,13 +418,15 @@ def _version_upload(request: HttpRequest, pk: int) -> HttpResponse:
             note=form.cleaned_data["note"],
         )
     except ValidationError as error:
-        return render(
-            request, "documents/refused.html", {"errors": error.messages, "back": back}, status=400
-        )
+        return _refused(request, error.messages, back)
     except PermissionDenied as error:
         return _forbidden(request, str(error))
     messages.success(request, _("Nouvelle version déposée."))
     return redirect("documents:file", pk=pk)
+
+
+upload = _size_checked(_upload, "/documents/dossiers/{pk}/")
+version_upload = _size_checked(_version_upload, "/documents/fichiers/{pk}/")
 
 
 # -- Files and versions --------------------------------------------------------------------------
@@ -428,68 +460,33 @@ def file(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "documents/file.html", context)
 
 
-@require_POST
-def file_rename(request: HttpRequest, pk: int) -> HttpResponse:
-    access = _document(request, pk)
-    name = request.POST.get("name", "")
-    return _attempt(
-        request,
-        lambda: services.rename_document(
-            membership=_membership(request), document=access.document, name=name
-        ),
-        _("Fichier renommé."),
-        f"/documents/fichiers/{pk}/",
-    )
+def _follows(request: HttpRequest) -> bool:
+    return request.POST.get("follow") == "1"
 
 
-@require_POST
-def file_move(request: HttpRequest, pk: int) -> HttpResponse:
-    access = _document(request, pk)
-    target = _target(request, access.folder.folder)
-    return _attempt(
-        request,
-        lambda: services.move_document(
-            membership=_membership(request), document=access.document, target=target
-        ),
-        _("Fichier déplacé."),
-        f"/documents/fichiers/{pk}/",
-    )
+def _following(request: HttpRequest, within: Folder) -> dict[str, Any]:
+    return {"on": _follows(request)}
 
 
-@require_POST
-def file_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    access = _document(request, pk)
-    return _attempt(
-        request,
-        lambda: services.delete_document(membership=_membership(request), document=access.document),
-        _("Fichier mis à la corbeille."),
-        f"/documents/dossiers/{access.document.folder_id}/",
-    )
+def _follow_said(request: HttpRequest, access: object) -> str:
+    if _follows(request):
+        return _("Vous suivez ce fichier.")
+    return _("Vous ne suivez plus ce fichier.")
 
 
-@require_POST
-def file_restore(request: HttpRequest, pk: int) -> HttpResponse:
-    access = _document(request, pk, bin_ok=True)
-    return _attempt(
-        request,
-        lambda: services.restore_document(
-            membership=_membership(request), document=access.document
-        ),
-        _("Fichier restauré."),
-        f"/documents/fichiers/{pk}/",
-    )
-
-
-@require_POST
-def file_follow(request: HttpRequest, pk: int) -> HttpResponse:
-    access = _document(request, pk)
-    on = request.POST.get("follow") == "1"
-    return _attempt(
-        request,
-        lambda: services.follow(membership=_membership(request), document=access.document, on=on),
-        _("Vous suivez ce fichier.") if on else _("Vous ne suivez plus ce fichier."),
-        f"/documents/fichiers/{pk}/",
-    )
+file_rename = _on_file(
+    services.rename_document, _said(gettext_lazy("Fichier renommé.")), extra=_named
+)
+file_move = _on_file(services.move_document, _said(gettext_lazy("Fichier déplacé.")), extra=_moved)
+file_delete = _on_file(
+    services.delete_document,
+    _said(gettext_lazy("Fichier mis à la corbeille.")),
+    back=lambda access, pk: f"/documents/dossiers/{access.document.folder_id}/",
+)
+file_restore = _on_file(
+    services.restore_document, _said(gettext_lazy("Fichier restauré.")), bin_ok=True
+)
+file_follow = _on_file(services.follow, _follow_said, extra=_following)
 
 
 def _version(request: HttpRequest, pk: int) -> tuple[Version, DocumentAccess]:
@@ -506,15 +503,16 @@ def version_download(request: HttpRequest, pk: int) -> FileResponse:
     return version_response(version, access.document.name, download=download)
 
 
-@require_POST
-def version_restore(request: HttpRequest, pk: int) -> HttpResponse:
-    version, access = _version(request, pk)
-    return _attempt(
-        request,
-        lambda: services.restore_version(membership=_membership(request), version=version),
-        _("Version %s restaurée : elle est la version courante.") % version.number,
-        f"/documents/fichiers/{access.document.pk}/",
-    )
+version_restore = _write_view(
+    _version,
+    lambda request, membership, loaded: services.restore_version(
+        membership=membership, version=loaded[0]
+    ),
+    lambda request, loaded: (
+        _("Version %s restaurée : elle est la version courante.") % loaded[0].number
+    ),
+    lambda loaded, pk: f"/documents/fichiers/{loaded[1].document.pk}/",
+)
 
 
 # -- The bin -------------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ managers answer requests at `/federation/espaces/<id>/demandes/`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -82,48 +84,56 @@ def _respond(
     return redirect("federation:directory")
 
 
-@require_POST
-def join(request: HttpRequest, space_id: int) -> HttpResponse:
+def _on_space(
+    request: HttpRequest,
+    space_id: int,
+    write: Callable[[Membership, Space], object],
+    done: Callable[[Space], str],
+) -> HttpResponse:
+    """Join, ask or leave: the refusal is shown in place; success is also a message off HTMX."""
     membership = _membership(request)
     space = _joinable(membership, space_id)
     try:
-        federation_spaces.join_space(membership, space)
+        write(membership, space)
     except ValidationError as error:
         return _respond(request, membership, space, " ".join(error.messages))
     if not request.htmx:  # type: ignore[attr-defined]
-        messages.success(request, _("Vous avez rejoint « %(name)s ».") % {"name": space.name})
+        messages.success(request, done(space))
     return _respond(request, membership, space)
+
+
+@require_POST
+def join(request: HttpRequest, space_id: int) -> HttpResponse:
+    return _on_space(
+        request,
+        space_id,
+        federation_spaces.join_space,
+        lambda space: _("Vous avez rejoint « %(name)s ».") % {"name": space.name},
+    )
 
 
 @require_POST
 def ask(request: HttpRequest, space_id: int) -> HttpResponse:
-    membership = _membership(request)
-    space = _joinable(membership, space_id)
     form = AskForm(request.POST)
     message = form.cleaned_data["message"] if form.is_valid() else ""
-    try:
-        federation_spaces.ask_to_join(membership, space, message=message)
-    except ValidationError as error:
-        return _respond(request, membership, space, " ".join(error.messages))
-    if not request.htmx:  # type: ignore[attr-defined]
-        messages.success(
-            request,
-            _("Votre demande est envoyée aux responsables de « %(name)s ».") % {"name": space.name},
-        )
-    return _respond(request, membership, space)
+    return _on_space(
+        request,
+        space_id,
+        lambda membership, space: federation_spaces.ask_to_join(membership, space, message=message),
+        lambda space: (
+            _("Votre demande est envoyée aux responsables de « %(name)s ».") % {"name": space.name}
+        ),
+    )
 
 
 @require_POST
 def leave(request: HttpRequest, space_id: int) -> HttpResponse:
-    membership = _membership(request)
-    space = _joinable(membership, space_id)
-    try:
-        federation_spaces.leave_space(membership, space)
-    except ValidationError as error:
-        return _respond(request, membership, space, " ".join(error.messages))
-    if not request.htmx:  # type: ignore[attr-defined]
-        messages.success(request, _("Vous avez quitté « %(name)s ».") % {"name": space.name})
-    return _respond(request, membership, space)
+    return _on_space(
+        request,
+        space_id,
+        federation_spaces.leave_space,
+        lambda space: _("Vous avez quitté « %(name)s ».") % {"name": space.name},
+    )
 
 
 @require_http_methods(["GET"])

@@ -24,7 +24,7 @@ from django_tenants.utils import schema_context, schema_exists
 
 from entente.accounts.acting import via_communes
 from entente.accounts.models import Membership, Role, User
-from entente.activity.services import record_activity
+from entente.activity.services import record_in_space
 from entente.core.events import Event, publish_on_commit
 from entente.spaces.models import (
     JoinPolicy,
@@ -173,13 +173,13 @@ def _add(
     added = SpaceMembership.objects.create(
         space=space, user_id=user.pk, role=JOINED_ROLE, via_tenant_id=via
     )
-    record_activity(
-        actor=actor,
-        verb="space.member_added",
+    record_in_space(
+        actor,
+        "space.member_added",
+        space.pk,
+        summary,
         object_type="space_membership",
         object_id=added.pk,
-        space_id=space.pk,
-        summary=summary,
         changes={"user_id": user.pk, "role": JOINED_ROLE, "via_tenant_id": via},
     )
     publish_on_commit(
@@ -223,13 +223,13 @@ def ask_to_join(membership: Membership, space: Space, *, message: str = "") -> S
     request = SpaceJoinRequest.objects.create(
         space=space, user_id=membership.user_id, via_tenant_id=via, message=message.strip()[:2000]
     )
-    record_activity(
-        actor=membership.user,
-        verb="space.join_requested",
+    record_in_space(
+        membership.user,
+        "space.join_requested",
+        space.pk,
+        _("a demandé à rejoindre l'espace"),
         object_type="space_join_request",
         object_id=request.pk,
-        space_id=space.pk,
-        summary=_("a demandé à rejoindre l'espace"),
         changes={"via_tenant_id": via},
     )
     publish_on_commit(
@@ -304,13 +304,13 @@ def refuse_request(manager: Membership, request: SpaceJoinRequest) -> SpaceJoinR
     locked.decided_by = manager.user
     locked.decided_at = timezone.now()
     locked.save(update_fields=["state", "decided_by", "decided_at"])
-    record_activity(
-        actor=manager.user,
-        verb="space.join_refused",
+    record_in_space(
+        manager.user,
+        "space.join_refused",
+        locked.space_id,
+        _("a refusé la demande de %(name)s") % {"name": locked.user},
         object_type="space_join_request",
         object_id=locked.pk,
-        space_id=locked.space_id,
-        summary=_("a refusé la demande de %(name)s") % {"name": locked.user},
     )
     publish_on_commit(
         Event(
@@ -386,14 +386,14 @@ def release_commune(epci: Tenant, commune: Tenant, *, actor: User | None) -> int
                 row.via_tenant_id = other
                 row.save(update_fields=["via_tenant_id"])
                 continue
-            record_activity(
-                actor=actor,
-                verb="space.member_removed",
+            record_in_space(
+                actor,
+                "space.member_removed",
+                row.space_id,
+                _("a mis fin au lien avec %(commune)s : un de ses agents quitte l'espace")
+                % {"commune": commune.name},
                 object_type="space_membership",
                 object_id=row.pk,
-                space_id=row.space_id,
-                summary=_("a mis fin au lien avec %(commune)s : un de ses agents quitte l'espace")
-                % {"commune": commune.name},
                 changes={"user_id": row.user_id, "role": row.role, "via_tenant_id": commune.pk},
             )
             row.delete()

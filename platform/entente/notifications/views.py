@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from entente.accounts.models import User
+from entente.analytics.services import note_use
 
 from . import preferences, selectors, services
 from .forms import INHERIT, InboxFilterForm, PreferencesForm
@@ -143,6 +144,7 @@ def preferences_page(request: HttpRequest) -> HttpResponse:
                         preferences.set_preference(
                             user.pk, kind, value, tenant_id=tenant_id, space_id=space_id
                         )
+        note_use(request, "preferences.set")  # the discovery score (entente.analytics)
         messages.success(request, _("Vos préférences de notification sont enregistrées."))
         return redirect("notifications:preferences")
     status = 400 if form.errors else 200

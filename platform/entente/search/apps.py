@@ -13,3 +13,7 @@ class SearchConfig(AppConfig):
         from .subscribers import on_event
 
         subscribe(on_event)
+
+        from . import navigation
+
+        navigation.register()  # offered by the "page not found" page (entente.core.navigation)

@@ -105,6 +105,34 @@ def space_facts(space: Any) -> dict[str, Any]:
     }
 
 
+def entry_of(
+    obj: Any,
+    *,
+    kind: str,
+    title: str,
+    url: str,
+    body: str = "",
+    space: Any = None,
+    section: str = "",
+    date: datetime.datetime | None = None,
+    file: Any = None,
+) -> Entry:
+    """The entry of a model row with `pk`, `created_by_id` and `updated_at` (the date unless
+    `date` is given), carrying the facts of its `space` when it has one."""
+    return Entry(
+        kind=kind,
+        object_id=obj.pk,
+        title=title,
+        body=body,
+        url=url,
+        date=date or obj.updated_at,
+        author_id=obj.created_by_id,
+        section=section,
+        file=file,
+        **(space_facts(space) if space is not None else {}),
+    )
+
+
 IdsFrom = Callable[[Mapping[str, Any]], Iterable[int]]
 
 

@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from entente.accounts.models import User
+from entente.analytics.services import note_use
 from entente.federation.reach import reachable_tenants
 from tenants.models import Tenant
 
@@ -54,6 +55,8 @@ def results(request: HttpRequest) -> HttpResponse:
     reaches = reachable_tenants(user)
     request.reaches = reaches  # type: ignore[attr-defined]  # the header's switcher reuses them
     answer = search(user, query, reaches=reaches)
+    if query.text:
+        note_use(request, "search.done")  # the discovery score's "search" (entente.analytics)
     page = query.offset // PAGE_SIZE + 1
     params = {key: value for key, value in request.GET.items() if key != "page" and value}
     context = {

@@ -28,11 +28,14 @@ from .services import (
     SignupRefused,
     check_rate_limits,
     confirmation_hours,
+    confirmed,
+    expire_if_due,
     expired_refusal,
     person_for,
     platform_link,
     read_token,
     send_email,
+    unknown_refusal,
 )
 
 JOIN_SALT = "entente.signup.join"
@@ -92,11 +95,7 @@ def confirm_join_request(token: str) -> tuple[JoinRequest, bool]:
     As for sign-ups, a refusal is raised after the commit that records the expiry.
     """
     public_id = read_token(token, JOIN_SALT)
-    with transaction.atomic():
-        outcome = _confirm_join(public_id)
-    if isinstance(outcome, SignupRefused):
-        raise outcome
-    return outcome
+    return confirmed(_confirm_join, public_id)
 
 
 def _confirm_join(public_id: str) -> tuple[JoinRequest, bool] | SignupRefused:
@@ -107,13 +106,8 @@ def _confirm_join(public_id: str) -> tuple[JoinRequest, bool] | SignupRefused:
         .first()
     )
     if join_request is None:
-        return SignupRefused(
-            _("Cette demande n'existe plus. Recommencez-la depuis la page d'inscription."),
-            code="unknown",
-        )
-    if join_request.state == JoinState.UNCONFIRMED and join_request.expires_at <= timezone.now():
-        JoinRequest.objects.filter(pk=join_request.pk).update(state=JoinState.EXPIRED)
-        join_request.state = JoinState.EXPIRED
+        return unknown_refusal()
+    expire_if_due(join_request, JoinState.UNCONFIRMED, JoinState.EXPIRED)
     if join_request.state == JoinState.EXPIRED:
         return expired_refusal()
     if join_request.state != JoinState.UNCONFIRMED:

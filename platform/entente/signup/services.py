@@ -9,9 +9,10 @@ Views parse and call these; e-mails and tasks leave on commit. Every refusal is 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -37,6 +38,8 @@ from tenants.provisioning import create_tenant, retry_provisioning, slug_for, va
 
 from .models import HOLDING_STATES, JoinRequest, JoinState, Signup, SignupState
 from .selectors import tenant_of_collectivity
+
+T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
@@ -180,6 +183,30 @@ def expired_refusal() -> SignupRefused:
     )
 
 
+def unknown_refusal() -> SignupRefused:
+    return SignupRefused(
+        _("Cette demande n'existe plus. Recommencez-la depuis la page d'inscription."),
+        code="unknown",
+    )
+
+
+def expire_if_due(row: Signup | JoinRequest, waiting: str, expired: str) -> None:
+    """A request still `waiting` past its deadline becomes `expired` (recorded, even if refused)."""
+    if row.state == waiting and row.expires_at <= timezone.now():
+        type(row).objects.filter(pk=row.pk).update(state=expired)
+        row.state = expired
+
+
+def confirmed(step: Callable[[str], T | SignupRefused], public_id: str) -> T:
+    """Run a confirmation step in its transaction; a refusal is raised after the commit, so that
+    what it recorded (expired, diverted) stays recorded."""
+    with transaction.atomic():
+        outcome = step(public_id)
+    if isinstance(outcome, SignupRefused):
+        raise outcome
+    return outcome
+
+
 # -- People ---------------------------------------------------------------------------------------
 
 
@@ -301,23 +328,14 @@ def confirm_signup(token: str) -> Confirmation:
     after the commit, so that what it recorded (expired, diverted) stays recorded.
     """
     public_id = read_token(token, SIGNUP_SALT)
-    with transaction.atomic():
-        outcome = _confirm(public_id)
-    if isinstance(outcome, SignupRefused):
-        raise outcome
-    return outcome
+    return confirmed(_confirm, public_id)
 
 
 def _confirm(public_id: str) -> Confirmation | SignupRefused:
     signup = Signup.objects.select_for_update().filter(public_id=public_id).first()
     if signup is None:
-        return SignupRefused(
-            _("Cette demande n'existe plus. Recommencez-la depuis la page d'inscription."),
-            code="unknown",
-        )
-    if signup.state == SignupState.PENDING and signup.expires_at <= timezone.now():
-        Signup.objects.filter(pk=signup.pk).update(state=SignupState.EXPIRED)
-        signup.state = SignupState.EXPIRED
+        return unknown_refusal()
+    expire_if_due(signup, SignupState.PENDING, SignupState.EXPIRED)
     if signup.state == SignupState.EXPIRED:
         return expired_refusal()
     if signup.state == SignupState.DIVERTED:

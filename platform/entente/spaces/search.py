@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from entente.search.registry import Entry, SearchKind, space_facts
+from entente.search.registry import Entry, SearchKind, entry_of
 from entente.search.text import plain_text
 
 from .models import Space
@@ -15,15 +15,13 @@ from .models import Space
 
 def space_entries(ids: Sequence[int]) -> list[Entry]:
     return [
-        Entry(
+        entry_of(
+            space,
             kind="space",
-            object_id=space.pk,
             title=space.name,
             body=plain_text(space.description),
             url=reverse("spaces:detail", args=[space.pk]),
-            date=space.updated_at,
-            author_id=space.created_by_id,
-            **space_facts(space),
+            space=space,
         )
         for space in Space.objects.filter(pk__in=ids)
     ]

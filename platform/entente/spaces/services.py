@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entente.accounts.actors import Acting
-from entente.accounts.models import Membership, Role
-from entente.activity.services import record_activity
+from entente.accounts.models import Membership, Role, User
+from entente.activity.services import record_in_space
 from tenants.models import FederationLink, FederationState
 
 from .models import JoinPolicy, Space, SpaceKind, SpaceMembership, SpaceRole, Visibility
@@ -92,6 +92,30 @@ def _federation_fields(
     return fields
 
 
+def _record(
+    actor: User | None,
+    verb: str,
+    space: Space,
+    summary: str,
+    *,
+    about: SpaceMembership | None = None,
+    changes: dict[str, Any] | None = None,
+) -> None:
+    """One line of the space's feed, about the space or one of its memberships."""
+    if about is None:
+        record_in_space(actor, verb, space.pk, summary, changes=changes)
+    else:
+        record_in_space(
+            actor,
+            verb,
+            space.pk,
+            summary,
+            object_type="space_membership",
+            object_id=about.pk,
+            changes=changes,
+        )
+
+
 @transaction.atomic
 def create_space(
     acting: Acting,
@@ -122,13 +146,8 @@ def create_space(
     )
     if isinstance(acting, Membership):
         SpaceMembership.objects.create(space=space, user=acting.user, role=SpaceRole.EDITOR)
-    record_activity(
-        actor=created_by,
-        verb="space.created",
-        object_type="space",
-        object_id=space.pk,
-        space_id=space.pk,
-        summary=_("a créé l'espace « %(name)s »") % {"name": space.name},
+    _record(
+        created_by, "space.created", space, _("a créé l'espace « %(name)s »") % {"name": space.name}
     )
     return space
 
@@ -175,55 +194,44 @@ def update_space(
     for field, (_old, new) in changes.items():
         setattr(space, field, new)
     space.save(update_fields=[*changes, "updated_at"])
-    record_activity(
-        actor=membership.user,
-        verb="space.updated",
-        object_type="space",
-        object_id=space.pk,
-        space_id=space.pk,
-        summary=_("a modifié les paramètres de l'espace « %(name)s »") % {"name": space.name},
+    _record(
+        membership.user,
+        "space.updated",
+        space,
+        _("a modifié les paramètres de l'espace « %(name)s »") % {"name": space.name},
         changes=changes,
     )
+    return space
+
+
+def _set_archived(membership: Membership, space: Space, archived: bool) -> Space:
+    """Archive or restore, by whoever manages the space; the row locked, the change recorded."""
+    space = Space.objects.select_for_update().get(pk=space.pk)
+    _require_manage(membership, space)
+    if (space.archived_at is not None) == archived:
+        raise ValidationError(
+            _("Cet espace est déjà archivé.") if archived else _("Cet espace n'est pas archivé.")
+        )
+    space.archived_at = timezone.now() if archived else None
+    space.save(update_fields=["archived_at", "updated_at"])
+    if archived:
+        summary = _("a archivé l'espace « %(name)s »")
+    else:
+        summary = _("a restauré l'espace « %(name)s »")
+    verb = "space.archived" if archived else "space.restored"
+    _record(membership.user, verb, space, summary % {"name": space.name})
     return space
 
 
 @transaction.atomic
 def archive_space(membership: Membership, space: Space) -> Space:
     """Archive: the space keeps its content, read-only, and leaves the lists of active spaces."""
-    space = Space.objects.select_for_update().get(pk=space.pk)
-    _require_manage(membership, space)
-    if space.archived_at is not None:
-        raise ValidationError(_("Cet espace est déjà archivé."))
-    space.archived_at = timezone.now()
-    space.save(update_fields=["archived_at", "updated_at"])
-    record_activity(
-        actor=membership.user,
-        verb="space.archived",
-        object_type="space",
-        object_id=space.pk,
-        space_id=space.pk,
-        summary=_("a archivé l'espace « %(name)s »") % {"name": space.name},
-    )
-    return space
+    return _set_archived(membership, space, True)
 
 
 @transaction.atomic
 def restore_space(membership: Membership, space: Space) -> Space:
-    space = Space.objects.select_for_update().get(pk=space.pk)
-    _require_manage(membership, space)
-    if space.archived_at is None:
-        raise ValidationError(_("Cet espace n'est pas archivé."))
-    space.archived_at = None
-    space.save(update_fields=["archived_at", "updated_at"])
-    record_activity(
-        actor=membership.user,
-        verb="space.restored",
-        object_type="space",
-        object_id=space.pk,
-        space_id=space.pk,
-        summary=_("a restauré l'espace « %(name)s »") % {"name": space.name},
-    )
-    return space
+    return _set_archived(membership, space, False)
 
 
 def _clean_role(role: str, person: Membership, space: Space) -> str:
@@ -271,14 +279,13 @@ def add_space_member(
             {"user": _("%(name)s est déjà membre de cet espace.") % {"name": person.user}}
         )
     added = SpaceMembership.objects.create(space=space, user_id=person.user_id, role=role)
-    record_activity(
-        actor=membership.user,
-        verb="space.member_added",
-        object_type="space_membership",
-        object_id=added.pk,
-        space_id=space.pk,
-        summary=_("a ajouté %(name)s à l'espace (%(role)s)")
+    _record(
+        membership.user,
+        "space.member_added",
+        space,
+        _("a ajouté %(name)s à l'espace (%(role)s)")
         % {"name": person.user, "role": added.get_role_display()},
+        about=added,
         changes={"user_id": person.user_id, "role": role},
     )
     return added
@@ -306,14 +313,13 @@ def change_space_member_role(
     old = current.role
     current.role = role
     current.save(update_fields=["role"])
-    record_activity(
-        actor=membership.user,
-        verb="space.member_role_changed",
-        object_type="space_membership",
-        object_id=current.pk,
-        space_id=space.pk,
-        summary=_("a donné à %(name)s le rôle %(role)s")
+    _record(
+        membership.user,
+        "space.member_role_changed",
+        space,
+        _("a donné à %(name)s le rôle %(role)s")
         % {"name": current.user, "role": current.get_role_display()},
+        about=current,
         changes={"role": [old, role], "user_id": current.user_id},
     )
     return current
@@ -329,17 +335,14 @@ def remove_space_member(membership: Membership, space_membership: SpaceMembershi
     _require_active(space)
     if current.role == SpaceRole.EDITOR and not _other_editors(space, current.user_id):
         raise _last_editor_error()
-    record_activity(
-        actor=membership.user,
-        verb="space.member_removed",
-        object_type="space_membership",
-        object_id=current.pk,
-        space_id=space.pk,
-        summary=(
-            _("a quitté l'espace")
-            if current.user_id == membership.user_id
-            else _("a retiré %(name)s de l'espace") % {"name": current.user}
-        ),
+    _record(
+        membership.user,
+        "space.member_removed",
+        space,
+        _("a quitté l'espace")
+        if current.user_id == membership.user_id
+        else _("a retiré %(name)s de l'espace") % {"name": current.user},
+        about=current,
         changes={"user_id": current.user_id, "role": current.role},
     )
     current.delete()

@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from entente.search.registry import Entry, SearchKind, space_facts
+from entente.search.registry import Entry, SearchKind, entry_of
 from entente.search.text import joined
 
 from .models import Task, TaskComment
@@ -23,9 +23,9 @@ def task_entries(ids: Sequence[int]) -> list[Entry]:
         )
     )
     return [
-        Entry(
+        entry_of(
+            task,
             kind="task",
-            object_id=task.pk,
             title=task.title,
             body=joined(
                 [
@@ -35,10 +35,8 @@ def task_entries(ids: Sequence[int]) -> list[Entry]:
                 ]
             ),
             url=reverse("tasks:detail", args=[task.pk]),
-            date=task.updated_at,
-            author_id=task.created_by_id,
+            space=task.space,
             section="tasks",
-            **space_facts(task.space),
         )
         for task in tasks
     ]

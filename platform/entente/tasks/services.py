@@ -154,6 +154,21 @@ def _mentioned(space: Space, html: str) -> set[int]:
     return extract_mentions(html, {pk: user.email for pk, user in viewers.items()})
 
 
+def _record(
+    actor: User | None, verb: str, task: Task, summary: str, changes: dict[str, Any] | None = None
+) -> None:
+    """One line of the task's space feed about the task."""
+    record_activity(
+        actor=actor,
+        verb=verb,
+        object_type="task",
+        object_id=task.pk,
+        summary=summary,
+        space_id=task.space_id,
+        changes=changes,
+    )
+
+
 @transaction.atomic
 def create_task(
     acting: Acting,
@@ -215,14 +230,7 @@ def create_task(
     TaskAssignment.objects.bulk_create([TaskAssignment(task=task, user_id=pk) for pk in assignees])
     TaskObserver.objects.bulk_create([TaskObserver(task=task, user_id=pk) for pk in observers])
     task.labels.set(labels)
-    record_activity(
-        actor=actor,
-        verb="task.created",
-        object_type="task",
-        object_id=task.pk,
-        summary=_("Tâche créée : %(title)s") % {"title": task.title},
-        space_id=space.pk,
-    )
+    _record(actor, "task.created", task, _("Tâche créée : %(title)s") % {"title": task.title})
     _announce("task.assigned", task, assignees, actor)
     _announce("task.mentioned", task, _mentioned(space, task.description), actor)
     return task
@@ -321,15 +329,7 @@ def _update(
             if verb == "task.completed"
             else _("Tâche modifiée : %(title)s")
         )
-        record_activity(
-            actor=actor,
-            verb=verb,
-            object_type="task",
-            object_id=task.pk,
-            summary=summary % {"title": task.title},
-            space_id=task.space_id,
-            changes=changes,
-        )
+        _record(actor, verb, task, summary % {"title": task.title}, changes)
     _announce("task.assigned", task, new_assignees, actor)
     if "description" in changes:
         before = _mentioned(task.space, previous_description)
@@ -355,13 +355,8 @@ def move_task(acting: Acting, task: Task, *, status: str) -> Task:
 @transaction.atomic
 def delete_task(acting: Acting, task: Task) -> None:
     _require_edit(acting, task, _("Vous ne pouvez pas supprimer cette tâche."))
-    record_activity(
-        actor=acting.user,
-        verb="task.deleted",
-        object_type="task",
-        object_id=task.pk,
-        summary=_("Tâche supprimée : %(title)s") % {"title": task.title},
-        space_id=task.space_id,
+    _record(
+        acting.user, "task.deleted", task, _("Tâche supprimée : %(title)s") % {"title": task.title}
     )
     files = [(a.file.storage, str(a.file.name)) for a in task.attachments.all() if a.file.name]
     task.delete()
@@ -374,6 +369,22 @@ def delete_task(acting: Acting, task: Task) -> None:
 
 
 # -- Recurrence ---------------------------------------------------------------------------------
+
+
+def _next_occurrence(locked: Task, due: datetime.date) -> dict[str, Any]:
+    """What the next occurrence copies of a recurring task (its people are chosen apart)."""
+    return {
+        "space": locked.space,
+        "title": locked.title,
+        "description": locked.description,
+        "due_date": due,
+        "priority": locked.priority,
+        "recurrence_frequency": locked.recurrence_frequency,
+        "recurrence_interval": locked.recurrence_interval,
+        "recurrence_weekday": locked.recurrence_weekday,
+        "recurrence_week": locked.recurrence_week,
+        "previous": locked,
+    }
 
 
 @transaction.atomic
@@ -396,19 +407,10 @@ def spawn_next_occurrence(task: Task, *, today: datetime.date) -> Task | None:
         with transaction.atomic():
             return create_task(
                 RECURRENCE,
-                space=locked.space,
-                title=locked.title,
-                description=locked.description,
+                **_next_occurrence(locked, due),
                 assignee_ids=list(locked.assignments.values_list("user_id", flat=True)),
                 observer_ids=list(locked.observations.values_list("user_id", flat=True)),
                 label_ids=list(locked.labels.values_list("pk", flat=True)),
-                due_date=due,
-                priority=locked.priority,
-                recurrence_frequency=locked.recurrence_frequency,
-                recurrence_interval=locked.recurrence_interval,
-                recurrence_weekday=locked.recurrence_weekday,
-                recurrence_week=locked.recurrence_week,
-                previous=locked,
             )
     except IntegrityError:  # another process made it first
         return None
@@ -418,21 +420,12 @@ def spawn_next_occurrence(task: Task, *, today: datetime.date) -> Task | None:
         with transaction.atomic():
             return create_task(
                 RECURRENCE,
-                space=locked.space,
-                title=locked.title,
-                description=locked.description,
+                **_next_occurrence(locked, due),
                 assignee_ids=[
                     pk
                     for pk in locked.assignments.values_list("user_id", flat=True)
                     if pk in viewers
                 ],
-                due_date=due,
-                priority=locked.priority,
-                recurrence_frequency=locked.recurrence_frequency,
-                recurrence_interval=locked.recurrence_interval,
-                recurrence_weekday=locked.recurrence_weekday,
-                recurrence_week=locked.recurrence_week,
-                previous=locked,
             )
 
 
@@ -461,14 +454,12 @@ def add_comment(acting: Acting, task: Task, *, body: str) -> TaskComment:
     if not html:
         raise ValidationError({"body": _("Écrivez un commentaire avant de l'envoyer.")})
     comment = TaskComment.objects.create(task=task, author=actor, body=html)
-    record_activity(
-        actor=actor,
-        verb="task.commented",
-        object_type="task",
-        object_id=task.pk,
-        summary=_("Commentaire sur : %(title)s") % {"title": task.title},
-        space_id=task.space_id,
-        changes={"comment_id": comment.pk},
+    _record(
+        actor,
+        "task.commented",
+        task,
+        _("Commentaire sur : %(title)s") % {"title": task.title},
+        {"comment_id": comment.pk},
     )
     mentioned = _mentioned(task.space, html)
     _announce("task.mentioned", task, mentioned, actor)
@@ -500,14 +491,12 @@ def edit_comment(acting: Acting, comment: TaskComment, *, body: str) -> TaskComm
     comment.body = html
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "edited_at", "updated_at"])
-    record_activity(
-        actor=actor,
-        verb="task.comment_edited",
-        object_type="task",
-        object_id=comment.task_id,
-        summary=_("Commentaire modifié sur : %(title)s") % {"title": comment.task.title},
-        space_id=comment.task.space_id,
-        changes={"comment_id": comment.pk},
+    _record(
+        actor,
+        "task.comment_edited",
+        comment.task,
+        _("Commentaire modifié sur : %(title)s") % {"title": comment.task.title},
+        {"comment_id": comment.pk},
     )
     _announce("task.mentioned", comment.task, _mentioned(comment.task.space, html) - before, actor)
     return comment
@@ -549,14 +538,12 @@ def add_attachment(acting: Acting, task: Task, *, upload: File) -> TaskAttachmen
     except Exception:
         attachment.file.storage.delete(stored)
         raise
-    record_activity(
-        actor=actor,
-        verb="task.attachment_added",
-        object_type="task",
-        object_id=task.pk,
-        summary=_("Pièce jointe ajoutée : %(name)s") % {"name": name},
-        space_id=task.space_id,
-        changes={"attachments": [None, name]},
+    _record(
+        actor,
+        "task.attachment_added",
+        task,
+        _("Pièce jointe ajoutée : %(name)s") % {"name": name},
+        {"attachments": [None, name]},
     )
     return attachment
 
@@ -567,14 +554,12 @@ def delete_attachment(acting: Acting, attachment: TaskAttachment) -> None:
     _require_edit(acting, task, _("Vous ne pouvez pas retirer ce fichier."))
     actor = acting.user
     storage, stored = attachment.file.storage, str(attachment.file.name or "")
-    record_activity(
-        actor=actor,
-        verb="task.attachment_removed",
-        object_type="task",
-        object_id=task.pk,
-        summary=_("Pièce jointe retirée : %(name)s") % {"name": attachment.name},
-        space_id=task.space_id,
-        changes={"attachments": [attachment.name, None]},
+    _record(
+        actor,
+        "task.attachment_removed",
+        task,
+        _("Pièce jointe retirée : %(name)s") % {"name": attachment.name},
+        {"attachments": [attachment.name, None]},
     )
     TaskAttachment.objects.filter(pk=attachment.pk).delete()
     if stored:

@@ -228,7 +228,7 @@ def test_over_the_limit_is_413_before_the_body_is_read(world: World, settings: A
 
 
 def test_the_routes_are_in_the_openapi_schema(world: World) -> None:
-    schema = world.client("editor").get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    schema = world.client("editor").get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
     paths = schema["paths"]
     for path in (
         "/api/v1/spaces/{space_id}/documents/",

@@ -120,7 +120,9 @@ def test_operators_and_quotes_are_only_text(
 def test_documented_in_the_openapi_schema(
     tenant_a: Tenant, agent: User, client_for: Callable[..., Client]
 ) -> None:
-    schema = client_for(tenant_a, agent).get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    schema = (
+        client_for(tenant_a, agent).get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
+    )
     operation = schema["paths"][URL]["get"]
     assert operation["operationId"] == "search_list"
     names = {p["name"] for p in operation["parameters"]}

@@ -119,7 +119,8 @@ def test_followers_hear_of_a_new_version_but_not_its_author(
     world: World, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
 ) -> None:
     published: list[events.Event] = []
-    monkeypatch.setattr(events, "_subscribers", [published.append])
+    monkeypatch.setattr(events, "_retried", [published.append])
+    monkeypatch.setattr(events, "_best_effort", [])
     with world.enter():
         services.follow(membership=world.membership("reader"), document=world.document)
         with django_capture_on_commit_callbacks(execute=True):

@@ -70,6 +70,8 @@ CONTENT_SECTION = {
     "commentaire": "tasks",
     "fichier": "tasks",
     "message": "discussions",
+    "document": "documents",
+    "dossier": "documents",
 }
 
 
@@ -110,6 +112,8 @@ def visible_titles(world: World, actor: str) -> set[str]:
         for what, section in SECTION_OF.items():
             if sections is None or section in sections:
                 titles.add(_content(world, key, what))
+        if sections is None or "documents" in sections:  # a file's entry is titled by its name
+            titles.add(_content(world, key, "document") + ".txt")
     if actor in SEES_TEMPLATES:
         titles.add(world.tenant_canaries[0])
     return titles

@@ -28,7 +28,7 @@ def _kind(name: str = "essai", **fields: object) -> SearchKind:
 
 def test_every_capability_registered_its_kinds() -> None:
     kinds = [kind.kind for kind in registry.search_kinds()]
-    assert kinds == ["space", "task", "discussion", "checklist", "procedure", "person"]
+    assert kinds == ["space", "task", "discussion", "checklist", "document", "procedure", "person"]
 
 
 def test_a_second_different_kind_of_the_same_name_is_refused() -> None:
@@ -64,12 +64,14 @@ def test_an_entrys_file_text_comes_from_the_installed_extractor() -> None:
         body="Résumé",
         file="compte-rendu.pdf",
     )
-    assert entry.indexed_body() == "Résumé"  # no extractor installed: the file adds nothing
-    registry.set_file_text_extractor(lambda file: f"texte de {file}")
+    installed = registry._file_text_extractor  # documents installs its own in ready()
+    registry.set_file_text_extractor(None)
     try:
+        assert entry.indexed_body() == "Résumé"  # no extractor installed: the file adds nothing
+        registry.set_file_text_extractor(lambda file: f"texte de {file}")
         assert entry.indexed_body() == "Résumé\ntexte de compte-rendu.pdf"
     finally:
-        registry.set_file_text_extractor(None)
+        registry.set_file_text_extractor(installed)
 
 
 def test_the_search_app_imports_no_capability_it_indexes() -> None:

@@ -65,6 +65,7 @@ SHARED_APPS = [
     "entente.outbox",  # events written with the change that caused them (ARCHITECTURE.md §4)
     "entente.mywork",  # no table: reads the tenants the person reaches
     "entente.search",  # the PostgreSQL backend's index lives in the public schema
+    "entente.analytics",  # usage log, rollups and discovery (public schema)
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -258,6 +259,8 @@ TASK_ATTACHMENT_MAX_BYTES: int = env.int("TASK_ATTACHMENT_MAX_BYTES", default=25
 # a deleted folder or file stays in the bin before the beat task purges it, files included.
 ENTENTE_DOCUMENTS_MAX_BYTES: int = env.int("ENTENTE_DOCUMENTS_MAX_BYTES", default=100 * 1024 * 1024)
 ENTENTE_DOCUMENTS_BIN_DAYS: int = env.int("ENTENTE_DOCUMENTS_BIN_DAYS", default=30)
+# Raw usage events are kept this long, then purged (CNIL: 13 months); rollups hold no person.
+ENTENTE_ANALYTICS_RETENTION_DAYS: int = env.int("ENTENTE_ANALYTICS_RETENTION_DAYS", default=395)
 
 # -- E-mail -------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -408,6 +411,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "outbox-prune": {"task": "entente.outbox.tasks.prune_outbox", "schedule": 60 * 60.0},
     # Next occurrence of recurring tasks whose due date passed (one per tenant; idempotent).
     # Documents deleted more than ENTENTE_DOCUMENTS_BIN_DAYS ago, files included (per tenant).
+    "analytics-drain": {"task": "entente.analytics.tasks.drain_usage_buffer", "schedule": 10.0},
+    "analytics-rollup": {"task": "entente.analytics.tasks.roll_up_usage", "schedule": 3600.0},
+    "analytics-purge": {
+        "task": "entente.analytics.tasks.purge_usage_events",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "documents-purge-bin": {
         "task": "entente.documents.tasks.purge_bins_everywhere",
         "schedule": crontab(hour=3, minute=15),

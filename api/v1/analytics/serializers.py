@@ -1,0 +1,47 @@
+"""Discovery and adoption as JSON (labels in the request's language)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from entente.analytics.discovery import Feature
+
+
+class FeatureSerializer(serializers.Serializer[Feature]):
+    key = serializers.CharField()
+    name = serializers.CharField(source="label")
+    weight = serializers.IntegerField()
+    hint = serializers.CharField()
+    how_to_url = serializers.CharField()
+
+
+class DiscoverySerializer(serializers.Serializer[Any]):
+    percent = serializers.IntegerField()
+    level = serializers.CharField()
+    found = FeatureSerializer(many=True)
+    next_to_try = FeatureSerializer(many=True)
+
+
+class FeatureAdoptionSerializer(serializers.Serializer[Any]):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    people = serializers.IntegerField()
+    share = serializers.IntegerField(help_text="en % des personnes inscrites")
+
+
+class DayCountSerializer(serializers.Serializer[Any]):
+    day = serializers.DateField()
+    events = serializers.IntegerField()
+
+
+class AdoptionSerializer(serializers.Serializer[Any]):
+    people = serializers.IntegerField()
+    active_7_days = serializers.IntegerField()
+    above = serializers.DictField(
+        child=serializers.IntegerField(), help_text="seuil en % → personnes au-dessus"
+    )
+    levels = serializers.DictField(child=serializers.IntegerField())
+    features = FeatureAdoptionSerializer(many=True)
+    daily = DayCountSerializer(many=True)

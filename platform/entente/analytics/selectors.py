@@ -1,0 +1,137 @@
+"""Reads: a person's discovery, a tenant's adoption, a trial's activation."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from entente.accounts.models import Membership
+from tenants.models import Tenant
+
+from .discovery import Feature, features
+from .models import DailyUsage, UsageEvent
+
+LEVELS: tuple[tuple[int, str | Promise], ...] = (
+    (0, _("Découverte")),
+    (40, _("Pratique")),
+    (75, _("Expert")),
+)
+THRESHOLDS = (25, 50, 75)
+
+
+@dataclass(frozen=True)
+class Discovery:
+    percent: int
+    level: str | Promise
+    found: list[Feature]
+    next_to_try: list[Feature]
+
+
+def level_for(percent: int) -> str | Promise:
+    return [label for floor, label in LEVELS if percent >= floor][-1]
+
+
+def discovery_of(names: set[str]) -> Discovery:
+    """The score of someone who did the usage events `names` (weights of what they found)."""
+    catalogue = features()
+    total = sum(f.weight for f in catalogue) or 1
+    found = [f for f in catalogue if f.events & names]
+    percent = round(100 * sum(f.weight for f in found) / total)
+    rest = [f for f in catalogue if f not in found]
+    return Discovery(percent, level_for(percent), found, rest[:3])
+
+
+def person_discovery(user_id: int, tenant: Tenant) -> Discovery:
+    names = set(
+        UsageEvent.objects.filter(tenant=tenant, user_id=user_id)
+        .values_list("name", flat=True)
+        .distinct()
+    )
+    return discovery_of(names)
+
+
+@dataclass
+class Adoption:
+    people: int
+    active_7_days: int
+    above: dict[int, int]  # threshold → people at or above it
+    levels: dict[str, int]
+    per_feature: list[tuple[Feature, int]]  # people who found it
+    daily: list[tuple[datetime.date, int]] = field(default_factory=list)  # events per day
+
+    def share(self, count: int) -> int:
+        return round(100 * count / self.people) if self.people else 0
+
+
+def tenant_adoption(tenant: Tenant, *, days: int = 30) -> Adoption:
+    """Figures for a tenant's admins: counts and shares, never a list of named people."""
+    member_ids = set(Membership.objects.filter(tenant=tenant).values_list("user_id", flat=True))
+    names: dict[int, set[str]] = defaultdict(set)
+    for user_id, name in (
+        UsageEvent.objects.filter(tenant=tenant, user_id__in=member_ids)
+        .values_list("user_id", "name")
+        .distinct()
+    ):
+        names[user_id].add(name)
+    scores = [discovery_of(names.get(pk, set())) for pk in member_ids]
+    since = timezone.now() - datetime.timedelta(days=7)
+    active = (
+        UsageEvent.objects.filter(tenant=tenant, occurred_at__gte=since)
+        .exclude(user=None)
+        .aggregate(n=Count("user_id", distinct=True))["n"]
+    )
+    levels: dict[str, int] = {str(label): 0 for _, label in LEVELS}
+    for score in scores:
+        levels[str(score.level)] += 1
+    per_feature = [(f, sum(1 for s in scores if f in s.found)) for f in features()]
+    first = timezone.now().date() - datetime.timedelta(days=days)
+    by_day = dict(
+        DailyUsage.objects.filter(tenant=tenant, day__gte=first)
+        .values_list("day")
+        .annotate(n=Sum("events"))
+        .values_list("day", "n")
+    )
+    daily = [
+        (first + datetime.timedelta(days=i), int(by_day.get(first + datetime.timedelta(days=i), 0)))
+        for i in range(days)
+    ]
+    return Adoption(
+        people=len(member_ids),
+        active_7_days=int(active or 0),
+        above={t: sum(1 for s in scores if s.percent >= t) for t in THRESHOLDS},
+        levels=levels,
+        per_feature=per_feature,
+        daily=daily,
+    )
+
+
+@dataclass(frozen=True)
+class Activation:
+    score: int
+    reasons: list[tuple[str | Promise, bool]]
+
+
+def trial_activation(tenant: Tenant) -> Activation:
+    """For vendor staff: is this trial taking off? Each reason met weighs the same."""
+    members = Membership.objects.filter(tenant=tenant).count()
+    events = UsageEvent.objects.filter(tenant=tenant)
+    active = events.exclude(user=None).values("user_id").distinct().count()
+    days = events.datetimes("occurred_at", "day").count()
+    done = set(events.values_list("name", flat=True).distinct())
+    reasons: list[tuple[str | Promise, bool]] = [
+        (_("Au moins trois personnes inscrites"), members >= 3),
+        (_("Au moins deux personnes actives"), active >= 2),
+        (_("Un espace créé"), "space.created" in done),
+        (_("Des tâches créées"), "task.created" in done),
+        (_("Une première procédure lancée"), "checklist.launched" in done),
+        (_("Revenu au moins trois jours"), days >= 3),
+        (_("Un espace intercommunal rejoint"), "space.federation_joined" in done),
+    ]
+    score = round(100 * sum(1 for _, ok in reasons if ok) / len(reasons))
+    return Activation(score, reasons)

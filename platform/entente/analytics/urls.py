@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "analytics"
+
+urlpatterns = [
+    path("mon-compte/decouverte/", views.discovery_page, name="discovery"),
+    path("administration/adoption/", views.adoption_page, name="adoption"),
+    path("administration/adoption/export.csv", views.adoption_csv, name="adoption_csv"),
+]

@@ -1,0 +1,59 @@
+"""« Ma découverte » (everyone, their own figures) and « Adoption » (the tenant's admins)."""
+
+from __future__ import annotations
+
+import csv
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from . import charts, selectors
+from .access import may_see_adoption, may_see_discovery
+
+
+def _refused(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "federation/forbidden.html", {"message": message}, status=403)
+
+
+@require_GET
+def discovery_page(request: HttpRequest) -> HttpResponse:
+    membership = getattr(request, "membership", None)
+    if membership is None or not may_see_discovery(membership):
+        return _refused(request, _("Cette page est réservée aux membres de la collectivité."))
+    discovery = selectors.person_discovery(membership.user_id, request.tenant)  # type: ignore[attr-defined]
+    return render(request, "analytics/discovery.html", {"discovery": discovery})
+
+
+@require_GET
+def adoption_page(request: HttpRequest) -> HttpResponse:
+    membership = getattr(request, "membership", None)
+    if not may_see_adoption(membership):
+        return _refused(request, _("Cette page est réservée aux administrateurs."))
+    adoption = selectors.tenant_adoption(request.tenant)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "analytics/adoption.html",
+        {"adoption": adoption, "chart": charts.bars(adoption.daily)},
+    )
+
+
+@require_GET
+def adoption_csv(request: HttpRequest) -> HttpResponse:
+    """The adoption figures as CSV (semicolons, for French spreadsheets): counts, no names."""
+    membership = getattr(request, "membership", None)
+    if not may_see_adoption(membership):
+        return _refused(request, _("Cette page est réservée aux administrateurs."))
+    adoption = selectors.tenant_adoption(request.tenant)  # type: ignore[attr-defined]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="adoption.csv"'
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([_("Fonctionnalité"), _("Personnes"), _("Part (%)")])
+    for feature, count in adoption.per_feature:
+        writer.writerow([feature.label, count, adoption.share(count)])
+    writer.writerow([])
+    writer.writerow([_("Jour"), _("Actions")])
+    for day, count in adoption.daily:
+        writer.writerow([day.isoformat(), count])
+    return response
