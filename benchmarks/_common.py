@@ -129,6 +129,26 @@ def embedded_database_url() -> str:
     return url
 
 
+def use_embedded_redis() -> str:
+    """The embedded (or given) Redis, put in the environment the benchmark's settings read."""
+    url = embedded_setting("REDIS_URL")
+    if url is None:
+        raise SystemExit("No REDIS_URL and no .data/embedded.env: start the embedded servers.")
+    os.environ["REDIS_URL"] = url
+    return url
+
+
+def migrate_public_schema() -> None:
+    """`migrate_schemas --shared` on the throwaway database, saying how long it took."""
+    import time
+
+    from django.core.management import call_command
+
+    started = time.monotonic()
+    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+    print(f"Migrated the public schema in {time.monotonic() - started:.1f} s.")
+
+
 def with_database(url: str, name: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import random
 import statistics
 import sys
@@ -33,8 +32,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
 
 from benchmarks._common import (  # noqa: E402 (after the path is set)
     Namer,
-    embedded_setting,
     maintenance_conninfo,
+    migrate_public_schema,
     p95,
     percentile,
     print_conditions,
@@ -42,6 +41,7 @@ from benchmarks._common import (  # noqa: E402 (after the path is set)
     server_version,
     throwaway_database,
     use_embedded_database,
+    use_embedded_redis,
 )
 
 DB_NAME = "bench_analytics"
@@ -59,10 +59,7 @@ def main() -> int:
     args = parser.parse_args()
 
     url = use_embedded_database(DB_NAME, "bench-analytics", "entente.config.settings.local")
-    redis_url = embedded_setting("REDIS_URL")
-    if redis_url is None:
-        raise SystemExit("No REDIS_URL and no .data/embedded.env: start the embedded servers.")
-    os.environ["REDIS_URL"] = redis_url
+    use_embedded_redis()
     with throwaway_database(DB_NAME, args.keep, maintenance_conninfo(url)):
         return run(args)
 
@@ -71,7 +68,6 @@ def run(args: argparse.Namespace) -> int:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -82,9 +78,7 @@ def run(args: argparse.Namespace) -> int:
     from entente.core.events import Event
     from tenants.models import Tenant, TenantKind, TenantState
 
-    started = time.monotonic()
-    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
-    print(f"Migrated the public schema in {time.monotonic() - started:.1f} s.")
+    migrate_public_schema()
 
     namer = Namer()
     started = time.monotonic()

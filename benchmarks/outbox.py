@@ -33,14 +33,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
 
 from benchmarks._common import (  # noqa: E402 (after the path is set)
-    embedded_setting,
     maintenance_conninfo,
+    migrate_public_schema,
     p95,
     percentile,
     print_conditions,
     server_version,
     throwaway_database,
     use_embedded_database,
+    use_embedded_redis,
 )
 
 DB_NAME = "bench_outbox"
@@ -55,10 +56,7 @@ def main() -> int:
     args = parser.parse_args()
 
     url = use_embedded_database(DB_NAME, "bench-outbox", "entente.config.settings.local")
-    redis_url = embedded_setting("REDIS_URL")
-    if redis_url is None:
-        raise SystemExit("No REDIS_URL and no .data/embedded.env: start the embedded servers.")
-    os.environ["REDIS_URL"] = redis_url
+    use_embedded_redis()
     os.environ["CELERY_TASK_DEFAULT_QUEUE"] = QUEUE
     os.environ["OUTBOX_RELAY"] = "celery"
     with throwaway_database(DB_NAME, args.keep, maintenance_conninfo(url)):
@@ -69,7 +67,6 @@ def run(args: argparse.Namespace) -> int:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import transaction
     from django.utils import timezone
 
@@ -80,9 +77,7 @@ def run(args: argparse.Namespace) -> int:
     from entente.outbox import relay
     from entente.outbox.models import OutboxEvent
 
-    started = time.monotonic()
-    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
-    print(f"Migrated the public schema in {time.monotonic() - started:.1f} s.")
+    migrate_public_schema()
     user = User.objects.create_user(email="bench@outbox.test", full_name="Banc d'essai")
 
     def change() -> None:
