@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar as pycalendar
 import datetime
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -185,48 +186,64 @@ def _refused(request: HttpRequest, form: Any, error: ValidationError | None = No
     messages.error(request, _("Rien n'a été enregistré : %(details)s") % {"details": details})
 
 
+def _submit(
+    request: HttpRequest,
+    meeting: Meeting,
+    form: Any,
+    write: Callable[[dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """A meeting's form posted: invalid or refused, the reasons as a message; else `done`.
+
+    Either way back to the meeting's page, where the message shows."""
+    if not form.is_valid():
+        _refused(request, form)
+    else:
+        try:
+            write(form.cleaned_data)
+        except ValidationError as error:
+            _refused(request, form, error)
+        else:
+            messages.success(request, done)
+    return _back(meeting)
+
+
 @require_POST
 def attendance(request: HttpRequest, space_id: int, pk: int) -> HttpResponse:
     meeting = _meeting(request, space_id, pk, edit=True)
     form = AttendanceForm(request.POST, people=selectors.people_of(meeting.space))
-    if not form.is_valid():
-        _refused(request, form)
-        return _back(meeting)
-    try:
-        services.set_attendance(
+    return _submit(
+        request,
+        meeting,
+        form,
+        lambda data: services.set_attendance(
             _acting(request),
             meeting,
-            person_id=form.cleaned_data["person"],
-            status=form.cleaned_data["status"],
-            proxy_to_id=form.cleaned_data["proxy_to"],
-        )
-    except ValidationError as error:
-        _refused(request, form, error)
-    else:
-        messages.success(request, _("Présence enregistrée."))
-    return _back(meeting)
+            person_id=data["person"],
+            status=data["status"],
+            proxy_to_id=data["proxy_to"],
+        ),
+        _("Présence enregistrée."),
+    )
 
 
 @require_POST
 def agenda_add(request: HttpRequest, space_id: int, pk: int) -> HttpResponse:
     meeting = _meeting(request, space_id, pk, edit=True)
     form = AgendaItemForm(request.POST, people=selectors.people_of(meeting.space))
-    if not form.is_valid():
-        _refused(request, form)
-        return _back(meeting)
-    try:
-        services.add_agenda_item(
+    return _submit(
+        request,
+        meeting,
+        form,
+        lambda data: services.add_agenda_item(
             _acting(request),
             meeting,
-            title=form.cleaned_data["title"],
-            rapporteur_id=form.cleaned_data["rapporteur"],
-            notes=form.cleaned_data["notes"],
-        )
-    except ValidationError as error:
-        _refused(request, form, error)
-    else:
-        messages.success(request, _("Point ajouté à l'ordre du jour."))
-    return _back(meeting)
+            title=data["title"],
+            rapporteur_id=data["rapporteur"],
+            notes=data["notes"],
+        ),
+        _("Point ajouté à l'ordre du jour."),
+    )
 
 
 @require_POST
@@ -262,40 +279,31 @@ def item_minutes(request: HttpRequest, space_id: int, pk: int, item_id: int) -> 
 def decision_add(request: HttpRequest, space_id: int, pk: int, item_id: int) -> HttpResponse:
     item = _item(request, space_id, pk, item_id)
     form = DecisionForm(request.POST, people=selectors.people_of(item.meeting.space))
-    if not form.is_valid():
-        _refused(request, form)
-        return _back(item.meeting)
-    data = form.cleaned_data
-    task = None
-    if data["task_title"]:
-        task = minutes.TaskSpec(data["task_title"], data["assignee"], data["due_date"])
-    try:
-        minutes.record_decision(
+
+    def record(data: dict[str, Any]) -> object:
+        task = None
+        if data["task_title"]:
+            task = minutes.TaskSpec(data["task_title"], data["assignee"], data["due_date"])
+        return minutes.record_decision(
             _acting(request), item, text=data["text"], votes=form.votes(), task=task
         )
-    except ValidationError as error:
-        _refused(request, form, error)
-    else:
-        messages.success(request, _("Décision enregistrée."))
-    return _back(item.meeting)
+
+    return _submit(request, item.meeting, form, record, _("Décision enregistrée."))
 
 
 @require_POST
 def minutes_submit(request: HttpRequest, space_id: int, pk: int) -> HttpResponse:
     meeting = _meeting(request, space_id, pk, edit=True)
     form = SubmitMinutesForm(request.POST, people=selectors.people_of(meeting.space))
-    if not form.is_valid():
-        _refused(request, form)
-        return _back(meeting)
-    try:
-        minutes.submit_minutes(
-            _acting(request), meeting, approver_ids=form.cleaned_data["approvers"]
-        )
-    except ValidationError as error:
-        _refused(request, form, error)
-    else:
-        messages.success(request, _("Procès-verbal soumis à approbation."))
-    return _back(meeting)
+    return _submit(
+        request,
+        meeting,
+        form,
+        lambda data: minutes.submit_minutes(
+            _acting(request), meeting, approver_ids=data["approvers"]
+        ),
+        _("Procès-verbal soumis à approbation."),
+    )
 
 
 @require_POST
