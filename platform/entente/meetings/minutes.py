@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entente.accounts.actors import Acting
-from entente.activity.services import record_activity
 from entente.spaces.models import SpaceMembership
 from entente.tasks.services import create_task
 
@@ -31,7 +30,7 @@ from .models import (
     MinutesState,
 )
 from .permissions import meeting_abilities
-from .services import announce, require_edit
+from .services import announce, record_meeting, require_edit
 
 
 def minutes_of(meeting: Meeting) -> Minutes:
@@ -113,13 +112,11 @@ def record_decision(
         abstentions=abstentions,
         task=created_task,
     )
-    record_activity(
-        actor=acting.user,
-        verb="meeting.decision_recorded",
-        object_type="meeting",
-        object_id=meeting.pk,
-        space_id=meeting.space_id,
-        summary=_("Décision sur « %(item)s » : %(text)s") % {"item": item.title, "text": text},
+    record_meeting(
+        acting,
+        meeting,
+        "meeting.decision_recorded",
+        _("Décision sur « %(item)s » : %(text)s") % {"item": item.title, "text": text},
     )
     return decision
 
@@ -145,13 +142,11 @@ def submit_minutes(acting: Acting, meeting: Meeting, *, approver_ids: list[int])
     Approval.objects.bulk_create(
         Approval(minutes=minutes, person_id=pk) for pk in sorted(approvers)
     )
-    record_activity(
-        actor=acting.user,
-        verb="meeting.minutes_submitted",
-        object_type="meeting",
-        object_id=meeting.pk,
-        space_id=meeting.space_id,
-        summary=_("Procès-verbal soumis à approbation : %(title)s") % {"title": meeting.title},
+    record_meeting(
+        acting,
+        meeting,
+        "meeting.minutes_submitted",
+        _("Procès-verbal soumis à approbation : %(title)s") % {"title": meeting.title},
     )
     announce("meeting.minutes_to_approve", meeting, sorted(approvers))
     return minutes
@@ -175,12 +170,10 @@ def approve_minutes(acting: Acting, meeting: Meeting) -> Minutes:
         minutes.state = MinutesState.APPROVED
         minutes.frozen_at = timezone.now()
         minutes.save(update_fields=["state", "frozen_at"])
-        record_activity(
-            actor=acting.user,
-            verb="meeting.minutes_approved",
-            object_type="meeting",
-            object_id=meeting.pk,
-            space_id=meeting.space_id,
-            summary=_("Procès-verbal approuvé : %(title)s") % {"title": meeting.title},
+        record_meeting(
+            acting,
+            meeting,
+            "meeting.minutes_approved",
+            _("Procès-verbal approuvé : %(title)s") % {"title": meeting.title},
         )
     return minutes

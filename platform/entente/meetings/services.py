@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from entente.accounts.actors import Acting
-from entente.activity.services import record_activity
+from entente.activity.services import record_in_space
 from entente.core.events import Event, publish_on_commit
 from entente.spaces.models import Space, SpaceMembership
 
@@ -70,6 +70,13 @@ def _clean(spec: MeetingSpec) -> MeetingSpec:
     )
 
 
+def record_meeting(acting: Acting, meeting: Meeting, verb: str, summary: str) -> None:
+    """A line about the meeting in its space's activity feed."""
+    record_in_space(
+        acting.user, verb, meeting.space_id, summary, object_type="meeting", object_id=meeting.pk
+    )
+
+
 def announce(name: str, meeting: Meeting, user_ids: list[int]) -> None:
     publish_on_commit(
         Event(
@@ -104,13 +111,11 @@ def create_meeting(
         created_by=acting.user,
     )
     Attendee.objects.bulk_create(Attendee(meeting=meeting, person_id=pk) for pk in sorted(invited))
-    record_activity(
-        actor=acting.user,
-        verb="meeting.created",
-        object_type="meeting",
-        object_id=meeting.pk,
-        space_id=space.pk,
-        summary=_("Réunion programmée : %(title)s") % {"title": meeting.title},
+    record_meeting(
+        acting,
+        meeting,
+        "meeting.created",
+        _("Réunion programmée : %(title)s") % {"title": meeting.title},
     )
     announce("meeting.scheduled", meeting, sorted(invited))
     return meeting
@@ -124,13 +129,11 @@ def update_meeting(acting: Acting, meeting: Meeting, spec: MeetingSpec) -> Meeti
     for name in ("title", "starts_at", "ends_at", "series", "place", "video_url"):
         setattr(meeting, name, getattr(spec, name))
     meeting.save()
-    record_activity(
-        actor=acting.user,
-        verb="meeting.updated",
-        object_type="meeting",
-        object_id=meeting.pk,
-        space_id=meeting.space_id,
-        summary=_("Réunion modifiée : %(title)s") % {"title": meeting.title},
+    record_meeting(
+        acting,
+        meeting,
+        "meeting.updated",
+        _("Réunion modifiée : %(title)s") % {"title": meeting.title},
     )
     invited = list(meeting.attendees.values_list("person_id", flat=True))
     announce("meeting.updated", meeting, invited)
@@ -199,13 +202,11 @@ def add_agenda_item(
         notes=notes.strip(),
         rapporteur_id=rapporteur_id,
     )
-    record_activity(
-        actor=acting.user,
-        verb="meeting.agenda_item_added",
-        object_type="meeting",
-        object_id=meeting.pk,
-        space_id=meeting.space_id,
-        summary=_("Point ajouté à l'ordre du jour de %(meeting)s : %(title)s")
+    record_meeting(
+        acting,
+        meeting,
+        "meeting.agenda_item_added",
+        _("Point ajouté à l'ordre du jour de %(meeting)s : %(title)s")
         % {"meeting": meeting.title, "title": item.title},
     )
     return item
@@ -235,13 +236,11 @@ def send_convocation(acting: Acting, meeting: Meeting) -> list[int]:
     invited = sorted(meeting.attendees.values_list("person_id", flat=True))
     if not invited:
         raise ValidationError(_("Personne n'est invité à cette réunion."))
-    record_activity(
-        actor=acting.user,
-        verb="meeting.convened",
-        object_type="meeting",
-        object_id=meeting.pk,
-        space_id=meeting.space_id,
-        summary=_("Convocation envoyée : %(title)s") % {"title": meeting.title},
+    record_meeting(
+        acting,
+        meeting,
+        "meeting.convened",
+        _("Convocation envoyée : %(title)s") % {"title": meeting.title},
     )
     announce("meeting.convocation", meeting, invited)
     return invited
