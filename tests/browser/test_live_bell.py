@@ -73,10 +73,9 @@ def test_the_bell_counts_a_task_assigned_by_someone_else_without_a_reload(
             pytest.fail(f"The bell did not change. Worker log:\n{log.read_text()[-3000:]}")
         assert bell.inner_text().strip() == "1"
         # The announcement is written a moment after the count (screen readers notice a change).
-        bob_page.wait_for_function(
-            "document.getElementById('live-announcer').textContent"
-            ".includes('Reboucher le nid-de-poule')",
-            timeout=WAIT_MS,
+        # (A selector, not wait_for_function: the page's CSP refuses a string evaluated as JS.)
+        bob_page.locator("#live-announcer", has_text="Reboucher le nid-de-poule").wait_for(
+            state="attached", timeout=WAIT_MS
         )
         # Alice, who assigned it, gets no notification; both see the activity appear.
         assert alice_page.locator("#notification-count").get_attribute("data-unread-count") == "0"

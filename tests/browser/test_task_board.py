@@ -66,9 +66,7 @@ def test_move_with_the_keyboard_then_by_dragging(
         page.keyboard.press("Tab")  # to the « Déplacer » button
         page.keyboard.press("Enter")
         page.locator("#colonne-in_progress").wait_for()
-        page.wait_for_function(
-            f"document.querySelector('[data-status=in_progress] #tache-{task_id}') !== null"
-        )
+        page.locator(f"[data-status=in_progress] #tache-{task_id}").wait_for()
         assert _status(board, django_db_blocker) == "in_progress"
         assert page.evaluate("document.activeElement.id") == f"deplacer-{task_id}"
 
@@ -76,7 +74,5 @@ def test_move_with_the_keyboard_then_by_dragging(
         page.drag_and_drop(
             f"#tache-{task_id}", "[data-status=done]", source_position={"x": 4, "y": 4}
         )
-        page.wait_for_function(
-            f"document.querySelector('[data-status=done] #tache-{task_id}') !== null"
-        )
+        page.locator(f"[data-status=done] #tache-{task_id}").wait_for()
         assert _status(board, django_db_blocker) == "done"

@@ -1,6 +1,8 @@
 """Playwright driving Debian's chromium, headless, for the browser tests.
 
-No browser → skipped with the reason, except under CI=true where that is a failure.
+No browser → skipped with the reason, except under CI=true where that is a failure. Every page
+a test opens is also checked against the Content-Security-Policy: a refused inline script or
+style (Chromium says so on the console) fails the test that met it.
 """
 
 from __future__ import annotations
@@ -49,10 +51,25 @@ def browser() -> Iterator[Any]:
         instance.close()
 
 
+def is_csp_violation(message_type: str, text: str) -> bool:
+    """Chromium reports each thing the Content-Security-Policy refused as a console error."""
+    return message_type == "error" and "Content Security Policy" in text
+
+
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(locale="fr-FR")
     context.set_default_timeout(15_000)
+    refused: list[str] = []
+    context.on(
+        "console",
+        lambda message: (
+            refused.append(f"{message.location.get('url', '')}: {message.text}")
+            if is_csp_violation(message.type, message.text)
+            else None
+        ),
+    )
     page = context.new_page()
     yield page
     context.close()
+    assert not refused, "Content-Security-Policy violations:\n" + "\n".join(refused)

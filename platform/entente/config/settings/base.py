@@ -118,6 +118,9 @@ MIDDLEWARE = [
     "api.exceptions.ApiErrorMiddleware",
     "tenants.middleware.TenantRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every page: scripts and styles from our own origin only, no
+    # inline code (docs/subsystems/security.md). Files served from storage set their own.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -273,6 +276,25 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # -- API ----------------------------------------------------------------------------------------
 # Who: a personal token (`Authorization: Bearer ent_…`, first so that a refusal is a 401) or the
 # session. Where: IsTenantMember, then each view's space abilities (docs/architecture.md, "API").
+# django-csp: no 'unsafe-inline' anywhere. Label colours are set through the CSSOM by
+# entente.js, htmx's indicator styles come from entente.css, the API documentation loads its
+# script from a URL (SpectacularSwaggerSplitView). `connect-src 'self'` covers the websocket of
+# the same host. Reports go to the browser's console only: nothing is collected.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.ApiTokenAuthentication",

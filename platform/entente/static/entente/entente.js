@@ -40,4 +40,17 @@
       }
     });
   });
+  /* Task labels carry their colours as data attributes: the Content-Security-Policy refuses
+     inline styles, not styles set through the CSSOM. Painted on load and after each htmx swap;
+     without JS a label keeps its name on the default colours. */
+  function paintLabels(root) {
+    root.querySelectorAll("[data-label-color]").forEach(function (label) {
+      label.style.backgroundColor = label.getAttribute("data-label-color");
+      label.style.color = label.getAttribute("data-label-text-color") || "";
+    });
+  }
+  paintLabels(document);
+  document.addEventListener("htmx:afterSettle", function (event) {
+    paintLabels(event.target);
+  });
 })();
