@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 EMBEDDED := $(PY) -m infra.embedded
 export PYTHONPATH := $(CURDIR):$(CURDIR)/platform
 
-.PHONY: run test lint bench install browser services stop reset clean
+.PHONY: run test lint audit bench install browser services stop reset clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON_BOOTSTRAP) -m venv $(VENV)
@@ -38,6 +38,14 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
 	$(VENV)/bin/lint-imports
+
+## audit: known vulnerabilities of every installed package (pip-audit, --strict: a package it
+## cannot check is a failure, not a pass). It needs pypi.org's JSON API or OSV, which this
+## project's build machine cannot reach: so it is not part of `make lint` (it would pass there
+## without having checked anything). Run it where those answer, and in the release pipeline.
+audit: $(STAMP)
+	$(PY) -m pip install --quiet pip-audit==2.10.1
+	$(VENV)/bin/pip-audit --strict --progress-spinner off
 
 ## bench: every benchmark, printing its figures and conditions (the scripts with a main: not
 ## benchmarks/_common.py nor the settings and URL modules the API benchmark's servers load)

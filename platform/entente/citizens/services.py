@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from entente.accounts.models import Membership, Role, User
 from entente.activity.services import record_activity, record_in_space
 from entente.core.events import Event, publish_on_commit
+from entente.core.mail import one_line
 from entente.spaces.models import Space, SpaceMembership, SpaceRole, Visibility
 from tenants.models import Tenant
 
@@ -120,7 +121,7 @@ def _send_invitation(tenant: Tenant, invitation: CitizenInvitation, raw: str, by
         "days": invitation_days(),
         "expires_at": invitation.expires_at,
     }
-    subject = render_to_string("citizens/email/invitation_subject.txt", context).strip()
+    subject = one_line(render_to_string("citizens/email/invitation_subject.txt", context))
     body = render_to_string("citizens/email/invitation_body.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
 

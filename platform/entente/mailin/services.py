@@ -38,6 +38,7 @@ from django_tenants.utils import tenant_context
 from entente.accounts.actors import Acting
 from entente.accounts.models import Membership, User
 from entente.core.links import absolute_url
+from entente.core.mail import one_line
 from entente.core.richtext import extract_mentions, sanitize_html
 from entente.spaces.models import Space, SpaceMembership, Visibility
 from entente.spaces.permissions import can_create_space, space_abilities
@@ -340,9 +341,8 @@ def _auto_reply(to: str, subject: str, body: str, in_reply_to: str) -> None:
         "Message-ID": make_msgid(domain=settings.ENTENTE_MAIL_DOMAIN),
     }
     if in_reply_to:
-        headers["In-Reply-To"] = in_reply_to
-        headers["References"] = in_reply_to
-    DjangoEmailMessage(subject=subject, body=body, to=[to], headers=headers).send()
+        headers["In-Reply-To"] = headers["References"] = one_line(in_reply_to)
+    DjangoEmailMessage(subject=one_line(subject), body=body, to=[to], headers=headers).send()
 
 
 def send_acknowledgment(

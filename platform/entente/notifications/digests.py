@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from entente.accounts.models import User
 from entente.core.links import platform_url
+from entente.core.mail import one_line
 
 from .models import Delivery, DigestRun, Notification
 
@@ -36,7 +37,7 @@ def _send(user: User, template: str, context: dict[str, object]) -> None:
         subject = render_to_string(f"notifications/email/{template}_subject.txt", context)
         body = render_to_string(f"notifications/email/{template}_body.txt", context)
     EmailMessage(
-        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{' '.join(subject.split())}",
+        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{one_line(subject)}",
         body=body,
         to=[user.email],
     ).send()

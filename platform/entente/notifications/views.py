@@ -15,12 +15,13 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from entente.accounts.models import User
 from entente.analytics.services import note_use
+from entente.core.links import local_target
 
 from . import preferences, selectors, services
 from .forms import INHERIT, InboxFilterForm, PreferencesForm
@@ -61,12 +62,7 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
 
 
 def _back(request: HttpRequest) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect("notifications:list")
+    return redirect(local_target(request, request.POST.get("next"), reverse("notifications:list")))
 
 
 @login_required

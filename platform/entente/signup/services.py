@@ -31,6 +31,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 from entente.accounts.models import Role, User
 from entente.accounts.services import add_member
 from entente.core.links import platform_url
+from entente.core.mail import one_line
 from entente.reference.selectors import Collectivity
 from tenants import routing
 from tenants.models import Tenant, TenantState
@@ -245,7 +246,7 @@ def person_for(email: str, full_name: str, function: str) -> User:
 
 
 def send_email(template: str, to: str, context: dict[str, Any]) -> None:
-    subject = render_to_string(f"signup/email/{template}_subject.txt", context).strip()
+    subject = one_line(render_to_string(f"signup/email/{template}_subject.txt", context))
     body = render_to_string(f"signup/email/{template}_body.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
 

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from entente.accounts.models import Membership, User
+from entente.core.links import local_target
 from entente.reference.selectors import Collectivity
 from tenants.models import Tenant
 
@@ -282,7 +283,7 @@ def set_password(request: HttpRequest) -> HttpResponse:
         services.set_first_password(user, form.cleaned_data["password"])
         login(request, user, backend=LOGIN_BACKEND)  # the session survives the new password
         messages.success(request, _("Votre mot de passe est enregistré."))
-        return redirect(request.POST.get("next") or "choose_tenant")
+        return redirect(local_target(request, request.POST.get("next"), reverse("choose_tenant")))
     status = 400 if form.errors else 200
     return render(request, "signup/set_password.html", {"password_form": form}, status=status)
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from entente.accounts.models import Membership
 from entente.activity.models import ActivityEntry
+from entente.core.links import local_target
 from entente.spaces.models import Space
 from entente.spaces.sections import section_open, with_section_open
 from entente.spaces.selectors import SpaceAccess, access_space, spaces_for
@@ -170,10 +171,8 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
         context["moved"] = task.pk
         context["moved_to"] = TaskStatus(form.cleaned_data["status"]).label
         return render(request, "tasks/_board_columns.html", context)
-    target = request.POST.get("next") or reverse("tasks:board", args=[task.space_id])
-    if not target.startswith("/") or target.startswith("//"):
-        target = reverse("tasks:board", args=[task.space_id])
-    return redirect(target)
+    board = reverse("tasks:board", args=[task.space_id])
+    return redirect(local_target(request, request.POST.get("next"), default=board))
 
 
 # -- Creating and showing a task ----------------------------------------------------------------

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 
 from entente.accounts.models import Membership, Role, User
 from entente.core.events import Event, publish_on_commit
+from entente.core.mail import one_line
 from tenants import lifecycle
 from tenants.models import Tenant, TenantState
 
@@ -143,7 +144,7 @@ def _send(tenant: Tenant, kind: str, admin: User, *, now: datetime) -> None:
         "sales_email": settings.ENTENTE_SALES_EMAIL,
     }
     with translation.override(admin.language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"trials/email/{kind}_subject.txt", context).strip()
+        subject = one_line(render_to_string(f"trials/email/{kind}_subject.txt", context))
         body = render_to_string(f"trials/email/{kind}_body.txt", context)
     EmailMessage(
         subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",

@@ -347,7 +347,7 @@ def test_labels_page(world: World, role: str) -> None:
     assert page.status_code == (200 if staff else 404)
     if staff:
         label = in_tenant(world, lambda: Label.objects.get(name="Cimetière"))
-        assert "color:#ffffff" in page.content.decode()  # white on dark brown
+        assert 'data-label-text-color="#ffffff"' in page.content.decode()  # white on brown
         # Only administrators rename and delete.
         refused = client.post(f"/taches/etiquettes/{label.pk}/", {"delete": "1"})
         assert refused.status_code == 403
