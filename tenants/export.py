@@ -520,3 +520,27 @@ def rows_by_person(
 
 def sha256_of_stored(stored: str) -> str:
     return _sha256_of(stored)
+
+
+def files_of(section: Section, rows: list[dict[str, Any]]) -> Iterator[tuple[str, str]]:
+    """(path inside a ZIP, name in the storage) of the files these rows of `section` name."""
+    if section.model is None:
+        return
+    pk = section.model._meta.pk.attname
+    for f in _file_fields(section.model):
+        for row in rows:
+            if row.get(f.attname):
+                yield _archive_path(section.name, row[pk], f), row[f.attname]
+
+
+def stored(section: Section) -> list[str]:
+    """In the current tenant schema: every stored file the section's model names."""
+    if section.model is None:
+        return []
+    return [
+        name
+        for f in _file_fields(section.model)
+        for name in section.model._default_manager.exclude(**{f.attname: ""}).values_list(
+            f.attname, flat=True
+        )
+    ]
