@@ -328,6 +328,8 @@ def delete_closed_tenant(tenant: Tenant) -> DeletedTenant:
         closing_on=tenant.closing_on,
         files=files,
     )
+    with connection.cursor() as cursor:  # deferred checks of this transaction, before the DROP
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     drop_schema(tenant.schema_name)
     tenant.delete()
     logger.info("Closed tenant %s deleted (%s files)", record.slug, files)
