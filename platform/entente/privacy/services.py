@@ -130,9 +130,19 @@ def build_personal_export(export_id: int) -> PersonalExport:
     """The Celery task's body: every kind of the person's data, tenant by tenant (progress
     saved after each), then the ZIP stored privately and the link sent by e-mail."""
     made = PersonalExport.objects.select_related("user").get(pk=export_id)
-    user = made.user
     made.status = ExportStatus.RUNNING
     made.save(update_fields=["status"])
+    try:
+        return _build(made)
+    except Exception:
+        connection.set_schema_to_public()
+        made.status = ExportStatus.FAILED
+        made.save(update_fields=["status"])
+        raise
+
+
+def _build(made: PersonalExport) -> PersonalExport:
+    user = made.user
     tenants = reached_tenants(user)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
