@@ -264,6 +264,13 @@ PLATFORM_ROUTES: dict[str, str] = {
     "notifications:read_all": AUTHENTICATED,
     "notifications:open": AUTHENTICATED,
     "notifications:preferences": AUTHENTICATED,
+    # RGPD (entente.privacy): one's own export and erasure; an export's link and progress
+    # answer 404 to anyone but its owner (tests/entente/privacy/).
+    "privacy:home": AUTHENTICATED,
+    "privacy:export_request": AUTHENTICATED,
+    "privacy:export_progress": AUTHENTICATED,
+    "privacy:export_download": AUTHENTICATED,
+    "privacy:erase": AUTHENTICATED,
 }
 # Whole included applications with one policy, by URL prefix.
 OPEN_PREFIXES = ("comptes/", "admin/login/", "admin/logout/")  # log in, log out, reset, MFA

@@ -83,3 +83,14 @@ def test_the_communes_admin_reaches_its_administration_within_two_clicks(
         route: reached.get(route) for route in ADMIN_WITHIN_TWO_CLICKS if reached.get(route, 99) > 2
     }
     assert not too_far, f"{admin}, clicks from home: {too_far}"
+
+
+def test_the_demo_communes_export_restores_equal(demo: World) -> None:
+    """The tenant export's round trip (tenants/export.py) on the seeded demo, here to reuse its
+    seed: every section equal, files by checksum (tests/support/export_roundtrip.py)."""
+    from tests.support.export_roundtrip import assert_round_trip
+
+    counts = assert_round_trip(demo.tenants[MACHECOUL], slug="copie-demo")
+    kinds = ("spaces", "tasks", "meetings", "document_versions")
+    empty = [name for name in kinds if not counts[name]]
+    assert not empty, f"the demo's Machecoul has no {empty}"

@@ -27,6 +27,7 @@ urlpatterns = [
     path("console/", include("entente.console.urls")),
     path("", include("entente.mywork.urls")),  # « Mon travail » for any logged-in person
     path("", include("entente.notifications.urls")),  # the inbox across all tenants
+    path("", include("entente.privacy.urls")),  # « Mes données »: export, erasure (RGPD)
     path("admin/", admin.site.urls),
 ]
 

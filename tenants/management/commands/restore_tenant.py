@@ -1,4 +1,7 @@
-"""`manage.py restore_tenant <archive> [--as <slug>]`: restore and verify (tenants/backup.py)."""
+"""`manage.py restore_tenant <archive> [--as <slug>]`: restore and verify (tenants/backup.py).
+
+Given a `.zip` (the export a tenant's admins download, tenants/export.py), it re-imports it
+into a new tenant, `--as <slug>` required."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tenants import export
 from tenants.backup import BackupError, describe_checks, restore_tenant
 
 
@@ -26,6 +30,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["archive"].endswith(".zip"):
+            self._import_zip(Path(options["archive"]), options["as_slug"])
+            return
         try:
             report = restore_tenant(Path(options["archive"]), as_slug=options["as_slug"])
         except BackupError as error:
@@ -39,5 +46,21 @@ class Command(BaseCommand):
                 f"{len(report.checks)} tables identiques, {report.files} fichier(s)"
                 + (", schéma migré ensuite" if report.migrated else "")
                 + "."
+            )
+        )
+
+    def _import_zip(self, archive: Path, slug: str | None) -> None:
+        if not slug:
+            raise CommandError("Un export ZIP va dans une nouvelle collectivité : indiquez --as.")
+        try:
+            report = export.restore_archive(archive, slug=slug, name=slug)
+        except export.ExportImportError as error:
+            raise CommandError(str(error)) from error
+        for name, count in report.rows.items():
+            self.stdout.write(f"{name:<40} {count:>8}")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{report.tenant.slug} : {sum(report.rows.values())} ligne(s), "
+                f"{report.files} fichier(s), {report.people_created} personne(s) créée(s)."
             )
         )

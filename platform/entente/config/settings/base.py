@@ -66,6 +66,7 @@ SHARED_APPS = [
     "entente.mywork",  # no table: reads the tenants the person reaches
     "entente.search",  # the PostgreSQL backend's index lives in the public schema
     "entente.analytics",  # usage log, rollups and discovery (public schema)
+    "entente.privacy",  # RGPD: a person's export, erasure, closed tenants' deletion
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -264,6 +265,13 @@ ENTENTE_DOCUMENTS_MAX_BYTES: int = env.int("ENTENTE_DOCUMENTS_MAX_BYTES", defaul
 ENTENTE_DOCUMENTS_BIN_DAYS: int = env.int("ENTENTE_DOCUMENTS_BIN_DAYS", default=30)
 # Raw usage events are kept this long, then purged (CNIL: 13 months); rollups hold no person.
 ENTENTE_ANALYTICS_RETENTION_DAYS: int = env.int("ENTENTE_ANALYTICS_RETENTION_DAYS", default=395)
+# RGPD (entente.privacy): a person's own export link works this many days, then the ZIP is
+# deleted; a closed tenant's schema, files and index entries are deleted this many days after
+# its closing date (the notice during which its people may still export).
+ENTENTE_PERSONAL_EXPORT_DAYS: int = env.int("ENTENTE_PERSONAL_EXPORT_DAYS", default=7)
+ENTENTE_CLOSED_TENANT_RETENTION_DAYS: int = env.int(
+    "ENTENTE_CLOSED_TENANT_RETENTION_DAYS", default=90
+)
 
 # -- E-mail -------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -438,6 +446,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "analytics-purge": {
         "task": "entente.analytics.tasks.purge_usage_events",
         "schedule": crontab(hour=3, minute=45),
+    },
+    # RGPD: expired personal exports' files, closed tenants past their notice (entente.privacy).
+    "privacy-purge": {
+        "task": "entente.privacy.tasks.purge_expired",
+        "schedule": crontab(hour=4, minute=15),
     },
     "documents-purge-bin": {
         "task": "entente.documents.tasks.purge_bins_everywhere",
