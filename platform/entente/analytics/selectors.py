@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from entente.accounts.models import Membership
 from tenants.models import Tenant
 
-from .discovery import Feature, features
+from .discovery import Feature, activation_reasons, features
 from .models import DailyUsage, UsageEvent
 
 LEVELS: tuple[tuple[int, str | Promise], ...] = (
@@ -124,14 +124,12 @@ def trial_activation(tenant: Tenant) -> Activation:
     active = events.exclude(user=None).values("user_id").distinct().count()
     days = events.datetimes("occurred_at", "day").count()
     done = set(events.values_list("name", flat=True).distinct())
+    # analytics' own reasons (people, return), then those the apps registered
     reasons: list[tuple[str | Promise, bool]] = [
         (_("Au moins trois personnes inscrites"), members >= 3),
         (_("Au moins deux personnes actives"), active >= 2),
-        (_("Un espace créé"), "space.created" in done),
-        (_("Des tâches créées"), "task.created" in done),
-        (_("Une première procédure lancée"), "checklist.launched" in done),
         (_("Revenu au moins trois jours"), days >= 3),
-        (_("Un espace intercommunal rejoint"), "space.federation_joined" in done),
     ]
+    reasons += [(r.label, bool(r.events & done)) for r in activation_reasons()]
     score = round(100 * sum(1 for _, ok in reasons if ok) / len(reasons))
     return Activation(score, reasons)
