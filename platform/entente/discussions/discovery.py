@@ -1,4 +1,4 @@
-"""What discussions declare to the discovery score and usage analytics (`entente.core.discovery`)."""
+"""What discussions declare to the discovery score and analytics (`entente.core.discovery`)."""
 
 from __future__ import annotations
 

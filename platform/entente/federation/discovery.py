@@ -1,4 +1,4 @@
-"""What federation declares to the discovery score and usage analytics (`entente.core.discovery`)."""
+"""What federation declares to the discovery score and analytics (`entente.core.discovery`)."""
 
 from __future__ import annotations
 
