@@ -21,8 +21,6 @@ def test_every_registration_names_registered_usage() -> None:
 
 def test_the_analytics_app_names_no_feature_nor_usage_of_another_app() -> None:
     names = set(USAGE_EVENTS) | {f.key for f in features()}
-    sources = "".join(
-        p.read_text() for p in ANALYTICS.rglob("*.py") if "migrations" not in p.parts
-    )
+    sources = "".join(p.read_text() for p in ANALYTICS.rglob("*.py") if "migrations" not in p.parts)
     named = sorted(n for n in names if f'"{n}"' in sources)
     assert named == []
