@@ -181,6 +181,7 @@ TENANT_ROUTES: dict[str, str] = {
     # Usage and discovery (entente.analytics, api/v1/analytics): one's own discovery; the
     # tenant's adoption figures for its admins only.
     "analytics:discovery": MEMBERS,
+    "analytics:dismiss_suggestion": MEMBERS,
     "analytics:adoption": TENANT_ADMINS,
     "analytics:adoption_csv": TENANT_ADMINS,
     "api-my-discovery": MEMBERS,

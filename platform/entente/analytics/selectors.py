@@ -6,6 +6,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -15,7 +16,7 @@ from entente.accounts.models import Membership
 from tenants.models import Tenant
 
 from .discovery import Feature, activation_reasons, features
-from .models import DailyUsage, UsageEvent
+from .models import DailyUsage, DismissedSuggestion, UsageEvent
 
 LEVELS: tuple[tuple[int, str | Promise], ...] = (
     (0, _("Découverte")),
@@ -115,6 +116,7 @@ def tenant_adoption(tenant: Tenant, *, days: int = 30) -> Adoption:
 class Activation:
     score: int
     reasons: list[tuple[str | Promise, bool]]
+    met: list[str] = field(default_factory=list)  # the keys of the reasons met
 
 
 def trial_activation(tenant: Tenant) -> Activation:
@@ -125,11 +127,49 @@ def trial_activation(tenant: Tenant) -> Activation:
     days = events.datetimes("occurred_at", "day").count()
     done = set(events.values_list("name", flat=True).distinct())
     # analytics' own reasons (people, return), then those the apps registered
-    reasons: list[tuple[str | Promise, bool]] = [
-        (_("Au moins trois personnes inscrites"), members >= 3),
-        (_("Au moins deux personnes actives"), active >= 2),
-        (_("Revenu au moins trois jours"), days >= 3),
+    keyed: list[tuple[str, str | Promise, bool]] = [
+        ("people", _("Au moins trois personnes inscrites"), members >= 3),
+        ("active", _("Au moins deux personnes actives"), active >= 2),
+        ("return", _("Revenu au moins trois jours"), days >= 3),
     ]
-    reasons += [(r.label, bool(r.events & done)) for r in activation_reasons()]
-    score = round(100 * sum(1 for _, ok in reasons if ok) / len(reasons))
-    return Activation(score, reasons)
+    keyed += [(r.key, r.label, bool(r.events & done)) for r in activation_reasons()]
+    score = round(100 * sum(1 for *_, ok in keyed if ok) / len(keyed))
+    return Activation(
+        score, [(label, ok) for _, label, ok in keyed], [key for key, _, ok in keyed if ok]
+    )
+
+
+# -- The header's level and the page's suggestion ---------------------------------------------
+
+HEADER_CACHE_SECONDS = 300
+
+
+def _header_key(user_id: int, tenant_id: int) -> str:
+    return f"analytics:header:{tenant_id}:{user_id}"
+
+
+def header_state(user_id: int, tenant: Tenant) -> tuple[int, set[str], set[str]]:
+    """(percent, features found, features dismissed), cached a few minutes: every page of a
+    tenant shows the level, and discovery only grows (a dismissal clears the cache)."""
+    key = _header_key(user_id, tenant.pk)
+    cached = cache.get(key)
+    if cached is None:
+        score = person_discovery(user_id, tenant)
+        dismissed = set(
+            DismissedSuggestion.objects.filter(user_id=user_id).values_list("feature", flat=True)
+        )
+        cached = (score.percent, {f.key for f in score.found}, dismissed)
+        cache.set(key, cached, HEADER_CACHE_SECONDS)
+    return cached
+
+
+def forget_header_state(user_id: int, tenant_id: int) -> None:
+    cache.delete(_header_key(user_id, tenant_id))
+
+
+def suggestion_for(url_name: str, found: set[str], dismissed: set[str]) -> Feature | None:
+    """At most one feature to suggest on this page: not found, not dismissed, first in order."""
+    for feature in features():
+        if url_name in feature.suggest_on and feature.key not in found | dismissed:
+            return feature
+    return None
