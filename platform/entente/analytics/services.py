@@ -48,7 +48,7 @@ def note_use(request: HttpRequest, name: str) -> None:
 ACTIVATION_STATES = (TenantState.TRIAL, TenantState.ACTIVE)
 
 
-class UnknownFeature(ValueError):
+class UnknownFeatureError(ValueError):
     pass
 
 
@@ -58,7 +58,7 @@ def dismiss_suggestion(acting: Acting, feature_key: str) -> None:
     if user is None or getattr(acting, "pk", None) is None:
         raise PermissionError("only a member of the tenant dismisses their suggestions")
     if feature_key not in {f.key for f in features()}:
-        raise UnknownFeature(feature_key)
+        raise UnknownFeatureError(feature_key)
     DismissedSuggestion.objects.get_or_create(user=user, feature=feature_key)
     selectors.forget_header_state(user.pk, acting.tenant_id)  # type: ignore[union-attr]
 

@@ -69,7 +69,7 @@ def dismiss_suggestion(request: HttpRequest, key: str) -> HttpResponse:
         return _refused(request, _("Cette page est réservée aux membres de la collectivité."))
     try:
         services.dismiss_suggestion(membership, key)
-    except services.UnknownFeature:
+    except services.UnknownFeatureError:
         raise Http404 from None
     if request.headers.get("HX-Request"):
         return HttpResponse("")

@@ -31,7 +31,8 @@ def test_one_suggestion_on_its_page_until_dismissed_then_never_again(
     client = client_for(tenant_a, alice)
     html = client.get("/espaces/").content.decode()
     assert html.count('class="discovery-suggestion"') == 1
-    assert "Rechercher" in html and "Ne plus me le proposer" in html
+    assert "Rechercher" in html
+    assert "Ne plus me le proposer" in html
     response = client.post("/mon-compte/decouverte/search/masquer/", {"next": "/espaces/"})
     assert (response.status_code, response["Location"]) == (302, "/espaces/")
     assert DismissedSuggestion.objects.filter(user=alice, feature="search").count() == 1
