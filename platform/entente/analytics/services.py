@@ -80,9 +80,7 @@ def refresh_activation(tenant: Tenant, now: datetime.datetime | None = None) -> 
 def refresh_trial_activations() -> int:
     """Every tenant in trial (or recently active): the hourly beat task's work."""
     count = 0
-    for tenant in Tenant.objects.exclude(schema_name="public").filter(
-        state__in=ACTIVATION_STATES
-    ):
+    for tenant in Tenant.objects.exclude(schema_name="public").filter(state__in=ACTIVATION_STATES):
         refresh_activation(tenant)
         count += 1
     return count
