@@ -37,7 +37,18 @@ def adoption_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "analytics/adoption.html",
-        {"adoption": adoption, "chart": charts.bars(adoption.daily)},
+        {
+            "adoption": adoption,
+            "chart": charts.bars(adoption.daily),
+            "role_chart": charts.rows(
+                [(str(g.label), g.average_percent) for g in adoption.by_role]
+            ),
+            "service_chart": charts.rows(
+                [(str(g.label), g.average_percent) for g in adoption.by_service]
+            ),
+            "role_height": 24 * len(adoption.by_role) + 8,
+            "service_height": 24 * len(adoption.by_service) + 8,
+        },
     )
 
 
@@ -54,6 +65,27 @@ def adoption_csv(request: HttpRequest) -> HttpResponse:
     writer.writerow([_("Fonctionnalité"), _("Personnes"), _("Part (%)")])
     for feature, count in adoption.per_feature:
         writer.writerow([feature.label, count, adoption.share(count)])
+    for title, groups in ((_("Rôle"), adoption.by_role), (_("Service"), adoption.by_service)):
+        writer.writerow([])
+        writer.writerow(
+            [
+                title,
+                _("Personnes"),
+                _("Actives (7 jours)"),
+                _("Découverte moyenne (%)"),
+                _("Actions (30 jours)"),
+            ]
+        )
+        for group in groups:
+            writer.writerow(
+                [
+                    group.label,
+                    group.people,
+                    group.active_7_days,
+                    group.average_percent,
+                    group.actions_30_days,
+                ]
+            )
     writer.writerow([])
     writer.writerow([_("Jour"), _("Actions")])
     for day, count in adoption.daily:
