@@ -15,7 +15,7 @@ def register() -> None:
             _("Rechercher"),
             10,
             frozenset({"search.done"}),
-            "search:results",
+            "",  # the search box is in every page's header: no page to link to
             _("La boîte de recherche en haut de chaque page."),
             order=100,
             suggest_on=frozenset({"spaces:list"}),
