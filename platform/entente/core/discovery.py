@@ -126,7 +126,8 @@ def activation_reasons() -> list[ActivationReason]:
 def problems() -> list[str]:
     """What the registrations got wrong (a feature or reason counting an unknown name)."""
     found = []
-    for item in [*_features.values(), *_activation.values()]:
+    items: list[Feature | ActivationReason] = [*_features.values(), *_activation.values()]
+    for item in items:
         unknown = item.events - set(_usage)
         if unknown:
             found.append(f"{item.key}: usage names not registered: {sorted(unknown)}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -58,7 +59,7 @@ def test_the_console_sorts_and_filters_tenants_by_stored_activation(
             tenant=tenant_a,
             user=person,
             name="task.created",
-            occurred_at=timezone.now() - timezone.timedelta(days=n),
+            occurred_at=timezone.now() - datetime.timedelta(days=n),
         )
     high, low = refresh_activation(tenant_a), refresh_activation(tenant_b)
     assert high.score > low.score

@@ -34,7 +34,9 @@ def _state(context: template.Context) -> tuple[int, set[str], set[str]] | None:
     request: HttpRequest | None = context.get("request")
     membership = context.get("current_membership")
     tenant = context.get("current_tenant")
-    if request is None or tenant is None or not may_see_discovery(membership):
+    if request is None or tenant is None or membership is None:
+        return None
+    if not may_see_discovery(membership):
         return None
     state = getattr(request, "_discovery_header", None)
     if state is None:
