@@ -181,6 +181,7 @@ TENANT_ROUTES: dict[str, str] = {
     # Usage and discovery (entente.analytics, api/v1/analytics): one's own discovery; the
     # tenant's adoption figures for its admins only.
     "analytics:discovery": MEMBERS,
+    "analytics:dismiss_suggestion": MEMBERS,
     "analytics:adoption": TENANT_ADMINS,
     "analytics:adoption_csv": TENANT_ADMINS,
     "api-my-discovery": MEMBERS,
@@ -224,6 +225,19 @@ TENANT_ROUTES: dict[str, str] = {
     "api-document-version-download": MEMBERS,
     "api-document-version-restore": MEMBERS,
     "api-document-bin": MEMBERS,
+    # the collectivité's archive tree (no space): its staff read, its admins manage
+    "api-archive-document-tree": MEMBERS,
+    "api-archive-document-folder-list": MEMBERS,
+    "api-archive-document-folder-detail": MEMBERS,
+    "api-archive-document-folder-restore": MEMBERS,
+    "api-archive-document-folder-rights": MEMBERS,
+    "api-archive-document-upload": MEMBERS,
+    "api-archive-document-file-detail": MEMBERS,
+    "api-archive-document-file-restore": MEMBERS,
+    "api-archive-document-version-list": MEMBERS,
+    "api-archive-document-version-download": MEMBERS,
+    "api-archive-document-version-restore": MEMBERS,
+    "api-archive-document-bin": MEMBERS,
     # Search (entente.search, api/v1/search): on a tenant's host, for whoever reaches the
     # tenant; results come from every tenant the person reaches, filtered by their rights
     # (tests/entente/search/test_isolation.py plants canaries for every actor).

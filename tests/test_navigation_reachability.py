@@ -151,6 +151,7 @@ REACHED_OTHERWISE: dict[str, str] = {
     "console:tenant_action": POST_ONLY,
     "console:open_support": POST_ONLY,
     "console:replay": POST_ONLY,
+    "analytics:dismiss_suggestion": POST_ONLY + " (the suggestion's « Ne plus me le proposer »)",
     "documents:folder_create": POST_ONLY,
     "documents:folder_rename": POST_ONLY,
     "documents:folder_move": POST_ONLY,

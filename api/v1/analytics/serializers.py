@@ -36,6 +36,14 @@ class DayCountSerializer(serializers.Serializer[Any]):
     events = serializers.IntegerField()
 
 
+class GroupSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(help_text="un rôle, ou un service (espace d'équipe)")
+    people = serializers.IntegerField()
+    active_7_days = serializers.IntegerField()
+    average_percent = serializers.IntegerField(help_text="découverte moyenne, en %")
+    actions_30_days = serializers.IntegerField(help_text="par rôle seulement (0 par service)")
+
+
 class AdoptionSerializer(serializers.Serializer[Any]):
     people = serializers.IntegerField()
     active_7_days = serializers.IntegerField()
@@ -45,3 +53,5 @@ class AdoptionSerializer(serializers.Serializer[Any]):
     levels = serializers.DictField(child=serializers.IntegerField())
     features = FeatureAdoptionSerializer(many=True)
     daily = DayCountSerializer(many=True)
+    by_role = GroupSerializer(many=True)
+    by_service = GroupSerializer(many=True)

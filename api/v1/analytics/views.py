@@ -62,5 +62,17 @@ class Adoption(APIView):
                 for f, n in adoption.per_feature
             ],
             "daily": [{"day": d, "events": n} for d, n in adoption.daily],
+            "by_role": [_group(g) for g in adoption.by_role],
+            "by_service": [_group(g) for g in adoption.by_service],
         }
         return Response(AdoptionSerializer(data).data)
+
+
+def _group(group: selectors.Group) -> dict[str, Any]:
+    return {
+        "name": group.label,
+        "people": group.people,
+        "active_7_days": group.active_7_days,
+        "average_percent": group.average_percent,
+        "actions_30_days": group.actions_30_days,
+    }

@@ -28,7 +28,17 @@ class VersionSerializer(serializers.ModelSerializer[Version]):
 
     def get_download_url(self, version: Version) -> str:
         # The views pass the space in the context: a folder of 10,000 files costs no query more.
+        if self.context.get("archive"):
+            return reverse(
+                "api-archive-document-version-download",
+                kwargs={"pk": version.document_id, "version_id": version.pk},
+            )
         space_id = self.context.get("space_id") or version.document.folder.space_id
+        if space_id is None:  # a file of the archive reached without the archive's context
+            return reverse(
+                "api-archive-document-version-download",
+                kwargs={"pk": version.document_id, "version_id": version.pk},
+            )
         return reverse(
             "api-document-version-download",
             kwargs={"space_id": space_id, "pk": version.document_id, "version_id": version.pk},

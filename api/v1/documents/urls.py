@@ -1,6 +1,7 @@
 """Routes of the documents API (included by api/urls.py under /api/v1/).
 
-One table: every route sits under a space's documents and is named `api-document-<name>`.
+One table: every route sits under a space's documents and is named `api-document-<name>`;
+the same table serves the collectivité's archive tree under `documents/archive/`.
 """
 
 from django.urls import path
@@ -28,7 +29,18 @@ ROUTES: tuple[tuple[str, type[views.DocumentsView], str], ...] = (
     ("bin/", views.Bin, "bin"),
 )
 
+# The collectivité's own archive tree (no space): the same routes, named
+# `api-archive-document-<name>`.
+ARCHIVE_PREFIX = "documents/archive/"
+
 urlpatterns = [
     path(f"{PREFIX}{route}", view.as_view(), name=f"api-document-{name}")
+    for route, view, name in ROUTES
+] + [
+    path(
+        f"{ARCHIVE_PREFIX}{route}",
+        views.archive_view(view).as_view(),
+        name=f"api-archive-document-{name}",
+    )
     for route, view, name in ROUTES
 ]

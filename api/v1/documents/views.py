@@ -71,21 +71,26 @@ class DocumentsView(SpaceScopedMixin, generics.GenericAPIView[Any]):
             access = selectors.access_folder(self.membership, int(pk), bin_ok=bin_ok)
         except (Folder.DoesNotExist, TypeError, ValueError):
             raise not_found() from None
-        if access.folder.space_id != self.space.pk:
+        if access.folder.space_id != self.space_pk:
             raise not_found()
         return access
+
+    @property
+    def space_pk(self) -> int | None:
+        """The tree's space (None: the collectivité's archive, `ArchiveMixin`)."""
+        return self.space.pk
 
     def document_here(self, pk: Any, *, bin_ok: bool = False) -> DocumentAccess:
         try:
             access = selectors.access_document(self.membership, int(pk), bin_ok=bin_ok)
         except (Document.DoesNotExist, TypeError, ValueError):
             raise not_found() from None
-        if access.folder.folder.space_id != self.space.pk:
+        if access.folder.folder.space_id != self.space_pk:
             raise not_found()
         return access
 
     def output_context(self) -> dict[str, Any]:
-        return {"space_id": self.space.pk}
+        return {"space_id": self.space_pk}
 
     def root(self) -> FolderAccess:
         try:
@@ -401,3 +406,42 @@ class Bin(DocumentsView):
                 {"folders": folders, "files": documents}, context=self.output_context()
             ).data
         )
+
+
+class ArchiveMixin:
+    """The same views over the collectivité's own archive tree (no space):
+    /api/v1/documents/archive/…. Its staff read it, its admins manage it
+    (`entente.documents.permissions.tree_abilities`); a guest, a citizen or a federated agent
+    gets 404, as for a space they may not see. The handlers keep their `space_id` argument: 0."""
+
+    space_url_kwarg = None
+    membership: Membership
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("space_id", 0)
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+    @property
+    def space(self) -> None:
+        return None
+
+    @property
+    def space_pk(self) -> None:
+        return None
+
+    def output_context(self) -> dict[str, Any]:
+        return {"space_id": None, "archive": True}
+
+    def root(self) -> FolderAccess:
+        try:
+            return selectors.access_tree(self.membership, None)
+        except Folder.DoesNotExist:
+            raise not_found() from None
+
+
+def archive_view(view: type[DocumentsView]) -> type[DocumentsView]:
+    """`view` over the archive tree (a subclass named `Archive<view>` for the OpenAPI)."""
+    return cast(
+        type[DocumentsView],
+        type(f"Archive{view.__name__}", (ArchiveMixin, view), {"__doc__": view.__doc__}),
+    )

@@ -21,7 +21,9 @@ class WorkTenantSerializer(serializers.Serializer[Any]):
 
 
 class WorkItemSerializer(serializers.Serializer[WorkItem]):
-    kind = serializers.ChoiceField(choices=list(KIND_LABELS), help_text="task, checklist, mention")
+    kind = serializers.ChoiceField(
+        choices=list(KIND_LABELS), help_text="task, checklist, mention, document"
+    )
     tenant = WorkTenantSerializer(help_text="La collectivité où se trouve l'élément")
     via = serializers.SerializerMethodField(
         help_text="Communes par lesquelles vous atteignez cette intercommunalité (sinon vide)"

@@ -10,9 +10,8 @@ class AnalyticsConfig(AppConfig):
     def ready(self) -> None:
         from entente.core.events import subscribe
 
-        from . import discovery, navigation
+        from . import navigation
         from .capture import on_event
 
         subscribe(on_event)  # retried: the outbox delivers after commit, off the request path
-        discovery.register_core_features()
         navigation.register()

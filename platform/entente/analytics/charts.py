@@ -35,3 +35,23 @@ def bars(
         )
         for i, (day, value) in enumerate(series)
     ]
+
+
+@dataclass(frozen=True)
+class Row:
+    """A horizontal bar: one group's share (0–100), for charts by role or by service."""
+
+    y: int
+    width: int
+    label: str
+    value: int
+
+
+def rows(
+    series: list[tuple[str, int]], *, top: int = 100, width: int = 400, step: int = 24
+) -> list[Row]:
+    """Bars along x scaled to `top` (a percentage by default); the page draws the labels."""
+    return [
+        Row(y=i * step, width=round(width * min(value, top) / (top or 1)), label=label, value=value)
+        for i, (label, value) in enumerate(series)
+    ]

@@ -71,3 +71,34 @@ class FillState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rollup}: {self.end_day} ({self.state})"
+
+
+class DismissedSuggestion(models.Model):
+    """A feature a person asked never to be suggested again (in any tenant)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    feature = models.CharField(max_length=48)
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "feature"], name="analytics_dismissed_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.feature} (dismissed)"
+
+
+class TrialActivation(models.Model):
+    """A tenant's activation score as last computed (the console sorts and filters on it);
+    the reasons are recomputed on the tenant's page."""
+
+    tenant = models.OneToOneField(
+        "tenants.Tenant", on_delete=models.CASCADE, related_name="activation"
+    )
+    score = models.PositiveSmallIntegerField(db_index=True)
+    met = models.JSONField(default=list)  # the keys of the reasons met
+    computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.score} %"

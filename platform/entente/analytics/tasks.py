@@ -25,3 +25,9 @@ def drain_usage_buffer() -> int:
         taken = capture.drain_buffer()
         total += taken
     return total
+
+
+@shared_task(acks_late=True)
+def refresh_activations() -> int:
+    """The trials' (and active tenants') activation scores, for the console's list."""
+    return services.refresh_trial_activations()

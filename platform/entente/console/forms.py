@@ -35,6 +35,12 @@ class TenantFilterForm(forms.Form):
     created_to = optional_date(_("Inscrite jusqu'au"))
     trial_end_from = optional_date(_("Fin d'essai après le"))
     trial_end_to = optional_date(_("Fin d'essai avant le"))
+    activation_min = forms.IntegerField(
+        label=_("Activation d'au moins (%)"), required=False, min_value=0, max_value=100
+    )
+    activation_max = forms.IntegerField(
+        label=_("Activation d'au plus (%)"), required=False, min_value=0, max_value=100
+    )
     sort = forms.ChoiceField(
         label=_("Tri"),
         required=False,
@@ -47,6 +53,8 @@ class TenantFilterForm(forms.Form):
             ("-trial_end", _("Fin d'essai (lointaines d'abord)")),
             ("-members", _("Membres (plus nombreux d'abord)")),
             ("members", _("Membres (moins nombreux d'abord)")),
+            ("-activation", _("Activation (plus forte d'abord)")),
+            ("activation", _("Activation (plus faible d'abord)")),
         ],
     )
 

@@ -7,7 +7,8 @@ from datetime import date
 from typing import Any, TypeVar
 
 from django.apps import apps
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import Count, F, Model, Q, QuerySet
+from django.db.models.expressions import OrderBy
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
@@ -18,7 +19,7 @@ from .models import SUPPORT_ACTIONS, AuditEntry, SupportGrant
 
 M = TypeVar("M", bound=Model)
 
-SORTS = {
+SORTS: dict[str, str | OrderBy] = {
     "name": "name",
     "-name": "-name",
     "created": "created_at",
@@ -27,6 +28,9 @@ SORTS = {
     "-trial_end": "-trial_ends_at",
     "members": "member_count",
     "-members": "-member_count",
+    # the activation score (entente.analytics.TrialActivation, hourly): never computed last
+    "activation": F("activation_score").asc(nulls_last=True),
+    "-activation": F("activation_score").desc(nulls_last=True),
 }
 
 
@@ -41,6 +45,8 @@ class TenantFilters:
     created_to: date | None = None
     trial_end_from: date | None = None
     trial_end_to: date | None = None
+    activation_min: int | None = None
+    activation_max: int | None = None
     sort: str = "name"
 
 
@@ -54,7 +60,7 @@ def filter_given(queryset: QuerySet[M], **lookups: object) -> QuerySet[M]:
 def search_tenants(filters: TenantFilters) -> QuerySet[Tenant]:
     """Tenants matching the filters, with their member count, in the chosen order."""
     tenants = Tenant.objects.exclude(schema_name="public").annotate(
-        member_count=Count("memberships", distinct=True)
+        member_count=Count("memberships", distinct=True), activation_score=F("activation__score")
     )
     if filters.q:
         tenants = tenants.filter(
@@ -69,6 +75,8 @@ def search_tenants(filters: TenantFilters) -> QuerySet[Tenant]:
         created_at__date__lte=filters.created_to,
         trial_ends_at__date__gte=filters.trial_end_from,
         trial_ends_at__date__lte=filters.trial_end_to,
+        activation__score__gte=filters.activation_min,
+        activation__score__lte=filters.activation_max,
     )
     if filters.epci is not None:
         linked = FederationLink.objects.filter(

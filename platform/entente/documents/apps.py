@@ -35,3 +35,7 @@ class DocumentsConfig(AppConfig):
 
             register_kinds(KINDS)
             set_file_text_extractor(_text)
+
+        from . import discovery
+
+        discovery.register()  # its usage names and features (entente.core.discovery)

@@ -26,15 +26,17 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from entente.accounts.actors import Acting
 from entente.accounts.models import Membership
 from entente.activity.services import record_activity
 from entente.core.events import Event, publish_on_commit
-from entente.spaces.permissions import SpaceAbilities
+from entente.spaces.models import Space
+from entente.spaces.permissions import SpaceAbilities, abilities_of
 
 from . import uploads
 from .models import Document, Folder, FolderRight, FolderRole, Follower, Version, version_path
 from .permissions import ancestry, folder_abilities
-from .selectors import name_taken
+from .selectors import name_taken, tree_root
 
 NEW_VERSION = "new_version"
 KEEP_BOTH = "keep_both"
@@ -549,3 +551,57 @@ def _descendants(folder_ids: list[int]) -> list[int]:
         frontier = list(Folder.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
         found.extend(frontier)
     return found
+
+
+# -- Task attachments ----------------------------------------------------------------------------
+
+TASKS_FOLDER = "Pièces jointes des tâches"
+
+
+def task_folder(space: Space, task_id: int, task_title: str) -> Folder:
+    """The folder of a task's files: « Pièces jointes des tâches / n° <id> — <title> » in the
+    space's tree, made on first use (kept when the task is renamed: found by its number)."""
+    root = tree_root(space)
+    parent = Folder.objects.filter(parent=root, name=TASKS_FOLDER, deleted_at=None).first()
+    if parent is None:
+        parent = Folder.objects.create(space=space, parent=root, name=TASKS_FOLDER)
+    prefix = f"n° {task_id} — "
+    folder = Folder.objects.filter(parent=parent, name__startswith=prefix, deleted_at=None).first()
+    if folder is None:
+        name = (prefix + " ".join(task_title.split()))[:200].replace("/", "-")
+        folder = Folder.objects.create(space=space, parent=parent, name=name)
+    return folder
+
+
+def attach_to_task(
+    acting: Acting, *, space: Space, task_id: int, task_title: str, name: str, content: IO[bytes]
+) -> Version:
+    """A file attached to a task becomes a document of its space, in the task's folder: the
+    same checks as any upload (type by content, hostile names and markup refused), its
+    versions, bin and search. The caller (`entente.tasks.services.add_attachment`) decided
+    that `acting` may change the task; this checks that they may write in the space."""
+    _require(
+        abilities_of(acting, space).edit,
+        _("Votre rôle ne permet pas de déposer des fichiers ici."),
+    )
+    membership = acting if isinstance(acting, Membership) else None
+    clean = uploads.clean_name(name)
+    stored = _store(clean, content)
+    with _removing_on_failure(stored), transaction.atomic():
+        folder = task_folder(space, task_id, task_title)
+        taken = folder.documents.filter(deleted_at__isnull=True).values_list("name", flat=True)
+        document = Document.objects.create(
+            folder=folder, name=_free_name(taken, clean), created_by_id=_acting_user_id(acting)
+        )
+        version = _add_version(membership, document, stored)
+        if membership is None and _acting_user_id(acting) is not None:
+            Version.objects.filter(pk=version.pk).update(author_id=_acting_user_id(acting))
+        _record(
+            membership, "document.created", document, _("Fichier « %s » déposé") % document.name
+        )
+        return version
+
+
+def _acting_user_id(acting: Acting) -> int | None:
+    user = getattr(acting, "user", None)
+    return getattr(user, "pk", None)

@@ -25,3 +25,7 @@ class FederationConfig(AppConfig):
         from . import navigation
 
         navigation.register()  # its entries in the menus (entente.core.navigation)
+
+        from . import discovery
+
+        discovery.register()  # its usage names and features (entente.core.discovery)

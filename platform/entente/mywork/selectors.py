@@ -1,4 +1,5 @@
-"""« Mon travail »: a person's open tasks, checklists and unread mentions, wherever they are.
+"""« Mon travail »: a person's open tasks, checklists, unread mentions and the new versions of
+the files they follow, wherever they are.
 
 This is one of the two cross-tenant reads that ARCHITECTURE.md §3 allows ("my tasks", "my
 notifications"): it reads from the schemas of `entente.federation.reach.reachable_tenants(user)`
@@ -22,10 +23,13 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_tenants.utils import tenant_context
 from psycopg import sql
 
 from entente.accounts.models import Role, User
 from entente.checklists.models import Checklist, ChecklistItem
+from entente.documents.models import Document, Folder, Follower, Version
+from entente.documents.selectors import access_document
 from entente.federation.reach import Reach, reachable_tenants
 from entente.notifications.models import Notification, NotificationKind
 from entente.notifications.selectors import unread_counts_by_tenant
@@ -33,7 +37,10 @@ from entente.spaces.models import Space, SpaceMembership, Visibility
 from entente.tasks.models import Task, TaskAssignment, TaskStatus
 from tenants.models import Tenant
 
-TASK, CHECKLIST, MENTION = "task", "checklist", "mention"
+TASK, CHECKLIST, MENTION, DOCUMENT = "task", "checklist", "mention", "document"
+# Files I follow with a version by someone else in this many days; at most DOCUMENTS_PER_TENANT.
+DOCUMENT_DAYS = 14
+DOCUMENTS_PER_TENANT = 20
 OVERDUE, THIS_WEEK = "overdue", "week"
 
 # The list's filters: key → label (the page's tabs, the API's `filter` parameter).
@@ -42,12 +49,14 @@ FILTERS: dict[str, Any] = {
     THIS_WEEK: _("Cette semaine"),
     OVERDUE: _("En retard"),
     "mentions": _("Mentions"),
+    "documents": _("Documents"),
 }
 
 KIND_LABELS: dict[str, Any] = {
     TASK: _("Tâche"),
     CHECKLIST: _("Procédure"),
     MENTION: _("Mention"),
+    DOCUMENT: _("Nouvelle version"),
 }
 
 
@@ -55,7 +64,7 @@ KIND_LABELS: dict[str, Any] = {
 class WorkItem:
     """One thing to do, marked with its tenant and linking to it on that tenant's host."""
 
-    kind: str  # TASK, CHECKLIST or MENTION
+    kind: str  # TASK, CHECKLIST, MENTION or DOCUMENT
     tenant: Tenant
     via: tuple[Tenant, ...]  # communes through which a federated EPCI is reached
     object_id: int
@@ -214,6 +223,61 @@ def _checklists_of(reach: Reach, user_id: int) -> tuple[sql.Composable, list[Any
     return query, params
 
 
+def _documents_of(reach: Reach, user_id: int) -> tuple[sql.Composable, list[Any]]:
+    """Files the person follows whose current version someone else added lately, in spaces
+    they may open (folder rules are checked afterwards: `_open_documents`)."""
+    schema = reach.tenant.schema_name
+    visible, visible_params = _visible_space(reach, schema, user_id)
+    query = sql.SQL(
+        "SELECT * FROM (SELECT 'document'::text, %s::bigint, d.id::bigint, d.name::text,"
+        " NULL::date, v.created_at, ''::text, f.space_id::bigint, sp.name::text, ''::text,"
+        " NULL::bigint, NULL::bigint"
+        " FROM {follower} fo"
+        " JOIN {document} d ON d.id = fo.document_id"
+        " JOIN {version} v ON v.id = d.current_id"
+        " JOIN {folder} f ON f.id = d.folder_id"
+        " JOIN {space} sp ON sp.id = f.space_id"
+        " WHERE fo.user_id = %s AND d.deleted_at IS NULL AND f.deleted_at IS NULL"
+        " AND v.created_at >= %s AND v.author_id IS DISTINCT FROM %s"
+        " AND sp.archived_at IS NULL AND {visible}"
+        " ORDER BY v.created_at DESC LIMIT %s) AS followed"
+    ).format(
+        follower=_table(schema, Follower),
+        document=_table(schema, Document),
+        version=_table(schema, Version),
+        folder=_table(schema, Folder),
+        space=_table(schema, Space),
+        visible=visible,
+    )
+    since = timezone.now() - datetime.timedelta(days=DOCUMENT_DAYS)
+    return query, [
+        reach.tenant.pk,
+        user_id,
+        since,
+        user_id,
+        *visible_params,
+        DOCUMENTS_PER_TENANT,
+    ]
+
+
+def _open_documents(items: list[WorkItem], reaches: dict[int, Reach]) -> list[WorkItem]:
+    """Drop the files a folder rule (or the bin) now closes to the person: one check per
+    tenant holding followed files, in that tenant's schema."""
+    closed: set[tuple[int, int]] = set()
+    for tenant_id in {item.tenant.pk for item in items if item.kind == DOCUMENT}:
+        reach = reaches[tenant_id]
+        with tenant_context(reach.tenant):
+            for item in items:
+                if item.kind == DOCUMENT and item.tenant.pk == tenant_id:
+                    try:
+                        access_document(reach.membership, item.object_id)
+                    except Document.DoesNotExist:
+                        closed.add((tenant_id, item.object_id))
+    if not closed:
+        return items
+    return [i for i in items if i.kind != DOCUMENT or (i.tenant.pk, i.object_id) not in closed]
+
+
 def _mentions_of(tenant_ids: list[int], user_id: int) -> tuple[sql.Composable, list[Any]]:
     """Unread mentions from the public inbox, only those of the tenants the person reaches."""
     query = sql.SQL(
@@ -232,6 +296,10 @@ def _work_query(reaches: Sequence[Reach], user_id: int) -> tuple[str, list[Any]]
     for reach in reaches:
         for build in (_tasks_of, _checklists_of):
             part, part_params = build(reach, user_id)
+            parts.append(part)
+            params += part_params
+        if reach.membership is not None:  # not yet through a federated commune's stand-in
+            part, part_params = _documents_of(reach, user_id)
             parts.append(part)
             params += part_params
     part, part_params = _mentions_of([reach.tenant.pk for reach in reaches], user_id)
@@ -254,11 +322,15 @@ class _Paths:
     def __init__(self) -> None:
         urlconf = settings.ROOT_URLCONF
         self.task = reverse("tasks:detail", kwargs={"pk": self.MARK}, urlconf=urlconf)
+        self.document = reverse("documents:file", kwargs={"pk": self.MARK}, urlconf=urlconf)
         self.checklist = reverse(
             "checklists:checklist_detail",
             kwargs={"space_id": self.MARK + 1, "pk": self.MARK},
             urlconf=urlconf,
         )
+
+    def document_path(self, pk: int) -> str:
+        return self.document.replace(str(self.MARK), str(pk))
 
     def task_path(self, pk: int) -> str:
         return self.task.replace(str(self.MARK), str(pk))
@@ -311,6 +383,8 @@ def my_work(
             url = bases[tenant_id] + paths.task_path(object_id)
         elif kind == CHECKLIST:
             url = bases[tenant_id] + paths.checklist_path(space_id, object_id)
+        elif kind == DOCUMENT:
+            url = bases[tenant_id] + paths.document_path(object_id)
         else:
             url = url or bases[tenant_id] + "/"
         items.append(
@@ -331,7 +405,7 @@ def my_work(
                 total=total,
             )
         )
-    return items
+    return _open_documents(items, by_tenant)
 
 
 def filter_items(items: Iterable[WorkItem], key: str) -> list[WorkItem]:
@@ -342,6 +416,8 @@ def filter_items(items: Iterable[WorkItem], key: str) -> list[WorkItem]:
         return [item for item in items if item.flag == OVERDUE]
     if key == "mentions":
         return [item for item in items if item.kind == MENTION]
+    if key == "documents":
+        return [item for item in items if item.kind == DOCUMENT]
     return list(items)
 
 

@@ -17,3 +17,7 @@ class SearchConfig(AppConfig):
         from . import navigation
 
         navigation.register()  # offered by the "page not found" page (entente.core.navigation)
+
+        from . import discovery
+
+        discovery.register()  # its usage names and features (entente.core.discovery)

@@ -11,7 +11,7 @@ from entente.accounts.acting import federated_member, is_federated
 from entente.accounts.models import Membership, Role, User
 from tenants.models import Tenant, TenantKind
 
-from .models import Space, SpaceMembership, Visibility
+from .models import Space, SpaceKind, SpaceMembership, Visibility
 from .permissions import SpaceAbilities, federated_via_ids, space_abilities
 from .sections import section_open
 
@@ -268,3 +268,19 @@ def intercommunal_directories(membership: Membership, tenant: Tenant) -> list[tu
         .order_by("epci__name")
     )
     return [(link.epci.name, absolute_url(link.epci.primary_host, path)) for link in links]
+
+
+def team_members() -> list[tuple[str, set[int]]]:
+    """The collectivité's services (its team spaces, not archived) and who is in each, in the
+    current tenant's schema: the adoption page's breakdown « par service »."""
+    teams: dict[int, tuple[str, set[int]]] = {
+        pk: (name, set())
+        for pk, name in Space.objects.filter(kind=SpaceKind.TEAM, archived_at=None)
+        .order_by("name")
+        .values_list("pk", "name")
+    }
+    for space_id, user_id in SpaceMembership.objects.filter(
+        space_id__in=list(teams), via_tenant_id=None
+    ).values_list("space_id", "user_id"):
+        teams[space_id][1].add(user_id)
+    return list(teams.values())

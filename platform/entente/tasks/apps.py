@@ -34,3 +34,7 @@ class TasksConfig(AppConfig):
         from .search import KINDS as SEARCH_KINDS
 
         register_kinds(SEARCH_KINDS)
+
+        from . import discovery
+
+        discovery.register()  # its usage names and features (entente.core.discovery)

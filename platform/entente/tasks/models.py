@@ -263,6 +263,15 @@ class TaskAttachment(models.Model):
     content_type = models.CharField(max_length=150, blank=True)
     uploaded_by = PersonField(null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The document of the space this file is (in « Pièces jointes des tâches »): `file` then
+    # names that document's version file, which the document owns (versions, bin, export).
+    document = models.ForeignKey(
+        "documents.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="task_attachments",
+    )
 
     class Meta:
         verbose_name = _("pièce jointe")
@@ -275,6 +284,6 @@ class TaskAttachment(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         storage, name = self.file.storage, self.file.name
         result = super().delete(*args, **kwargs)
-        if name:
+        if name and self.document_id is None:  # a document's file stays with the document
             storage.delete(name)
         return result

@@ -24,6 +24,7 @@ from entente.accounts.models import User
 from entente.activity.services import record_activity
 from entente.core.events import Event, publish_on_commit
 from entente.core.richtext import extract_mentions, sanitize_html
+from entente.documents.services import attach_to_task
 from entente.spaces.models import Space
 
 from . import recurrence
@@ -358,7 +359,11 @@ def delete_task(acting: Acting, task: Task) -> None:
     _record(
         acting.user, "task.deleted", task, _("Tâche supprimée : %(title)s") % {"title": task.title}
     )
-    files = [(a.file.storage, str(a.file.name)) for a in task.attachments.all() if a.file.name]
+    files = [  # the files that are documents of the space stay there
+        (a.file.storage, str(a.file.name))
+        for a in task.attachments.all()
+        if a.file.name and a.document_id is None
+    ]
     task.delete()
 
     def remove_files() -> None:
@@ -524,20 +529,27 @@ def add_attachment(acting: Acting, task: Task, *, upload: File) -> TaskAttachmen
             }
         )
     name = (upload.name or "fichier").replace("/", "_").replace("\\", "_")[-200:]
-    attachment = TaskAttachment(
+    try:  # a document of the task's space (its checks: type by content, markup refused)
+        version = attach_to_task(
+            acting,
+            space=task.space,
+            task_id=task.pk,
+            task_title=task.title,
+            name=name,
+            content=upload,
+        )
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
+    attachment = TaskAttachment.objects.create(
         task=task,
-        name=name,
-        size=upload.size,
-        content_type=(getattr(upload, "content_type", "") or "")[:150],
+        name=version.document.name,
+        size=version.size,
+        content_type=version.content_type[:150],
         uploaded_by=actor,
+        file=version.file.name,
+        document=version.document,
     )
-    attachment.file.save(name, upload, save=False)
-    stored = str(attachment.file.name)
-    try:
-        attachment.save()
-    except Exception:
-        attachment.file.storage.delete(stored)
-        raise
+    name = attachment.name
     _record(
         actor,
         "task.attachment_added",
@@ -554,6 +566,8 @@ def delete_attachment(acting: Acting, attachment: TaskAttachment) -> None:
     _require_edit(acting, task, _("Vous ne pouvez pas retirer ce fichier."))
     actor = acting.user
     storage, stored = attachment.file.storage, str(attachment.file.name or "")
+    if attachment.document_id is not None:
+        stored = ""  # the document stays in the space's tree (its bin is where files go)
     _record(
         actor,
         "task.attachment_removed",

@@ -111,3 +111,41 @@ def test_the_adoption_figures_export_as_csv_for_admins(
     assert "Créer une tâche;1;50" in lines
     assert agent.email not in response.content.decode()
     assert client_for(tenant_a, agent).get("/administration/adoption/export.csv").status_code == 403
+
+
+def test_adoption_by_role_and_by_service_with_charts_and_csv(
+    tenant_a: Tenant, make_user: Callable[..., User], client_for: Callable[..., Client]
+) -> None:
+    from django_tenants.utils import tenant_context
+
+    from entente.spaces.models import SpaceMembership, SpaceRole
+    from entente.spaces.services import create_space
+    from tests.support.acting import seeding
+
+    admin = make_user(tenant=tenant_a, role=Role.ADMIN)
+    agent, other = make_user(tenant=tenant_a), make_user(tenant=tenant_a)
+    _did(tenant_a, agent, *{name for f in features() for name in f.events})
+    with tenant_context(tenant_a):
+        team = create_space(seeding(admin), name="Services techniques")
+        SpaceMembership.objects.create(space=team, user=agent, role=SpaceRole.EDITOR)
+        adoption = tenant_adoption(tenant_a)
+    roles = {str(g.label): g for g in adoption.by_role}
+    assert (roles["Agent"].people, roles["Agent"].average_percent) == (2, 50)
+    assert (roles["Administrateur"].people, roles["Administrateur"].active_7_days) == (1, 0)
+    services = {str(g.label): g for g in adoption.by_service}
+    assert (
+        services["Services techniques"].people,
+        services["Services techniques"].average_percent,
+    ) == (
+        1,
+        100,
+    )
+    assert other.pk  # in no service: counted by role only
+    client = client_for(tenant_a, admin)
+    html = client.get("/administration/adoption/").content.decode()
+    assert 'aria-labelledby="by-role-title"' in html
+    assert 'aria-labelledby="by-service-title"' in html
+    assert "<td>Services techniques</td>" in html
+    lines = client.get("/administration/adoption/export.csv").content.decode().splitlines()
+    assert "Services techniques;1;1;100;0" in lines
+    assert any(line.startswith("Agent;2;1;50;") for line in lines)

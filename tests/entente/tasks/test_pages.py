@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from entente.activity.models import ActivityEntry
+from entente.documents.models import Document
 from entente.tasks.models import Label, Task, TaskAttachment, TaskComment, TaskCommentRevision
 from entente.tasks.services import add_attachment, add_comment
 from tests.support.acting import seeding
@@ -233,10 +234,15 @@ def test_upload_attachment(world: World, role: str, settings: object) -> None:
     attachments = in_tenant(world, lambda: list(TaskAttachment.objects.filter(task=world.task)))
     assert len(attachments) == (1 if role in EDITORS else 0)
     if attachments:
-        assert attachments[0].file.name.startswith(
-            f"tenants/{world.tenant.schema_name}/tasks/{world.task.pk}/"
-        )
+        # a document of the space, in the task's folder, owning the file (issue 13)
+        assert attachments[0].file.name.startswith(f"documents/{world.tenant.schema_name}/")
         assert attachments[0].size == len(b"%PDF-1.4 devis")
+        with world.enter():
+            document = attachments[0].document
+            assert document is not None
+            assert document.folder.space_id == world.space.pk
+            assert document.folder.name.startswith(f"n° {world.task.pk} — ")
+            assert document.current.file.name == attachments[0].file.name
 
 
 def test_upload_over_the_limit_is_refused(world: World, settings: object) -> None:
@@ -249,18 +255,30 @@ def test_upload_over_the_limit_is_refused(world: World, settings: object) -> Non
     assert in_tenant(world, lambda: TaskAttachment.objects.count()) == 0
 
 
+def test_a_hostile_attachment_is_refused_with_nothing_stored(world: World) -> None:
+    """A task's file is a document: the same checks (markup, a lying extension) apply."""
+    for name, content in (("plan.html", b"<script>alert(1)</script>"), ("photo.jpg", b"jpeg")):
+        response = world.client("editor").post(
+            f"/taches/{world.task.pk}/pieces-jointes/",
+            {"file": SimpleUploadedFile(name, content)},
+            follow=True,
+        )
+        assert "refusé" in response.content.decode()
+    assert in_tenant(world, lambda: TaskAttachment.objects.count()) == 0
+
+
 @pytest.mark.parametrize("role", ACTORS)
 def test_download_attachment(world: World, role: str) -> None:
     with world.enter():
         attachment = add_attachment(
             seeding(world.people["editor"]),
             world.task,
-            upload=SimpleUploadedFile("plan.html", b"<script>alert(1)</script>"),
+            upload=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan"),
         )
     response = world.client(role).get(f"/taches/{world.task.pk}/pieces-jointes/{attachment.pk}/")
     assert response.status_code == expected(role, VIEWERS)
     if response.status_code == 200:
-        assert b"".join(response.streaming_content) == b"<script>alert(1)</script>"  # type: ignore[attr-defined]
+        assert b"".join(response.streaming_content) == b"%PDF-1.4 plan"  # type: ignore[attr-defined]
         assert response["Content-Disposition"].startswith("attachment;")
         assert response["X-Content-Type-Options"] == "nosniff"
     # Never from MEDIA_URL, whoever asks.
@@ -273,7 +291,7 @@ def test_delete_attachment(world: World, role: str) -> None:
         attachment = add_attachment(
             seeding(world.people["editor"]),
             world.task,
-            upload=SimpleUploadedFile("photo.jpg", b"jpeg"),
+            upload=SimpleUploadedFile("photo.pdf", b"%PDF-1.4 photo"),
         )
     response = world.client(role).post(
         f"/taches/{world.task.pk}/pieces-jointes/{attachment.pk}/supprimer/"
@@ -281,6 +299,9 @@ def test_delete_attachment(world: World, role: str) -> None:
     assert response.status_code == expected(role, EDITORS, ok=302)
     exists = in_tenant(world, lambda: TaskAttachment.objects.filter(pk=attachment.pk).exists())
     assert exists is (role not in EDITORS)
+    # the task lets go of it; the document stays in the space's tree, with its file
+    kept = in_tenant(world, lambda: Document.objects.filter(task_attachments=None).count())
+    assert kept == (1 if role in EDITORS else 0)
 
 
 @pytest.mark.parametrize("role", ACTORS)

@@ -443,6 +443,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     # Documents deleted more than ENTENTE_DOCUMENTS_BIN_DAYS ago, files included (per tenant).
     "analytics-drain": {"task": "entente.analytics.tasks.drain_usage_buffer", "schedule": 10.0},
     "analytics-rollup": {"task": "entente.analytics.tasks.roll_up_usage", "schedule": 3600.0},
+    "analytics-activation": {
+        "task": "entente.analytics.tasks.refresh_activations",
+        "schedule": 3600.0,
+    },
     "analytics-purge": {
         "task": "entente.analytics.tasks.purge_usage_events",
         "schedule": crontab(hour=3, minute=45),
