@@ -132,6 +132,10 @@ TENANT_ROUTES: dict[str, str] = {
     "meetings:minutes_submit": MEMBERS,
     "meetings:minutes_approve": MEMBERS,
     "meetings:convene": MEMBERS,
+    "meetings:carry_over": MEMBERS,
+    "meetings:item_document": MEMBERS,
+    "meetings:minutes_pdf": MEMBERS,
+    "meetings:elected": MEMBERS,
     "meetings:my_calendar": MEMBERS,
     "meetings:feed_token": MEMBERS,
     # The private iCal feed: its token is the key (404 without a valid one).

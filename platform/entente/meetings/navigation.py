@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from entente.accounts.models import Role
 from entente.core.navigation import MAIN, SPACE, NavEntry, register_entry, request_membership
 from entente.spaces.sections import section_open
 
@@ -19,7 +20,23 @@ def _meetings_open(request: HttpRequest, subject: Any) -> bool:
     return bool(subject.abilities.view) and section_open(membership, subject.space.pk, SECTION)
 
 
+def _is_elected(request: HttpRequest, subject: Any) -> bool:
+    """« Mes séances » is every member's page; the menu offers it to élus (their one link)."""
+    membership = request_membership(request)
+    return membership is not None and membership.role == Role.ELECTED
+
+
 def register() -> None:
+    register_entry(
+        NavEntry(
+            "elected",
+            MAIN,
+            _("Mes séances"),
+            "meetings:elected",
+            _is_elected,
+            order=34,
+        )
+    )
     register_entry(
         NavEntry(
             "my_calendar",
