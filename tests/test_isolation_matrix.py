@@ -140,6 +140,12 @@ TENANT_ROUTES: dict[str, str] = {
     "meetings:feed_token": MEMBERS,
     # The private iCal feed: its token is the key (404 without a valid one).
     "meetings:feed": OPEN,
+    "api-meeting-list": MEMBERS,
+    "api-meeting-detail": MEMBERS,
+    "api-meeting-agenda": MEMBERS,
+    "api-meeting-attendance": MEMBERS,
+    "api-meeting-decisions": MEMBERS,
+    "api-meeting-minutes-approve": MEMBERS,
     "api-checklist-template-list": MEMBERS,
     "api-checklist-template-detail": MEMBERS,
     "api-checklist-template-launch": MEMBERS,
