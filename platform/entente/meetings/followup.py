@@ -111,10 +111,19 @@ def attach_document(acting: Acting, item: AgendaItem, *, document_id: int) -> Ag
     meeting = item.meeting
     require_edit(acting, meeting.space)
     require_record_open(meeting)
-    try:
-        document = access_document(_membership(acting), document_id).document
-    except Document.DoesNotExist:
-        document = None
+    membership = _membership(acting)
+    document: Document | None
+    if membership is None:  # the system (the demo, an import): any live file of the space
+        document = (
+            Document.objects.select_related("folder")
+            .filter(pk=document_id, deleted_at__isnull=True)
+            .first()
+        )
+    else:
+        try:
+            document = access_document(membership, document_id).document
+        except Document.DoesNotExist:
+            document = None
     if document is None or document.folder.space_id != meeting.space_id:
         raise ValidationError({"document_id": _("Choisissez un document de l'espace.")})
     attached, created = AgendaDocument.objects.get_or_create(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 import os
+import zipfile
 
 import pytest
 from django.utils import timezone
@@ -17,6 +19,7 @@ from entente.meetings.minutes import TaskSpec
 from entente.meetings.models import AgendaDocument, AgendaItem, Attendance, Meeting
 from entente.meetings.services import MeetingSpec
 from entente.tasks.models import Task, TaskStatus
+from tenants.export import build_archive
 from tests.support.acting import member
 from tests.support.actors import SpaceActors
 
@@ -162,3 +165,13 @@ def test_the_elected_page_shows_the_next_council_and_what_awaits_them(
     assert "Conseil d&#x27;avril" not in outside
     assert 'href="/mes-seances/"' not in outside
     assert actors.client("outsider").get("/mes-seances/").status_code == 403
+
+    # The tenant export holds the meetings, their agenda, minutes, decisions and approvals.
+    archive = zipfile.ZipFile(io.BytesIO(build_archive(actors.tenant)))
+    meetings = json.loads(archive.read("meetings.json"))
+    decisions = json.loads(archive.read("meeting_decisions.json"))
+    approvals = json.loads(archive.read("meeting_approvals.json"))
+    assert {m["title"] for m in meetings} == {"Conseil d'avril", "Conseil de mars"}
+    assert [d["text"] for d in decisions] == ["Tarif unique de la cantine"]
+    assert [a["person_id"] for a in approvals] == [commenter.pk]
+    assert "Plan local d'urbanisme" in archive.read("meeting_agenda_items.json").decode()
