@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from entente.accounts.models import Membership
+from entente.accounts.models import Membership, Role
 from entente.spaces.selectors import spaces_for
 from entente.tasks.models import Task, TaskStatus
 
@@ -22,6 +22,11 @@ from .permissions import meeting_abilities
 
 AHEAD = datetime.timedelta(days=90)
 DECISIONS_SINCE = datetime.timedelta(days=90)
+
+
+def may_open(membership: Membership | None) -> bool:
+    """« Mes séances » is the élus' page (the menu and the page both ask this)."""
+    return membership is not None and membership.role == Role.ELECTED
 
 
 def overview(membership: Membership, *, now: datetime.datetime | None = None) -> dict[str, Any]:

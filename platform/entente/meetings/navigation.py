@@ -7,10 +7,10 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from entente.accounts.models import Role
 from entente.core.navigation import MAIN, SPACE, NavEntry, register_entry, request_membership
 from entente.spaces.sections import section_open
 
+from .elected import may_open
 from .permissions import SECTION
 
 
@@ -21,9 +21,8 @@ def _meetings_open(request: HttpRequest, subject: Any) -> bool:
 
 
 def _is_elected(request: HttpRequest, subject: Any) -> bool:
-    """« Mes séances » is every member's page; the menu offers it to élus (their one link)."""
-    membership = request_membership(request)
-    return membership is not None and membership.role == Role.ELECTED
+    """« Mes séances », the élus' one link (same rule as the page)."""
+    return may_open(request_membership(request))
 
 
 def register() -> None:

@@ -509,4 +509,8 @@ def minutes_pdf(request: HttpRequest, space_id: int, pk: int) -> HttpResponse:
 def elected_view(request: HttpRequest) -> HttpResponse:
     """« Mes séances »: the one page an élu needs, large and quiet (made for a phone)."""
     membership = _acting(request)
+    if not elected.may_open(membership):
+        raise PermissionDenied(
+            _("Cette page est celle des élus ; vos réunions sont dans « Mon calendrier ».")
+        )
     return render(request, "meetings/elected.html", elected.overview(membership))
