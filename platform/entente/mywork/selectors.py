@@ -281,8 +281,9 @@ def _mentions_of(tenant_ids: list[int], user_id: int) -> tuple[sql.Composable, l
 
 
 def _work_query(
-    reaches: Sequence[Reach], user_id: int, today: datetime.date
+    reaches: Sequence[Reach], user_id: int, today: datetime.date | None = None
 ) -> tuple[str, list[Any]]:
+    today = today or timezone.localdate()
     parts: list[sql.Composable] = []
     params: list[Any] = []
     for reach in reaches:
