@@ -26,7 +26,7 @@ run: $(STAMP)
 test: $(STAMP) browser
 	$(EMBEDDED) run -- $(PY) -m pytest $(PYTEST_ARGS)
 
-## browser: Debian's chromium for the browser tests, where it can be installed
+## browser: Debian's chromium for the browser tests and Pango for the PDFs, where they can be installed
 browser:
 	@$(PY) -m infra.browser ensure
 

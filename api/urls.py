@@ -37,6 +37,7 @@ urlpatterns = [
     path("v1/", include("api.v1.documents.urls")),
     path("v1/", include("api.v1.search.urls")),
     path("v1/", include("api.v1.analytics.urls")),
+    path("v1/", include("api.v1.meetings.urls")),
     path("v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("v1/docs/", SwaggerPage.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -1,19 +1,50 @@
-"""Debian's chromium for the browser tests: find it, or install it where we can.
+"""Debian's chromium for the browser tests, and Pango for the PDFs: find them, or install them
+where we can.
 
 `make test` calls `python -m infra.browser ensure`. Playwright drives the system browser
 (`/usr/bin/chromium`): Playwright's own browser download cannot work on machines that reach only
 package registries. Where no browser can be had, the browser tests are skipped with the reason,
 except under CI=true, where they fail (tests/support/browser.py).
+
+weasyprint (the minutes' PDF, entente.meetings.pdf) needs Pango from the system: Debian's
+libpango-1.0-0 and libpangoft2-1.0-0, installed by the same step where it can; without them the
+PDF tests are skipped with the reason, except under CI=true, where they fail.
 """
 
 from __future__ import annotations
 
+import ctypes.util
 import os
 import shutil
 import subprocess
 import sys
 
 CANDIDATES = ("chromium", "chromium-browser")
+PANGO_LIBRARIES = ("pango-1.0", "pangoft2-1.0")
+PANGO_PACKAGES = ("libpango-1.0-0", "libpangoft2-1.0-0")
+
+
+def find_pango() -> bool:
+    return all(ctypes.util.find_library(name) for name in PANGO_LIBRARIES)
+
+
+def _apt_install(packages: tuple[str, ...]) -> bool:
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    update = subprocess.run(["apt-get", "update", "-qq"], env=env, check=False)
+    install = subprocess.run(["apt-get", "install", "-y", "-qq", *packages], env=env, check=False)
+    return update.returncode == 0 and install.returncode == 0
+
+
+def ensure_pango() -> None:
+    if find_pango():
+        print("pango: found")
+        return
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        print("pango: installing Debian's Pango (apt-get)…")
+        if _apt_install(PANGO_PACKAGES) and find_pango():
+            print("pango: installed")
+            return
+    print("pango: not available; the PDF tests will be skipped (or fail under CI=true).")
 
 
 def find_chromium() -> str | None:
@@ -28,18 +59,14 @@ def find_chromium() -> str | None:
 
 
 def ensure() -> int:
+    ensure_pango()
     path = find_chromium()
     if path:
         print(f"browser: {path}")
         return 0
     if shutil.which("apt-get") and os.geteuid() == 0:
         print("browser: installing Debian's chromium (apt-get)…")
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        update = subprocess.run(["apt-get", "update", "-qq"], env=env, check=False)
-        install = subprocess.run(
-            ["apt-get", "install", "-y", "-qq", "chromium"], env=env, check=False
-        )
-        if update.returncode == 0 and install.returncode == 0 and find_chromium():
+        if _apt_install(("chromium",)) and find_chromium():
             print(f"browser: {find_chromium()}")
             return 0
         print("browser: apt-get could not install chromium; browser tests will be skipped.")

@@ -122,6 +122,8 @@ REACHED_OTHERWISE: dict[str, str] = {
     "meetings:minutes_submit": POST_ONLY,
     "meetings:minutes_approve": POST_ONLY,
     "meetings:convene": POST_ONLY,
+    "meetings:carry_over": POST_ONLY,
+    "meetings:item_document": POST_ONLY,
     "meetings:feed_token": POST_ONLY,
     "meetings:feed": TOKEN_LINK + " (a person's private iCal feed, for calendar clients)",
     "discussions:comment_create": POST_ONLY,

@@ -49,7 +49,11 @@ class MyWork(generics.ListAPIView[Any]):
         key = self.request.query_params.get("filter") or "all"
         if key not in FILTERS:
             raise exceptions.ValidationError(
-                {"filter": [_("Filtre inconnu : choisissez all, week, overdue ou mentions.")]}
+                {
+                    "filter": [
+                        _("Filtre inconnu : choisissez all, week, overdue, mentions ou meetings.")
+                    ]
+                }
             )
         user: User = self.request.user  # type: ignore[assignment]  # IsTenantMember: logged in
         return filter_items(my_work(user), key)

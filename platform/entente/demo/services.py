@@ -321,10 +321,11 @@ def _ensure_spaces(tenant: Tenant, spaces: tuple[DemoSpace, ...], summary: DemoS
                 space_people += _demo_users([name for name, *_rest in demo.federated])
                 owner_user = (people[demo.owner] if demo.owner else admin).user
                 summary.created += seed_tasks(space, [owner_user, *space_people])
-                summary.created += seed_meetings(space, [owner_user, *space_people])
                 summary.created += seed_documents(
                     space, people[demo.owner] if demo.owner else admin
                 )
+                # After the documents: the next council's first item has one attached.
+                summary.created += seed_meetings(space, [owner_user, *space_people])
         # Procedures every commune runs: council, election day, building permit.
         templates_before = ProcedureTemplate.objects.count()
         seed_procedure_templates(admin.user)

@@ -30,3 +30,18 @@ class MeetingsConfig(AppConfig):
         from .convocation import on_event
 
         subscribe(on_event)  # convocations by e-mail, after commit (retried by the outbox)
+
+        from entente.notifications.registry import register_handlers
+
+        from .notifications import HANDLERS
+
+        register_handlers(HANDLERS)
+
+        from django.apps import apps
+
+        if apps.is_installed("entente.search"):
+            from entente.search.registry import register_kinds
+
+            from .search import KINDS
+
+            register_kinds(KINDS)

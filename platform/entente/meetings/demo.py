@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from entente.accounts.actors import DEMO
 from entente.accounts.models import User
+from entente.documents.models import Document
 from entente.spaces.models import Space, SpaceMembership
 
-from . import minutes, services
+from . import followup, minutes, services
 from .models import Meeting, Series
 from .services import MeetingSpec
 
@@ -54,7 +55,14 @@ def seed_meetings(
             author, past, title=title, rapporteur_id=team[index % len(team)].pk
         )
         minutes.write_item_minutes(author, item, text=f"Présentation et débat : {title.lower()}.")
-        minutes.record_decision(author, item, text="Adopté.", votes=(len(members), 0, 0))
+        task = None
+        if title == "Travaux de voirie":  # a follow-up still open at the next council
+            task = minutes.TaskSpec(
+                "Demander trois devis pour la voirie",
+                team[-1].pk,
+                today + datetime.timedelta(days=20),
+            )
+        minutes.record_decision(author, item, text="Adopté.", votes=(len(members), 0, 0), task=task)
     approvers = team[:2]  # the secretary and the president sign the procès-verbal
     minutes.submit_minutes(author, past, approver_ids=[person.pk for person in approvers])
     for person in approvers:
@@ -69,8 +77,16 @@ def seed_meetings(
             place="Salle du conseil, mairie",
         ),
     )
+    first = None
     for index, title in enumerate(NEXT_AGENDA):
-        services.add_agenda_item(
+        item = services.add_agenda_item(
             author, upcoming, title=title, rapporteur_id=team[index % len(team)].pk
         )
+        first = first or item
+    followup.carry_over_open_tasks(author, upcoming)  # the voirie task, still open
+    document = Document.objects.filter(folder__space=space, deleted_at__isnull=True).first()
+    if document is not None and first is not None:
+        followup.attach_document(author, first, document_id=document.pk)
+    # Shown as convened without sending e-mails from the demo (send_convocation would).
+    Meeting.objects.filter(pk=upcoming.pk).update(convened_at=timezone.now())
     return 2

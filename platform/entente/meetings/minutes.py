@@ -148,7 +148,7 @@ def submit_minutes(acting: Acting, meeting: Meeting, *, approver_ids: list[int])
         "meeting.minutes_submitted",
         _("Procès-verbal soumis à approbation : %(title)s") % {"title": meeting.title},
     )
-    announce("meeting.minutes_to_approve", meeting, sorted(approvers))
+    announce("meeting.minutes_to_approve", meeting, sorted(approvers), actor=acting)
     return minutes
 
 

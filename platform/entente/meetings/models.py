@@ -31,6 +31,7 @@ class Meeting(TimestampedModel):
     place = models.CharField(_("lieu"), max_length=200, blank=True)
     video_url = models.URLField(_("lien de visioconférence"), blank=True)
     created_by = PersonField(null=True, related_name="+")
+    convened_at = models.DateTimeField(_("convoquée le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("réunion")
@@ -99,6 +100,26 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AgendaDocument(models.Model):
+    """A document of the space's tree attached to an agenda item (to read before the meeting)."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="documents")
+    document = models.ForeignKey("documents.Document", on_delete=models.CASCADE, related_name="+")
+    added_by = PersonField(null=True, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document d'un point")
+        verbose_name_plural = _("documents des points")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "document"], name="agenda_document_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.document_id}"
 
 
 # Series whose decisions are voted: for, against and abstentions are recorded.

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from entente.core.navigation import MAIN, SPACE, NavEntry, register_entry, request_membership
 from entente.spaces.sections import section_open
 
+from .elected import may_open
 from .permissions import SECTION
 
 
@@ -19,7 +20,22 @@ def _meetings_open(request: HttpRequest, subject: Any) -> bool:
     return bool(subject.abilities.view) and section_open(membership, subject.space.pk, SECTION)
 
 
+def _is_elected(request: HttpRequest, subject: Any) -> bool:
+    """« Mes séances », the élus' one link (same rule as the page)."""
+    return may_open(request_membership(request))
+
+
 def register() -> None:
+    register_entry(
+        NavEntry(
+            "elected",
+            MAIN,
+            _("Mes séances"),
+            "meetings:elected",
+            _is_elected,
+            order=34,
+        )
+    )
     register_entry(
         NavEntry(
             "my_calendar",

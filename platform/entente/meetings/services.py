@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entente.accounts.actors import Acting
@@ -77,16 +78,30 @@ def record_meeting(acting: Acting, meeting: Meeting, verb: str, summary: str) ->
     )
 
 
-def announce(name: str, meeting: Meeting, user_ids: list[int]) -> None:
+def announce(
+    name: str, meeting: Meeting, user_ids: list[int], *, actor: Acting | None = None
+) -> None:
+    user = actor.user if actor is not None else None
     publish_on_commit(
         Event(
             name=name,
             tenant_schema=connection.schema_name,  # type: ignore[attr-defined]
             space_id=meeting.space_id,
             user_ids=tuple(user_ids),
-            payload={"meeting_id": meeting.pk, "title": meeting.title},
+            payload={
+                "meeting_id": meeting.pk,
+                "title": meeting.title,
+                "actor_id": user.pk if user is not None else None,
+            },
         )
     )
+
+
+def agenda_changed(acting: Acting, meeting: Meeting) -> None:
+    """Once convened, the invited hear that the agenda changed (one notice a day)."""
+    if meeting.convened_at is not None:
+        invited = sorted(meeting.attendees.values_list("person_id", flat=True))
+        announce("meeting.agenda_changed", meeting, invited, actor=acting)
 
 
 @transaction.atomic
@@ -209,6 +224,7 @@ def add_agenda_item(
         _("Point ajouté à l'ordre du jour de %(meeting)s : %(title)s")
         % {"meeting": meeting.title, "title": item.title},
     )
+    agenda_changed(acting, meeting)
     return item
 
 
@@ -227,6 +243,7 @@ def move_agenda_item(acting: Acting, item: AgendaItem, *, up: bool) -> None:
     for position, other in enumerate(items):
         other.position = position
     AgendaItem.objects.bulk_update(items, ["position"])
+    agenda_changed(acting, meeting)
 
 
 @transaction.atomic
@@ -242,5 +259,7 @@ def send_convocation(acting: Acting, meeting: Meeting) -> list[int]:
         "meeting.convened",
         _("Convocation envoyée : %(title)s") % {"title": meeting.title},
     )
-    announce("meeting.convocation", meeting, invited)
+    meeting.convened_at = timezone.now()
+    meeting.save(update_fields=["convened_at", "updated_at"])
+    announce("meeting.convocation", meeting, invited, actor=acting)
     return invited

@@ -19,6 +19,10 @@ urlpatterns = [
     path(_MEETING + "proces-verbal/soumettre/", views.minutes_submit, name="minutes_submit"),
     path(_MEETING + "proces-verbal/approuver/", views.minutes_approve, name="minutes_approve"),
     path(_MEETING + "convoquer/", views.convene, name="convene"),
+    path(_MEETING + "report/", views.carry_over, name="carry_over"),
+    path(_MEETING + "points/<int:item_id>/documents/", views.item_document, name="item_document"),
+    path(_MEETING + "proces-verbal.pdf", views.minutes_pdf, name="minutes_pdf"),
+    path("mes-seances/", views.elected_view, name="elected"),
     path("mon-calendrier/", views.my_calendar, name="my_calendar"),
     path("mon-calendrier/flux/", views.feed_token, name="feed_token"),
     # The private feed: open to any client holding the token (entente.accounts.middleware).

@@ -29,7 +29,7 @@ from entente.spaces.permissions import SpaceAbilities
 from entente.spaces.selectors import SpaceAccess
 from tenants.models import Tenant
 
-from . import calendars, feed, minutes, selectors, services
+from . import calendars, elected, feed, followup, minutes, pdf, selectors, services
 from .forms import (
     AgendaItemForm,
     AttendanceForm,
@@ -137,6 +137,8 @@ def meeting_detail(request: HttpRequest, space_id: int, pk: int) -> HttpResponse
     if meeting is None:
         raise Http404(_("Cette réunion n'existe pas."))
     people = selectors.people_of(space)
+    membership = _acting(request)
+    documents = followup.documents_for(meeting, membership)
     attendees = [
         {
             "attendee": attendee,
@@ -158,9 +160,14 @@ def meeting_detail(request: HttpRequest, space_id: int, pk: int) -> HttpResponse
                     item,
                     people.get(item.rapporteur_id or 0),
                     DecisionForm(people=people, auto_id=f"d{item.pk}-%s"),
+                    documents.get(item.pk, []),
                 )
                 for item in meeting.agenda.all()
             ],
+            "carry_over": followup.carry_over_of(meeting),
+            "attachable": (
+                followup.attachable_documents(meeting, membership) if abilities.edit else []
+            ),
             "agenda_form": AgendaItemForm(people=people),
             "attendance_form": AttendanceForm(people=people),
             "submit_form": SubmitMinutesForm(people=people),
@@ -319,6 +326,38 @@ def minutes_approve(request: HttpRequest, space_id: int, pk: int) -> HttpRespons
 
 
 @require_POST
+def carry_over(request: HttpRequest, space_id: int, pk: int) -> HttpResponse:
+    meeting = _meeting(request, space_id, pk, edit=True)
+    try:
+        followup.carry_over_open_tasks(_acting(request), meeting)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Les tâches ouvertes sont reportées à l'ordre du jour."))
+    return _back(meeting)
+
+
+@require_POST
+def item_document(request: HttpRequest, space_id: int, pk: int, item_id: int) -> HttpResponse:
+    """Attach a document of the space to an item (`document`), or detach it (`remove`)."""
+    item = _item(request, space_id, pk, item_id)
+    try:
+        document_id = int(request.POST.get("document") or 0)
+    except ValueError:
+        document_id = 0
+    try:
+        if request.POST.get("remove"):
+            followup.detach_document(_acting(request), item, document_id=document_id)
+            messages.success(request, _("Document retiré du point."))
+        else:
+            followup.attach_document(_acting(request), item, document_id=document_id)
+            messages.success(request, _("Document joint au point."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return _back(item.meeting)
+
+
+@require_POST
 def convene(request: HttpRequest, space_id: int, pk: int) -> HttpResponse:
     meeting = _meeting(request, space_id, pk, edit=True)
     try:
@@ -445,3 +484,33 @@ def _meeting_path(meeting: Meeting) -> str:
     return reverse(
         "meetings:meeting_detail", kwargs={"space_id": meeting.space_id, "pk": meeting.pk}
     )
+
+
+@require_GET
+def minutes_pdf(request: HttpRequest, space_id: int, pk: int) -> HttpResponse:
+    """The minutes as a PDF, for whoever may read the meeting (a draft says « Projet »)."""
+    meeting = _meeting(request, space_id, pk)
+    tenant: Tenant = request.tenant  # type: ignore[attr-defined]
+    try:
+        body = pdf.minutes_pdf(tenant, meeting)
+    except RuntimeError:
+        return HttpResponse(
+            _("Le PDF ne peut pas être produit sur ce serveur (Pango absent)."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    day = timezone.localtime(meeting.starts_at).date().isoformat()
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="proces-verbal-{day}.pdf"'
+    return response
+
+
+@require_GET
+def elected_view(request: HttpRequest) -> HttpResponse:
+    """« Mes séances »: the one page an élu needs, large and quiet (made for a phone)."""
+    membership = _acting(request)
+    if not elected.may_open(membership):
+        raise PermissionDenied(
+            _("Cette page est celle des élus ; vos réunions sont dans « Mon calendrier ».")
+        )
+    return render(request, "meetings/elected.html", elected.overview(membership))

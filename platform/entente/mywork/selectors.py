@@ -31,6 +31,7 @@ from entente.checklists.models import Checklist, ChecklistItem
 from entente.documents.models import Document, Folder, Follower, Version
 from entente.documents.selectors import access_document
 from entente.federation.reach import Reach, reachable_tenants
+from entente.meetings.models import Approval, Attendee, Meeting, Minutes, MinutesState
 from entente.notifications.models import Notification, NotificationKind
 from entente.notifications.selectors import unread_counts_by_tenant
 from entente.spaces.models import Space, SpaceMembership, Visibility
@@ -41,6 +42,8 @@ TASK, CHECKLIST, MENTION, DOCUMENT = "task", "checklist", "mention", "document"
 # Files I follow with a version by someone else in this many days; at most DOCUMENTS_PER_TENANT.
 DOCUMENT_DAYS = 14
 DOCUMENTS_PER_TENANT = 20
+TASK, CHECKLIST, MENTION = "task", "checklist", "mention"
+MEETING, MINUTES = "meeting", "minutes"
 OVERDUE, THIS_WEEK = "overdue", "week"
 
 # The list's filters: key → label (the page's tabs, the API's `filter` parameter).
@@ -50,13 +53,17 @@ FILTERS: dict[str, Any] = {
     OVERDUE: _("En retard"),
     "mentions": _("Mentions"),
     "documents": _("Documents"),
+    "meetings": _("Réunions"),
 }
+MEETINGS = "meetings"
 
 KIND_LABELS: dict[str, Any] = {
     TASK: _("Tâche"),
     CHECKLIST: _("Procédure"),
     MENTION: _("Mention"),
     DOCUMENT: _("Nouvelle version"),
+    MEETING: _("Réunion"),
+    MINUTES: _("Procès-verbal à approuver"),
 }
 
 
@@ -64,7 +71,7 @@ KIND_LABELS: dict[str, Any] = {
 class WorkItem:
     """One thing to do, marked with its tenant and linking to it on that tenant's host."""
 
-    kind: str  # TASK, CHECKLIST, MENTION or DOCUMENT
+    kind: str  # TASK, CHECKLIST, MENTION, DOCUMENT, MEETING or MINUTES
     tenant: Tenant
     via: tuple[Tenant, ...]  # communes through which a federated EPCI is reached
     object_id: int
@@ -276,6 +283,52 @@ def _open_documents(items: list[WorkItem], reaches: dict[int, Reach]) -> list[Wo
     if not closed:
         return items
     return [i for i in items if i.kind != DOCUMENT or (i.tenant.pk, i.object_id) not in closed]
+def _meetings_of(
+    reach: Reach, user_id: int, today: datetime.date
+) -> tuple[sql.Composable, list[Any]]:
+    """The meetings the person is invited to from today to Sunday (the week's meetings)."""
+    schema = reach.tenant.schema_name
+    visible, visible_params = _visible_space(reach, schema, user_id)
+    query = sql.SQL(
+        "SELECT 'meeting'::text, %s::bigint, m.id::bigint, m.title::text,"
+        " (m.starts_at AT TIME ZONE %s)::date, m.starts_at, ''::text,"
+        " m.space_id::bigint, sp.name::text, ''::text, NULL::bigint, NULL::bigint"
+        " FROM {attendee} at JOIN {meeting} m ON m.id = at.meeting_id"
+        " JOIN {space} sp ON sp.id = m.space_id"
+        " WHERE at.person_id = %s AND (m.starts_at AT TIME ZONE %s)::date BETWEEN %s AND %s"
+        " AND sp.archived_at IS NULL AND {visible}"
+    ).format(
+        attendee=_table(schema, Attendee),
+        meeting=_table(schema, Meeting),
+        space=_table(schema, Space),
+        visible=visible,
+    )
+    zone = settings.TIME_ZONE
+    params = [reach.tenant.pk, zone, user_id, zone, today, week_end(today), *visible_params]
+    return query, params
+
+
+def _approvals_of(reach: Reach, user_id: int) -> tuple[sql.Composable, list[Any]]:
+    """Submitted minutes that await the person's approval."""
+    schema = reach.tenant.schema_name
+    visible, visible_params = _visible_space(reach, schema, user_id)
+    query = sql.SQL(
+        "SELECT 'minutes'::text, %s::bigint, m.id::bigint, m.title::text, NULL::date,"
+        " mi.submitted_at, ''::text, m.space_id::bigint, sp.name::text, ''::text,"
+        " NULL::bigint, NULL::bigint"
+        " FROM {approval} ap JOIN {minutes} mi ON mi.id = ap.minutes_id"
+        " JOIN {meeting} m ON m.id = mi.meeting_id JOIN {space} sp ON sp.id = m.space_id"
+        " WHERE ap.person_id = %s AND ap.approved_at IS NULL AND mi.state = %s"
+        " AND sp.archived_at IS NULL AND {visible}"
+    ).format(
+        approval=_table(schema, Approval),
+        minutes=_table(schema, Minutes),
+        meeting=_table(schema, Meeting),
+        space=_table(schema, Space),
+        visible=visible,
+    )
+    params = [reach.tenant.pk, user_id, MinutesState.SUBMITTED.value, *visible_params]
+    return query, params
 
 
 def _mentions_of(tenant_ids: list[int], user_id: int) -> tuple[sql.Composable, list[Any]]:
@@ -290,11 +343,14 @@ def _mentions_of(tenant_ids: list[int], user_id: int) -> tuple[sql.Composable, l
     return query, [user_id, NotificationKind.MENTIONED.value, tenant_ids]
 
 
-def _work_query(reaches: Sequence[Reach], user_id: int) -> tuple[str, list[Any]]:
+def _work_query(
+    reaches: Sequence[Reach], user_id: int, today: datetime.date | None = None
+) -> tuple[str, list[Any]]:
+    today = today or timezone.localdate()
     parts: list[sql.Composable] = []
     params: list[Any] = []
     for reach in reaches:
-        for build in (_tasks_of, _checklists_of):
+        for build in (_tasks_of, _checklists_of, _approvals_of):
             part, part_params = build(reach, user_id)
             parts.append(part)
             params += part_params
@@ -302,6 +358,9 @@ def _work_query(reaches: Sequence[Reach], user_id: int) -> tuple[str, list[Any]]
             part, part_params = _documents_of(reach, user_id)
             parts.append(part)
             params += part_params
+        part, part_params = _meetings_of(reach, user_id, today)
+        parts.append(part)
+        params += part_params
     part, part_params = _mentions_of([reach.tenant.pk for reach in reaches], user_id)
     parts.append(part)
     params += part_params
@@ -328,6 +387,11 @@ class _Paths:
             kwargs={"space_id": self.MARK + 1, "pk": self.MARK},
             urlconf=urlconf,
         )
+        self.meeting = reverse(
+            "meetings:meeting_detail",
+            kwargs={"space_id": self.MARK + 1, "pk": self.MARK},
+            urlconf=urlconf,
+        )
 
     def document_path(self, pk: int) -> str:
         return self.document.replace(str(self.MARK), str(pk))
@@ -337,6 +401,11 @@ class _Paths:
 
     def checklist_path(self, space_id: int, pk: int) -> str:
         return self.checklist.replace(str(self.MARK + 1), str(space_id)).replace(
+            str(self.MARK), str(pk)
+        )
+
+    def meeting_path(self, space_id: int, pk: int) -> str:
+        return self.meeting.replace(str(self.MARK + 1), str(space_id)).replace(
             str(self.MARK), str(pk)
         )
 
@@ -358,7 +427,7 @@ def my_work(
     today = today or timezone.localdate()
     by_tenant = {reach.tenant.pk: reach for reach in reaches}
     bases = {pk: reach.tenant.url("") for pk, reach in by_tenant.items()}
-    query, params = _work_query(reaches, user.pk)
+    query, params = _work_query(reaches, user.pk, today)
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         rows = cursor.fetchall()
@@ -385,6 +454,8 @@ def my_work(
             url = bases[tenant_id] + paths.checklist_path(space_id, object_id)
         elif kind == DOCUMENT:
             url = bases[tenant_id] + paths.document_path(object_id)
+        elif kind in (MEETING, MINUTES):
+            url = bases[tenant_id] + paths.meeting_path(space_id, object_id)
         else:
             url = url or bases[tenant_id] + "/"
         items.append(
@@ -418,6 +489,8 @@ def filter_items(items: Iterable[WorkItem], key: str) -> list[WorkItem]:
         return [item for item in items if item.kind == MENTION]
     if key == "documents":
         return [item for item in items if item.kind == DOCUMENT]
+    if key == MEETINGS:
+        return [item for item in items if item.kind in (MEETING, MINUTES)]
     return list(items)
 
 

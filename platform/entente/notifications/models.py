@@ -23,6 +23,9 @@ class NotificationKind(models.TextChoices):
     FEDERATION = "federation", _("Intercommunalité (invitation ou réponse)")
     JOIN_REQUEST = "join_request", _("Demande d'adhésion")
     TRIAL_REMINDER = "trial_reminder", _("Rappel de fin d'essai")
+    MEETING_CONVOCATION = "meeting_convocation", _("Convocation à une réunion")
+    MEETING_AGENDA = "meeting_agenda", _("Ordre du jour modifié")
+    MINUTES_TO_APPROVE = "minutes_to_approve", _("Procès-verbal à approuver")
 
 
 class Notification(models.Model):

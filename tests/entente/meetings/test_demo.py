@@ -21,9 +21,12 @@ def test_seed_meetings_once(actors: SpaceActors) -> None:
         next_agenda = list(meetings[1].agenda.values_list("title", flat=True))
         past_decisions = sum(item.decisions.count() for item in meetings[0].agenda.all())
         next_has_minutes = Minutes.objects.filter(meeting=meetings[1]).exists()
+        convened = meetings[1].convened_at is not None
     assert (made, again) == (2, 0)
     assert past_minutes.state == MinutesState.APPROVED
     assert past_minutes.frozen_at is not None
     assert past_decisions == 3
-    assert next_agenda == ["Compte administratif", "Tarifs de la cantine", "Questions diverses"]
+    assert next_agenda[:3] == ["Compte administratif", "Tarifs de la cantine", "Questions diverses"]
+    assert next_agenda[3].startswith("Suivi des décisions de la séance du")  # carried over
+    assert convened
     assert not next_has_minutes

@@ -1,0 +1,1 @@
+from tests.support.actors import actors  # noqa: F401
