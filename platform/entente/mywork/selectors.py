@@ -283,6 +283,8 @@ def _open_documents(items: list[WorkItem], reaches: dict[int, Reach]) -> list[Wo
     if not closed:
         return items
     return [i for i in items if i.kind != DOCUMENT or (i.tenant.pk, i.object_id) not in closed]
+
+
 def _meetings_of(
     reach: Reach, user_id: int, today: datetime.date
 ) -> tuple[sql.Composable, list[Any]]:
