@@ -28,7 +28,12 @@ COMMENTS = re.compile(r"\{#.*?#\}|\{% comment %\}.*?\{% endcomment %\}", re.DOTA
 # Served by core/outage.py's middleware, which answers before the policy's middleware (and
 # before static files: with PostgreSQL down the stylesheet's request would be a 503 too), so it
 # carries its few rules itself and no policy header.
-STANDALONE = {"platform/entente/templates/core/outage.html"}
+# The minutes' PDF (meetings/pdf.py) is laid out by weasyprint on the server, never shown to a
+# browser: its rules travel with it.
+STANDALONE = {
+    "platform/entente/templates/core/outage.html",
+    "platform/entente/templates/meetings/minutes_pdf.html",
+}
 
 
 def _templates() -> list[Path]:
