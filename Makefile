@@ -22,9 +22,13 @@ install: $(STAMP)
 run: $(STAMP)
 	$(EMBEDDED) run -- $(PY) -m infra.devserver
 
-## test: set everything up and run the whole suite against real PostgreSQL and Redis
+## test: set everything up and run the whole suite against real PostgreSQL and Redis, one
+## pytest-xdist worker per core, each with its own test database and Redis names, a file's tests
+## on one worker (its module fixtures made once). TEST_WORKERS=0 runs in this process alone.
+TEST_WORKERS ?= auto
+XDIST = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 test: $(STAMP) browser
-	$(EMBEDDED) run -- $(PY) -m pytest $(PYTEST_ARGS)
+	$(EMBEDDED) run -- $(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
 
 ## browser: Debian's chromium for the browser tests and Pango for the PDFs, where they can be installed
 browser:

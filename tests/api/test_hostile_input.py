@@ -11,7 +11,8 @@ that requests get past the space checks into the serializers and services.
 
 Actors: an admin, an agent, a citizen of the project, an anonymous person and an admin of
 another commune. Whatever the answer, it is not a 5xx, and it is JSON (except the successful
-download of an attachment, the schema's YAML and the documentation page).
+download of an attachment or of a document's version, the schema's YAML and the documentation
+page).
 """
 
 from __future__ import annotations
@@ -86,7 +87,13 @@ ONE_FIELD_VALUES: tuple[Any, ...] = (NUL, -1, HUGE, "", None, [], {}, [None], [[
 QUERY_VALUES = (NUL, CONTROL, "-1", "0", str(HUGE), "[]", "{}", "a,b,,", HUNDRED_KB, "%00")
 # Successful answers that are not JSON by design.
 EXPENSIVE = {"api-schema", "api-docs"}
-NOT_JSON_ON_SUCCESS = {"api-schema", "api-docs", "api-task-attachment-detail"}
+NOT_JSON_ON_SUCCESS = {
+    "api-schema",
+    "api-docs",
+    "api-task-attachment-detail",
+    "api-document-version-download",  # the file itself, as any download
+    "api-archive-document-version-download",
+}
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ incremented and the change recorded under it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -537,7 +538,11 @@ def test_async_handler_serves_each_tenant_from_its_schema(
     client = AsyncClient()
     visits = [(tenant_a, "/schema/"), (tenant_b, "/schema-async/"), (tenant_a, "/schema-async/")]
     for tenant, url in visits:
-        response = async_to_sync(client.get)(url, headers={"x-forwarded-host": tenant.primary_host})
+        # From a thread of its own: a browser test's Playwright may run a loop in this one.
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            response = thread.submit(
+                async_to_sync(client.get), url, headers={"x-forwarded-host": tenant.primary_host}
+            ).result()
         assert response.json()["schema"] == tenant.schema_name
 
 

@@ -11,7 +11,11 @@ from entente.analytics.selectors import person_discovery, tenant_adoption
 from entente.demo.services import demo_tenants
 from tests.entente.demo.test_seed_demo import seeded  # noqa: F401
 
-pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("official_data", "seeded")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("official_data", "seeded"),
+]
 
 
 def test_the_demo_has_people_at_several_levels_and_daily_figures() -> None:

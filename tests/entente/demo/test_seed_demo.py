@@ -1,14 +1,20 @@
 """`seed_demo` provisions the CC Sud Retz Atlantique and its 8 communes from the official data.
 
-Each test seeds inside its own transaction (schemas included: PostgreSQL's DDL is
-transactional), so nothing stays behind. The session tenants are set aside first, inside that
-transaction, so that every test seeds from nothing.
+The demo is seeded once per module, inside a transaction rolled back at the module's end
+(schemas included: PostgreSQL's DDL is transactional), so nothing stays behind; each test's own
+transaction is a savepoint within it, so what a test changes is undone before the next. The
+session tenants are set aside first, inside that transaction, so that the demo seeds from
+nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 from allauth.account.models import EmailAddress
+from django.db import transaction
 from django.test import Client
 from django_tenants.utils import tenant_context
 
@@ -22,6 +28,7 @@ from entente.demo.catalogue import (
     PEOPLE,
     SPACES,
 )
+from entente.core.db import connection
 from entente.demo.services import DemoSummary, demo_is_seeded, demo_overview, seed_demo
 from entente.spaces.models import Space, SpaceMembership, SpaceRole, Visibility
 from entente.spaces.selectors import space_role_of, spaces_for
@@ -35,8 +42,8 @@ from tenants.models import (
 )
 from tenants.provisioning import create_tenant, drop_schema
 
-# Provisions 9 schemas per test; the official lists are imported once, committed.
-pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("official_data")]
+# Provisions 9 schemas per module; the official lists are imported once, committed.
+pytestmark = [pytest.mark.slow, pytest.mark.django_db, pytest.mark.usefixtures("official_data")]
 
 # The official list (INSEE COG 2026): CC Sud Retz Atlantique and its members.
 MEMBERS = {
@@ -52,17 +59,41 @@ MEMBERS = {
 
 
 def set_aside_every_tenant() -> None:
-    """Within the test's transaction: the rollback brings them back, schemas included."""
+    """Within the test's transaction: the rollback brings them back, schemas included.
+
+    Rows written earlier in the transaction (the module's demo) leave foreign-key checks
+    pending, and PostgreSQL drops no table with pending checks: they are run first."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     for tenant in Tenant.objects.all():
         drop_schema(tenant.schema_name)
         tenant.delete()
+    # A `transaction=True` test's flush empties the tenants' table but leaves their schemas.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 't\\_%'")
+        for (schema_name,) in cursor.fetchall():
+            drop_schema(schema_name)
 
 
-@pytest.fixture
-def seeded(db: None) -> DemoSummary:
-    set_aside_every_tenant()
-    assert not demo_is_seeded()
-    return seed_demo()
+@pytest.fixture(scope="module")
+def seeded(django_db_setup: None, django_db_blocker: Any) -> Iterator[DemoSummary]:
+    """The demo seeded from nothing, once for the module (about 15 s), rolled back after it."""
+    from entente.reference.services import ensure_reference_data
+
+    assert connection.settings_dict["NAME"].startswith("test"), connection.settings_dict["NAME"]
+    with django_db_blocker.unblock():
+        ensure_reference_data()  # committed, before the transaction opens
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            set_aside_every_tenant()
+            assert not demo_is_seeded()
+            yield seed_demo()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            connection.set_schema_to_public()
 
 
 def demo_counts() -> dict[str, int]:

@@ -68,7 +68,7 @@ CONTENT_SECTION = {
     **SECTION_OF,
     "detail": "tasks",
     "commentaire": "tasks",
-    "fichier": "tasks",
+    "fichier": "documents",  # a task's attachment is a document of its space
     "message": "discussions",
     "document": "documents",
     "dossier": "documents",
@@ -114,6 +114,7 @@ def visible_titles(world: World, actor: str) -> set[str]:
                 titles.add(_content(world, key, what))
         if sections is None or "documents" in sections:  # a file's entry is titled by its name
             titles.add(_content(world, key, "document") + ".txt")
+            titles.add(_content(world, key, "fichier") + ".txt")  # the task's attachment
     if actor in SEES_TEMPLATES:
         titles.add(world.tenant_canaries[0])
     return titles

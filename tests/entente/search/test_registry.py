@@ -28,7 +28,16 @@ def _kind(name: str = "essai", **fields: object) -> SearchKind:
 
 def test_every_capability_registered_its_kinds() -> None:
     kinds = [kind.kind for kind in registry.search_kinds()]
-    assert kinds == ["space", "task", "discussion", "checklist", "document", "procedure", "person"]
+    assert kinds == [
+        "space",
+        "task",
+        "discussion",
+        "meeting",
+        "checklist",
+        "document",
+        "procedure",
+        "person",
+    ]
 
 
 def test_a_second_different_kind_of_the_same_name_is_refused() -> None:

@@ -347,6 +347,9 @@ SPECTACULAR_SETTINGS = {
         "SpaceRoleEnum": "entente.spaces.models.SpaceRole",
         "NotificationKindEnum": "entente.notifications.models.NotificationKind",
         "NotificationDeliveryEnum": "entente.notifications.models.Delivery",
+        # Fields named `status`: a task's state and an attendee's presence are different sets.
+        "TaskStatusEnum": "entente.tasks.models.TaskStatus",
+        "AttendanceEnum": "entente.meetings.models.Attendance",
     },
 }
 

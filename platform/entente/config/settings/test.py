@@ -1,7 +1,15 @@
 """Test settings: real PostgreSQL and Redis (embedded or named by the variables), fast hashing."""
 
+import os
+
 from .base import *  # noqa: F403
-from .base import CACHES, CHANNEL_LAYERS, DATABASES, env
+from .base import BASE_DIR, CACHES, CHANNEL_LAYERS, DATABASES, env
+
+# Under pytest-xdist each worker is a process with its own test database (pytest-django adds
+# the worker's name to it); its cache and channel-layer keys, Celery queue and media directory
+# carry the name too, so that two workers never see each other's entries. The live servers and
+# Celery workers a test starts inherit the variable, hence the same names.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 
 DEBUG = False
 SECRET_KEY = "entente-test-key-not-for-production"  # noqa: S105
@@ -12,7 +20,11 @@ if not env("EMAIL_URL", default=""):
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ENTENTE_PORT = env("ENTENTE_PORT", default="")
 # Each test run gets its own cache namespace so runs never see each other's entries.
-CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="entente-test")
+CACHES["default"]["KEY_PREFIX"] = env(
+    "CACHE_KEY_PREFIX", default=f"entente-test-{XDIST_WORKER}" if XDIST_WORKER else "entente-test"
+)
+if XDIST_WORKER and not env("ENTENTE_MEDIA_ROOT", default=""):
+    MEDIA_ROOT = BASE_DIR / ".data" / f"media-{XDIST_WORKER}"
 CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"{CACHES['default']['KEY_PREFIX']}:asgi"
 # ... and its own Celery queue, so a development worker never runs a test's task.
 CELERY_TASK_DEFAULT_QUEUE = env(
