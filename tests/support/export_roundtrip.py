@@ -58,5 +58,8 @@ def assert_round_trip(tenant: Tenant, *, slug: str = "copie-export") -> dict[str
     after = _rows(report.tenant)
     assert report.people_created == 0
     for name in before:
-        assert after[name] == before[name], f"{name} differs after the restore"
+        if after[name] != before[name]:
+            lost = [row for row in before[name] if row not in after[name]][:3]
+            gained = [row for row in after[name] if row not in before[name]][:3]
+            raise AssertionError(f"{name} differs after the restore: {lost} became {gained}")
     return {name: len(rows) for name, rows in before.items()}

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
-from entente.accounts.models import Membership
+from entente.accounts.models import Membership, User
 from entente.core.events import Event
 from tenants.models import Tenant
 
@@ -51,6 +51,9 @@ def _write(schema: str, rows: Iterable[tuple[str, Usage, datetime.datetime]]) ->
     if tenant is None:
         return
     user_ids = {usage.user_id for _, usage, _ in rows if usage.user_id is not None}
+    # A person erased between the page and the batch leaves no event (and no broken reference).
+    living = set(User.objects.filter(pk__in=user_ids).values_list("pk", flat=True))
+    rows = [row for row in rows if row[1].user_id is None or row[1].user_id in living]
     roles = dict(
         Membership.objects.filter(tenant=tenant, user_id__in=user_ids).values_list(
             "user_id", "role"

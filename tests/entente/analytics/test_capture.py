@@ -84,6 +84,20 @@ def test_a_page_level_use_is_buffered_then_written_in_a_batch(
         record_usage(tenant_schema=tenant_a.schema_name, user_id=user.pk, name="texte libre")
 
 
+def test_a_person_erased_before_the_batch_leaves_no_event(
+    tenant_a: Tenant, make_user: Callable[..., User]
+) -> None:
+    drain_buffer()
+    kept, erased = make_user(tenant=tenant_a), make_user(tenant=tenant_a)
+    for user in (kept, erased):
+        record_usage(tenant_schema=tenant_a.schema_name, user_id=user.pk, name="search.done")
+    erased_pk = erased.pk
+    erased.delete()
+    assert drain_buffer() == 2
+    written = UsageEvent.objects.filter(user_id__in=[kept.pk, erased_pk])
+    assert set(written.values_list("user_id", flat=True)) == {kept.pk}
+
+
 def test_a_search_page_notes_the_search(
     tenant_a: Tenant, make_user: Callable[..., User], client_for: Callable[..., Client]
 ) -> None:

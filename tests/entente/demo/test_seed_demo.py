@@ -20,6 +20,7 @@ from django_tenants.utils import tenant_context
 
 from entente.accounts.models import Membership, Role, User
 from entente.citizens.selectors import open_sections_of, pending_invitations
+from entente.core.db import connection
 from entente.demo.catalogue import (
     DEMO_PASSWORD,
     EPCI_SIREN,
@@ -28,7 +29,6 @@ from entente.demo.catalogue import (
     PEOPLE,
     SPACES,
 )
-from entente.core.db import connection
 from entente.demo.services import DemoSummary, demo_is_seeded, demo_overview, seed_demo
 from entente.spaces.models import Space, SpaceMembership, SpaceRole, Visibility
 from entente.spaces.selectors import space_role_of, spaces_for
@@ -40,7 +40,7 @@ from tenants.models import (
     TenantKind,
     TenantState,
 )
-from tenants.provisioning import create_tenant, drop_schema
+from tenants.provisioning import drop_schema
 
 # Provisions 9 schemas per module; the official lists are imported once, committed.
 pytestmark = [pytest.mark.slow, pytest.mark.django_db, pytest.mark.usefixtures("official_data")]
@@ -230,17 +230,6 @@ def test_a_second_run_creates_nothing(seeded: DemoSummary) -> None:
         seeded.links,
         seeded.spaces,
     )
-
-
-def test_seeding_adopts_a_collectivite_that_already_exists(db: None) -> None:
-    """A commune that signed up before keeps its tenant: the demo joins it, makes no twin."""
-    set_aside_every_tenant()
-    lege = create_tenant(name="Legé", kind=TenantKind.COMMUNE, official_code=LEGE)
-
-    seed_demo()
-
-    assert Tenant.objects.filter(official_code=LEGE).get() == lege
-    assert Membership.objects.filter(tenant=lege, role=Role.ADMIN).exists()
 
 
 def test_staff_of_communes_work_in_the_cc_spaces_through_their_commune(
