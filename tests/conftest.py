@@ -183,3 +183,12 @@ def official_data(django_db_setup: None, django_db_blocker: Any) -> None:
 
     with django_db_blocker.unblock():
         ensure_reference_data()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """schemathesis gives every operation's test the function's node id: pytest-xdist, which
+    schedules by node id, would then run one operation of the 117. The operation is added."""
+    for item in items:
+        label = getattr(item, "operation_label", None)
+        if label and label not in item.nodeid and item.parent is not None:
+            item._id = item.parent.id.child(item.name)  # the name holds the operation

@@ -19,6 +19,7 @@ from entente.core.db import connection
 from entente.demo.catalogue import MACHECOUL, PEOPLE
 from entente.demo.services import seed_demo
 from tenants.models import Tenant
+from tests.conftest import ensure_session_tenants
 from tests.test_navigation_reachability import (
     ADMIN_WITHIN_TWO_CLICKS,
     PLATFORM,
@@ -50,6 +51,9 @@ def _demo_world() -> World:
 def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
     assert connection.settings_dict["NAME"].startswith("test"), connection.settings_dict["NAME"]
     with django_db_blocker.unblock():
+        # The demo adopts the session's tenants: made again first (committed) if a
+        # `transaction=True` test's flush left only their schemas.
+        ensure_session_tenants()
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
