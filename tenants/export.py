@@ -26,6 +26,7 @@ operators' byte-exact backup) rather than in `entente.core`, which never imports
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import io
 import json
@@ -410,8 +411,21 @@ def build_archive(tenant: Tenant) -> bytes:
     return buffer.getvalue()
 
 
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Django's encoder cuts datetimes and times to the millisecond: a restore would then differ
+    from what was exported. ISO 8601 with every microsecond, and `Z` for UTC as Django writes."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime.datetime):
+            text = o.isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        if isinstance(o, datetime.time):
+            return o.isoformat()
+        return super().default(o)
+
+
 def _dump(data: Any) -> str:
-    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    return json.dumps(data, cls=ExactJSONEncoder, ensure_ascii=False, indent=2)
 
 
 # -- The restore ---------------------------------------------------------------------------

@@ -101,3 +101,17 @@ def test_the_zip_has_a_manifest_a_schema_and_the_people_it_names(
         assert (
             apps.get_model("tasks", "Task").objects.filter(title__startswith="Reboucher").exists()
         )
+
+
+def test_times_keep_every_microsecond() -> None:
+    """Django's JSON encoder cuts to the millisecond: a restore would not give back the rows."""
+    import datetime
+
+    moment = datetime.datetime(2026, 12, 6, 20, 46, 54, 412, tzinfo=datetime.UTC)
+    dumped = json.loads(export._dump({"at": moment, "time": moment.time(), "day": moment.date()}))
+    assert dumped == {
+        "at": "2026-12-06T20:46:54.000412Z",
+        "time": "20:46:54.000412",
+        "day": "2026-12-06",
+    }
+    assert datetime.datetime.fromisoformat(dumped["at"]) == moment
