@@ -6,6 +6,7 @@ Tenants are provisioned once, right after the test database is created, so that 
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -185,10 +186,31 @@ def official_data(django_db_setup: None, django_db_blocker: Any) -> None:
         ensure_reference_data()
 
 
+# The longest files (a minute or more of one core each, measured with --durations=0), handed to
+# pytest-xdist's workers first: files go whole to a worker, and a long file handed out last
+# would keep one worker busy alone at the end of the run.
+LONGEST_FILES = (
+    "tests/test_isolation_actors.py",
+    "tests/api/test_hostile_input.py",
+    "tests/api/test_openapi_fuzzing.py",
+    "tests/entente/signup/test_services.py",
+    "tests/api/test_tokens.py",
+    "tests/test_navigation_demo.py",
+    "tests/test_isolation_matrix.py",
+    "tests/api/documents/test_documents_api.py",
+    "tests/tenants/test_provisioning.py",
+    "tests/test_navigation_reachability.py",
+)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """schemathesis gives every operation's test the function's node id: pytest-xdist, which
-    schedules by node id, would then run one operation of the 117. The operation is added."""
+    schedules by node id, would then run one operation of the 117. The operation is added.
+    Under pytest-xdist, the longest files come first (LONGEST_FILES)."""
     for item in items:
         label = getattr(item, "operation_label", None)
         if label and label not in item.nodeid and item.parent is not None:
             item._id = item.parent.id.child(item.name)  # the name holds the operation
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        rank = {path: index for index, path in enumerate(LONGEST_FILES)}
+        items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
