@@ -6,27 +6,28 @@ from typing import Any
 
 from rest_framework import serializers
 
+from api.fields import StrictCharField
 from entente.analytics.discovery import Feature
 
 
 class FeatureSerializer(serializers.Serializer[Feature]):
-    key = serializers.CharField()
-    name = serializers.CharField(source="label")
+    key = StrictCharField()
+    name = StrictCharField(source="label")
     weight = serializers.IntegerField()
-    hint = serializers.CharField()
-    how_to_url = serializers.CharField()
+    hint = StrictCharField()
+    how_to_url = StrictCharField()
 
 
 class DiscoverySerializer(serializers.Serializer[Any]):
     percent = serializers.IntegerField()
-    level = serializers.CharField()
+    level = StrictCharField()
     found = FeatureSerializer(many=True)
     next_to_try = FeatureSerializer(many=True)
 
 
 class FeatureAdoptionSerializer(serializers.Serializer[Any]):
-    key = serializers.CharField()
-    name = serializers.CharField()
+    key = StrictCharField()
+    name = StrictCharField()
     people = serializers.IntegerField()
     share = serializers.IntegerField(help_text="en % des personnes inscrites")
 
@@ -37,7 +38,7 @@ class DayCountSerializer(serializers.Serializer[Any]):
 
 
 class GroupSerializer(serializers.Serializer[Any]):
-    name = serializers.CharField(help_text="un rôle, ou un service (espace d'équipe)")
+    name = StrictCharField(help_text="un rôle, ou un service (espace d'équipe)")
     people = serializers.IntegerField()
     active_7_days = serializers.IntegerField()
     average_percent = serializers.IntegerField(help_text="découverte moyenne, en %")

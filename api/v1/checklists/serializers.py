@@ -4,14 +4,15 @@ from typing import Any
 
 from rest_framework import serializers
 
+from api.fields import ModelSerializer, StrictCharField
 from entente.checklists.models import AssigneeRole, Checklist, ChecklistItem, ProcedureTemplate
 from entente.checklists.services import MAX_OFFSET_DAYS, ItemSpec
 
 
 class TemplateItemSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(read_only=True)
-    title = serializers.CharField(max_length=300)
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    title = StrictCharField(max_length=300)
+    notes = StrictCharField(required=False, allow_blank=True, default="")
     due_offset_days = serializers.IntegerField(
         min_value=-MAX_OFFSET_DAYS, max_value=MAX_OFFSET_DAYS, default=0
     )
@@ -24,7 +25,7 @@ class TemplateItemSerializer(serializers.Serializer[Any]):
         return ItemSpec(**{key: value for key, value in data.items() if key != "id"})
 
 
-class TemplateSerializer(serializers.ModelSerializer[ProcedureTemplate]):
+class TemplateSerializer(ModelSerializer[ProcedureTemplate]):
     items = TemplateItemSerializer(many=True, required=False)
 
     class Meta:
@@ -51,19 +52,19 @@ class TemplateSerializer(serializers.ModelSerializer[ProcedureTemplate]):
 class LaunchSerializer(serializers.Serializer[Any]):
     space = serializers.IntegerField()
     reference_date = serializers.DateField()
-    name = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    name = StrictCharField(required=False, allow_blank=True, default="", max_length=200)
 
 
-class ChecklistItemSerializer(serializers.ModelSerializer[ChecklistItem]):
+class ChecklistItemSerializer(ModelSerializer[ChecklistItem]):
     due_date = serializers.DateField(source="task.due_date", read_only=True, default=None)
-    status = serializers.CharField(source="task.status", read_only=True, default=None)
+    status = StrictCharField(source="task.status", read_only=True, default=None)
 
     class Meta:
         model = ChecklistItem
         fields = ["id", "position", "title", "due_offset_days", "task", "due_date", "status"]
 
 
-class ChecklistSerializer(serializers.ModelSerializer[Checklist]):
+class ChecklistSerializer(ModelSerializer[Checklist]):
     done = serializers.IntegerField(read_only=True)
     total = serializers.IntegerField(read_only=True)
 

@@ -8,10 +8,11 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from api.fields import ModelSerializer, StrictCharField
 from entente.citizens.models import CitizenInvitation, CitizenSection
 
 
-class InvitationSerializer(serializers.ModelSerializer[CitizenInvitation]):
+class InvitationSerializer(ModelSerializer[CitizenInvitation]):
     state = serializers.SerializerMethodField()
 
     class Meta:
@@ -37,12 +38,12 @@ class InvitationSerializer(serializers.ModelSerializer[CitizenInvitation]):
 
 class InviteSerializer(serializers.Serializer[Any]):
     emails = serializers.ListField(
-        child=serializers.CharField(max_length=254),
+        child=StrictCharField(max_length=254),
         min_length=1,
         max_length=50,
         error_messages={"min_length": _("Indiquez au moins une adresse e-mail.")},
     )
-    message = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    message = StrictCharField(required=False, allow_blank=True, max_length=2000)
 
 
 class OpenSectionsSerializer(serializers.Serializer[Any]):
@@ -53,12 +54,12 @@ class OpenSectionsSerializer(serializers.Serializer[Any]):
 
 class GuestProjectSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
-    name = serializers.CharField()
+    name = StrictCharField()
 
 
 class GuestSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(source="user.pk")
-    display_name = serializers.CharField(source="user.display_name")
+    display_name = StrictCharField(source="user.display_name")
     email = serializers.EmailField(source="user.email")
     last_seen_at = serializers.DateTimeField(allow_null=True)
     projects = GuestProjectSerializer(many=True)

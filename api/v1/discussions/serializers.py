@@ -4,11 +4,12 @@ from typing import Any
 
 from rest_framework import serializers
 
+from api.fields import ModelSerializer, StrictCharField
 from entente.discussions.models import Comment, CommentRevision, Thread
 
 
-class DiscussionCommentSerializer(serializers.ModelSerializer[Comment]):
-    author_name = serializers.CharField(source="author.display_name", read_only=True, default=None)
+class DiscussionCommentSerializer(ModelSerializer[Comment]):
+    author_name = StrictCharField(source="author.display_name", read_only=True, default=None)
 
     class Meta:
         model = Comment
@@ -26,10 +27,10 @@ class DiscussionCommentSerializer(serializers.ModelSerializer[Comment]):
 
 
 class CommentWriteSerializer(serializers.Serializer[Any]):
-    body = serializers.CharField(max_length=20_000)
+    body = StrictCharField(max_length=20_000)
 
 
-class RevisionSerializer(serializers.ModelSerializer[CommentRevision]):
+class RevisionSerializer(ModelSerializer[CommentRevision]):
     class Meta:
         model = CommentRevision
         fields = ["id", "body", "edited_by", "created_at"]
@@ -43,7 +44,7 @@ class CommentDetailSerializer(DiscussionCommentSerializer):
         read_only_fields = fields
 
 
-class ThreadSerializer(serializers.ModelSerializer[Thread]):
+class ThreadSerializer(ModelSerializer[Thread]):
     comment_count = serializers.IntegerField(read_only=True, default=None)
 
     class Meta:
@@ -61,5 +62,5 @@ class ThreadSerializer(serializers.ModelSerializer[Thread]):
 
 
 class ThreadCreateSerializer(serializers.Serializer[Any]):
-    title = serializers.CharField(max_length=200)
-    body = serializers.CharField(max_length=20_000)
+    title = StrictCharField(max_length=200)
+    body = StrictCharField(max_length=20_000)

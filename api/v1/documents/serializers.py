@@ -7,11 +7,12 @@ from typing import Any
 from django.urls import reverse
 from rest_framework import serializers
 
+from api.fields import ModelSerializer, StrictCharField
 from entente.documents.models import Document, Folder, FolderRole, Version
 from entente.documents.services import KEEP_BOTH, NEW_VERSION
 
 
-class VersionSerializer(serializers.ModelSerializer[Version]):
+class VersionSerializer(ModelSerializer[Version]):
     author = serializers.IntegerField(source="author_id", read_only=True, allow_null=True)
     restored_from = serializers.IntegerField(
         source="restored_from_id", read_only=True, allow_null=True
@@ -45,7 +46,7 @@ class VersionSerializer(serializers.ModelSerializer[Version]):
         )
 
 
-class DocumentSerializer(serializers.ModelSerializer[Document]):
+class DocumentSerializer(ModelSerializer[Document]):
     folder = serializers.IntegerField(source="folder_id", read_only=True)
     current = VersionSerializer(read_only=True, allow_null=True)
 
@@ -55,7 +56,7 @@ class DocumentSerializer(serializers.ModelSerializer[Document]):
         read_only_fields = fields
 
 
-class FolderSerializer(serializers.ModelSerializer[Folder]):
+class FolderSerializer(ModelSerializer[Folder]):
     parent = serializers.IntegerField(source="parent_id", read_only=True, allow_null=True)  # type: ignore[assignment]
 
     class Meta:
@@ -77,25 +78,23 @@ class FolderContentSerializer(FolderSerializer):
 
 class FolderCreateSerializer(serializers.Serializer[None]):
     parent = serializers.IntegerField(required=False, help_text="Dossier parent (défaut : racine)")  # type: ignore[assignment]
-    name = serializers.CharField(max_length=200)
+    name = StrictCharField(max_length=200)
 
 
 class FolderUpdateSerializer(serializers.Serializer[None]):
-    name = serializers.CharField(max_length=200, required=False)
+    name = StrictCharField(max_length=200, required=False)
     parent = serializers.IntegerField(required=False, help_text="Déplacer dans ce dossier")  # type: ignore[assignment]
 
 
 class FileUpdateSerializer(serializers.Serializer[None]):
-    name = serializers.CharField(max_length=200, required=False)
+    name = StrictCharField(max_length=200, required=False)
     folder = serializers.IntegerField(required=False, help_text="Déplacer dans ce dossier")
 
 
 class UploadSerializer(serializers.Serializer[None]):
     file = serializers.FileField()
-    name = serializers.CharField(
-        max_length=255, required=False, help_text="Défaut : celui du fichier"
-    )
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    name = StrictCharField(max_length=255, required=False, help_text="Défaut : celui du fichier")
+    note = StrictCharField(max_length=500, required=False, allow_blank=True)
     on_conflict = serializers.ChoiceField(
         choices=[NEW_VERSION, KEEP_BOTH],
         required=False,
@@ -105,7 +104,7 @@ class UploadSerializer(serializers.Serializer[None]):
 
 class VersionUploadSerializer(serializers.Serializer[None]):
     file = serializers.FileField()
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    note = StrictCharField(max_length=500, required=False, allow_blank=True)
 
 
 class RightSerializer(serializers.Serializer[None]):

@@ -6,31 +6,32 @@ from typing import Any
 
 from rest_framework import serializers
 
+from api.fields import ModelSerializer, StrictCharField
 from entente.spaces.models import SpaceJoinRequest
 
 
 class DirectoryEntrySerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(source="space.pk")
-    name = serializers.CharField(source="space.name")
-    description = serializers.CharField(source="space.description")
-    join_policy = serializers.CharField(source="space.join_policy")
+    name = StrictCharField(source="space.name")
+    description = StrictCharField(source="space.description")
+    join_policy = StrictCharField(source="space.join_policy")
     members = serializers.IntegerField()
     is_member = serializers.BooleanField()
     pending = serializers.BooleanField()
 
 
 class AskSerializer(serializers.Serializer[Any]):
-    message = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    message = StrictCharField(required=False, allow_blank=True, max_length=2000)
 
 
 class MembershipResultSerializer(serializers.Serializer[Any]):
     space = serializers.IntegerField(source="space_id")
     user = serializers.IntegerField(source="user_id")
-    role = serializers.CharField()
+    role = StrictCharField()
     via_tenant = serializers.IntegerField(source="via_tenant_id", allow_null=True)
 
 
-class JoinRequestSerializer(serializers.ModelSerializer[SpaceJoinRequest]):
+class JoinRequestSerializer(ModelSerializer[SpaceJoinRequest]):
     user_name = serializers.SerializerMethodField()
     via_commune = serializers.SerializerMethodField()
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from api.fields import ModelSerializer, StrictCharField
 from entente.meetings.models import (
     AgendaItem,
     Approval,
@@ -19,12 +20,12 @@ from entente.meetings.models import (
 from entente.meetings.services import MeetingSpec
 
 
-class MeetingSerializer(serializers.ModelSerializer[Meeting]):
+class MeetingSerializer(ModelSerializer[Meeting]):
     """A meeting; `ends_at`, when given, follows `starts_at`."""
 
     series = serializers.ChoiceField(choices=Series.choices, required=False, default="")
-    title = serializers.CharField(max_length=200)
-    place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    title = StrictCharField(max_length=200)
+    place = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
     video_url = serializers.URLField(required=False, allow_blank=True, default="")
     ends_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
@@ -57,19 +58,19 @@ class MeetingSerializer(serializers.ModelSerializer[Meeting]):
         )
 
 
-class AttendeeSerializer(serializers.ModelSerializer[Attendee]):
+class AttendeeSerializer(ModelSerializer[Attendee]):
     class Meta:
         model = Attendee
         fields = ["person_id", "status", "proxy_to_id"]
 
 
-class DecisionSerializer(serializers.ModelSerializer[Decision]):
+class DecisionSerializer(ModelSerializer[Decision]):
     class Meta:
         model = Decision
         fields = ["id", "text", "votes_for", "votes_against", "abstentions", "task_id"]
 
 
-class AgendaItemSerializer(serializers.ModelSerializer[AgendaItem]):
+class AgendaItemSerializer(ModelSerializer[AgendaItem]):
     decisions = DecisionSerializer(many=True, read_only=True)
     minutes = serializers.SerializerMethodField()
 
@@ -82,7 +83,7 @@ class AgendaItemSerializer(serializers.ModelSerializer[AgendaItem]):
         return written.text if written is not None else ""
 
 
-class ApprovalSerializer(serializers.ModelSerializer[Approval]):
+class ApprovalSerializer(ModelSerializer[Approval]):
     class Meta:
         model = Approval
         fields = ["person_id", "approved_at"]
@@ -111,8 +112,8 @@ class MeetingDetailSerializer(MeetingSerializer):
 class AgendaItemWriteSerializer(serializers.Serializer[Any]):
     """An item appended to the agenda; the rapporteur is a member of the space."""
 
-    title = serializers.CharField(max_length=300)
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    title = StrictCharField(max_length=300)
+    notes = StrictCharField(required=False, allow_blank=True, default="")
     rapporteur_id = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
@@ -129,11 +130,11 @@ class DecisionWriteSerializer(serializers.Serializer[Any]):
     `votes_against` and `abstentions` are then all required. `task_title` creates a task in
     the space (with `assignee_id`, a member, and `due_date`)."""
 
-    text = serializers.CharField()
+    text = StrictCharField()
     votes_for = serializers.IntegerField(min_value=0, required=False, allow_null=True)
     votes_against = serializers.IntegerField(min_value=0, required=False, allow_null=True)
     abstentions = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    task_title = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    task_title = StrictCharField(max_length=300, required=False, allow_blank=True)
     assignee_id = serializers.IntegerField(required=False, allow_null=True, default=None)
     due_date = serializers.DateField(required=False, allow_null=True, default=None)
 

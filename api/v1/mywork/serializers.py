@@ -7,13 +7,14 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.fields import StrictCharField
 from entente.mywork.selectors import KIND_LABELS, OVERDUE, THIS_WEEK, WorkItem
 
 
 class WorkTenantSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(source="pk")
-    name = serializers.CharField()
-    slug = serializers.CharField()
+    name = StrictCharField()
+    slug = StrictCharField()
     url = serializers.SerializerMethodField()
 
     def get_url(self, tenant: Any) -> str:
@@ -29,19 +30,19 @@ class WorkItemSerializer(serializers.Serializer[WorkItem]):
         help_text="Communes par lesquelles vous atteignez cette intercommunalité (sinon vide)"
     )
     id = serializers.IntegerField(source="object_id", help_text="Identifiant dans sa collectivité")
-    title = serializers.CharField()
-    url = serializers.CharField(help_text="Lien absolu, sur l'adresse de sa collectivité")
+    title = StrictCharField()
+    url = StrictCharField(help_text="Lien absolu, sur l'adresse de sa collectivité")
     due_date = serializers.DateField(allow_null=True)
     updated_at = serializers.DateTimeField()
     space_id = serializers.IntegerField(allow_null=True)
-    space_name = serializers.CharField()
-    status = serializers.CharField(help_text="Statut d'une tâche ; vide sinon")
+    space_name = StrictCharField()
+    status = StrictCharField(help_text="Statut d'une tâche ; vide sinon")
     flag = serializers.ChoiceField(
         choices=["", OVERDUE, THIS_WEEK], help_text="overdue, week (échéance cette semaine) ou vide"
     )
     progress = serializers.SerializerMethodField()
 
-    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    @extend_schema_field(serializers.ListField(child=StrictCharField()))
     def get_via(self, item: WorkItem) -> list[str]:
         return [commune.name for commune in item.via]
 

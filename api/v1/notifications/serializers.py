@@ -8,16 +8,15 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.fields import ModelSerializer, StrictCharField
 from entente.notifications.models import Delivery, Notification, NotificationKind
 
 
-class NotificationSerializer(serializers.ModelSerializer[Notification]):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+class NotificationSerializer(ModelSerializer[Notification]):
+    kind_label = StrictCharField(source="get_kind_display", read_only=True)
     tenant = serializers.SerializerMethodField(help_text="La collectivité d'où elle vient")
     actor = serializers.SerializerMethodField(help_text="Qui l'a déclenchée (ou null)")
-    url = serializers.CharField(
-        help_text="Lien absolu vers l'objet, sur l'adresse de sa collectivité"
-    )
+    url = StrictCharField(help_text="Lien absolu vers l'objet, sur l'adresse de sa collectivité")
 
     class Meta:
         model = Notification

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.base import SpaceScopedMixin
+from api.fields import query_flag
 from entente.accounts.models import User
 from entente.notifications import preferences, selectors, services
 from entente.notifications.models import Notification, NotificationKind
@@ -59,7 +60,7 @@ class NotificationList(generics.ListAPIView[Notification]):
             )
         return selectors.filtered(
             _user(self.request),
-            unread=params.get("unread", "").lower() in {"1", "true", "oui"},
+            unread=query_flag(params, "unread"),
             tenant_id=int(tenant) if tenant else None,
             kind=kind,
         )

@@ -6,13 +6,14 @@ from typing import Any
 
 from rest_framework import serializers
 
+from api.fields import StrictCharField
 from entente.search.forms import kind_choices
 from entente.search.query import DATE, RELEVANCE, SearchQuery, strip_marks
 from entente.search.selectors import Found
 
 
 class SearchParamsSerializer(serializers.Serializer[Any]):
-    q = serializers.CharField(max_length=200, help_text="Mots recherchés (le dernier en préfixe)")
+    q = StrictCharField(max_length=200, help_text="Mots recherchés (le dernier en préfixe)")
     kind = serializers.MultipleChoiceField(
         choices=[], required=False, help_text="Types d’objets (plusieurs possibles)"
     )
@@ -48,24 +49,24 @@ class SearchParamsSerializer(serializers.Serializer[Any]):
 
 class SearchTenantSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(source="pk")
-    name = serializers.CharField()
-    slug = serializers.CharField()
+    name = StrictCharField()
+    slug = StrictCharField()
 
 
 class SearchResultSerializer(serializers.Serializer[Found]):
-    kind = serializers.CharField(source="hit.kind", help_text="space, task, discussion, …")
-    kind_label = serializers.CharField(help_text="Le type, en français")
+    kind = StrictCharField(source="hit.kind", help_text="space, task, discussion, …")
+    kind_label = StrictCharField(help_text="Le type, en français")
     tenant = SearchTenantSerializer(help_text="La collectivité où se trouve l’objet")
     id = serializers.IntegerField(
         source="hit.object_id", help_text="Identifiant dans sa collectivité"
     )
     space_id = serializers.IntegerField(source="hit.space_id", allow_null=True)
-    title = serializers.CharField(source="hit.title")
+    title = StrictCharField(source="hit.title")
     excerpt = serializers.SerializerMethodField(help_text="Extrait, sans mise en forme")
     excerpt_html = serializers.SerializerMethodField(
         help_text="Extrait échappé, les mots trouvés entre <mark> et </mark>"
     )
-    url = serializers.CharField(help_text="Lien absolu, sur l’adresse de sa collectivité")
+    url = StrictCharField(help_text="Lien absolu, sur l’adresse de sa collectivité")
     date = serializers.DateTimeField(source="hit.date")
     score = serializers.FloatField(source="hit.score")
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.fields import ModelSerializer, StrictCharField
 from entente.accounts.contacts import ContactBook, contact_book
 from entente.accounts.models import User
 from entente.activity.models import ActivityEntry
@@ -25,11 +26,11 @@ from entente.spaces.models import (
 from entente.spaces.permissions import space_abilities
 
 
-class PersonSerializer(serializers.ModelSerializer[User]):
+class PersonSerializer(ModelSerializer[User]):
     """A person by name; the e-mail only to those who work with them (entente.accounts.contacts),
     else null: a citizen never gets another citizen's address."""
 
-    display_name = serializers.CharField(read_only=True)
+    display_name = StrictCharField(read_only=True)
     email = serializers.SerializerMethodField(
         help_text="Visible des personnes qui travaillent avec elle, sinon null."
     )
@@ -65,10 +66,10 @@ class AbilitiesSerializer(serializers.Serializer[Any]):
     manage = serializers.BooleanField()
 
 
-class SpaceSerializer(serializers.ModelSerializer[Space]):
+class SpaceSerializer(ModelSerializer[Space]):
     """`my_role` and `abilities` are the requesting person's, read from the context."""
 
-    name = serializers.CharField(
+    name = StrictCharField(
         max_length=200,
         error_messages={
             "blank": _("Donnez un nom à l'espace."),
@@ -119,7 +120,7 @@ class SpaceSerializer(serializers.ModelSerializer[Space]):
         return space_abilities(membership, space, self._role(space)).as_dict()
 
 
-class SpaceMemberSerializer(serializers.ModelSerializer[SpaceMembership]):
+class SpaceMemberSerializer(ModelSerializer[SpaceMembership]):
     user = PersonSerializer(read_only=True)
     user_id = serializers.IntegerField(write_only=True)
     role = serializers.ChoiceField(choices=SpaceRole.choices, default=SpaceRole.EDITOR)
@@ -134,7 +135,7 @@ class SpaceMemberRoleSerializer(serializers.Serializer[Any]):
     role = serializers.ChoiceField(choices=SpaceRole.choices)
 
 
-class ActivityEntrySerializer(serializers.ModelSerializer[ActivityEntry]):
+class ActivityEntrySerializer(ModelSerializer[ActivityEntry]):
     actor = PersonSerializer(read_only=True)
 
     class Meta:

@@ -14,7 +14,8 @@ import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -48,9 +49,17 @@ class SpaceFilter(django_filters.FilterSet):
 
     kind = django_filters.ChoiceFilter(choices=SpaceKind.choices)
     visibility = django_filters.ChoiceFilter(choices=Visibility.choices)
-    archived = django_filters.BooleanFilter(
-        field_name="archived_at", lookup_expr="isnull", exclude=True
+    archived = django_filters.TypedChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        coerce=lambda value: value == "true",
+        method="filter_archived",
     )
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def filter_archived(
+        self, spaces: QuerySet[Space], name: str, archived: bool
+    ) -> QuerySet[Space]:
+        return spaces.filter(archived_at__isnull=not archived)
 
     class Meta:
         model = Space

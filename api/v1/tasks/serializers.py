@@ -7,6 +7,7 @@ from typing import Any
 from django.urls import reverse
 from rest_framework import serializers
 
+from api.fields import ModelSerializer, StrictCharField
 from entente.tasks.models import (
     Frequency,
     Label,
@@ -18,8 +19,8 @@ from entente.tasks.models import (
 )
 
 
-class LabelSerializer(serializers.ModelSerializer[Label]):
-    text_color = serializers.CharField(read_only=True)
+class LabelSerializer(ModelSerializer[Label]):
+    text_color = StrictCharField(read_only=True)
 
     class Meta:
         model = Label
@@ -27,7 +28,7 @@ class LabelSerializer(serializers.ModelSerializer[Label]):
         read_only_fields = ["id", "text_color"]
 
 
-class TaskSerializer(serializers.ModelSerializer[Task]):
+class TaskSerializer(ModelSerializer[Task]):
     """A task as read. Lists prefetch `assignment_list` and `labels` (selectors.with_people)."""
 
     assignees = serializers.SerializerMethodField()
@@ -88,8 +89,8 @@ class TaskWriteSerializer(serializers.Serializer[Any]):
     """What a client may send; the service checks people, labels and the recurrence rule."""
 
     space = serializers.IntegerField(required=True)
-    title = serializers.CharField(max_length=300)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    title = StrictCharField(max_length=300)
+    description = StrictCharField(required=False, allow_blank=True, default="")
     status = serializers.ChoiceField(choices=TaskStatus.choices, required=False)
     priority = serializers.ChoiceField(choices=TaskPriority.choices, required=False)
     due_date = serializers.DateField(required=False, allow_null=True)
@@ -118,11 +119,11 @@ class TaskWriteSerializer(serializers.Serializer[Any]):
 
 class TaskUpdateSerializer(TaskWriteSerializer):
     space = None  # type: ignore[assignment]
-    title = serializers.CharField(max_length=300, required=False)
-    description = serializers.CharField(required=False, allow_blank=True)
+    title = StrictCharField(max_length=300, required=False)
+    description = StrictCharField(required=False, allow_blank=True)
 
 
-class TaskCommentSerializer(serializers.ModelSerializer[TaskComment]):
+class TaskCommentSerializer(ModelSerializer[TaskComment]):
     revisions = serializers.SerializerMethodField()
 
     class Meta:
@@ -137,7 +138,7 @@ class TaskCommentSerializer(serializers.ModelSerializer[TaskComment]):
         ]
 
 
-class AttachmentSerializer(serializers.ModelSerializer[TaskAttachment]):
+class AttachmentSerializer(ModelSerializer[TaskAttachment]):
     download_url = serializers.SerializerMethodField()
     file = serializers.FileField(write_only=True)
 

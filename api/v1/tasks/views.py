@@ -66,7 +66,7 @@ LIST_PARAMETERS = [
 
 def _date(request: Request, name: str) -> datetime.date | None:
     raw = request.query_params.get(name)
-    if not raw:
+    if raw is None:  # absent; present but empty is not a date
         return None
     try:
         return datetime.date.fromisoformat(raw)
@@ -78,7 +78,7 @@ def _date(request: Request, name: str) -> datetime.date | None:
 
 def _int(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name)
-    if not raw:
+    if raw is None:
         return None
     try:
         return int(raw)
