@@ -211,6 +211,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         label = getattr(item, "operation_label", None)
         if label and label not in item.nodeid and item.parent is not None:
             item._id = item.parent.id.child(item.name)  # the name holds the operation
+    # pytest's `_id` is private: should that fix stop working, fail the run, not run one of each.
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for item in items:
+        (repeated if item.nodeid in seen else seen).add(item.nodeid)
+    if repeated:
+        raise pytest.UsageError(
+            f"Node ids collected twice (xdist would run one): {sorted(repeated)[:5]}"
+        )
     if os.environ.get("PYTEST_XDIST_WORKER"):
         rank = {path: index for index, path in enumerate(LONGEST_FILES)}
         items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
