@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 EMBEDDED := $(PY) -m infra.embedded
 export PYTHONPATH := $(CURDIR):$(CURDIR)/platform
 
-.PHONY: run test lint audit bench install browser services stop reset clean
+.PHONY: run test lint audit fuzz bench install browser services stop reset clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON_BOOTSTRAP) -m venv $(VENV)
@@ -50,6 +50,14 @@ lint: $(STAMP)
 audit: $(STAMP)
 	$(PY) -m pip install --quiet pip-audit==2.10.1
 	$(VENV)/bin/pip-audit --strict --progress-spinner off
+
+## schemathesis over the whole API as four roles with FUZZ_EXAMPLES examples per operation
+## (3 in `make test`, about 4,900 requests per role): prints the requests sent per role.
+## Every check on; one process.
+FUZZ_EXAMPLES ?= 25
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(EMBEDDED) run -- $(PY) -m pytest -p no:logging -s -q \
+		tests/api/test_openapi_fuzzing.py
 
 ## bench: every benchmark, printing its figures and conditions (the scripts with a main: not
 ## benchmarks/_common.py nor the settings and URL modules the API benchmark's servers load)

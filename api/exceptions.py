@@ -33,6 +33,8 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from entente.core.errors import DUPLICATE
+
 from .parsers import control_character_message, has_control_character
 
 logger = logging.getLogger("django.request")
@@ -105,15 +107,29 @@ def _django_validation_detail(error: DjangoValidationError) -> Any:
     return [str(m) for m in error.messages]
 
 
+def _is_duplicate(error: DjangoValidationError) -> bool:
+    if hasattr(error, "error_dict"):
+        return any(_is_duplicate(e) for errs in error.error_dict.values() for e in errs)
+    return any(e.code == DUPLICATE for e in error.error_list)
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler (headers such as WWW-Authenticate and Retry-After), then our one shape."""
+    """DRF's handler (headers such as WWW-Authenticate and Retry-After), then our one shape.
+
+    A service's refusal because the name or the person is already there (`DUPLICATE`) is a
+    409 Conflict with the same field errors as a 400: the request was well formed."""
+    conflict = False
     if isinstance(exc, DjangoValidationError):
+        conflict = _is_duplicate(exc)
         exc = exceptions.ValidationError(_django_validation_detail(exc))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # a server error: ApiErrorMiddleware answers it
     if isinstance(exc, exceptions.ValidationError):
         response.data = validation_body(exc.detail)
+        if conflict:
+            response.status_code = 409
+            response.data["code"] = "conflict"
         return response
     fallback_message, fallback_code = status_message(response.status_code)
     drf_exc = exc if isinstance(exc, exceptions.APIException) else None

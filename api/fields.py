@@ -1,9 +1,15 @@
-"""Text fields of the API take JSON strings only.
+"""Text fields of the API take JSON strings only, and bodies only the fields they document.
 
 DRF's `CharField` turns a number into its text (`0` becomes "0"): a client sending the wrong
 type would have it stored without a word, where the OpenAPI says `string`. Here it is a 400 on
 that field. Every serializer of the API uses these: `ModelSerializer` maps the models' text
 columns to `StrictCharField`, and declared text fields are `StrictCharField`.
+
+A body key that is not a writable field of the serializer (a typo, a read-only `id` sent back)
+is a 400 on that key rather than silently dropped: the OpenAPI says `additionalProperties:
+false` for every request body (`api.schema`), and a client that misspells `due_date` learns it
+at once instead of finding a task without its date. `Serializer` and `ModelSerializer` here do
+this; every serializer of the API derives from one of them.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 _M = TypeVar("_M", bound=models.Model)
+_T = TypeVar("_T")
 
 
 class StrictCharField(serializers.CharField):
@@ -30,7 +37,33 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
-class ModelSerializer(serializers.ModelSerializer[_M]):
+# Sent by a form post (the browsable API, a page posting to the API), never a field.
+IGNORED_KEYS = frozenset({"csrfmiddlewaretoken"})
+
+
+def unknown_keys(serializer: serializers.Serializer[Any], data: Any) -> dict[str, list[str]]:
+    if not isinstance(data, Mapping):
+        return {}  # DRF's own check answers « object expected »
+    writable = {name for name, field in serializer.fields.items() if not field.read_only}
+    unknown = [key for key in data if key not in writable and key not in IGNORED_KEYS]
+    return {
+        str(key): [str(_("Champ inconnu : retirez-le ou vérifiez son nom."))] for key in unknown
+    }
+
+
+class RefusesUnknownFields:
+    def to_internal_value(self, data: Any) -> Any:
+        unknown = unknown_keys(self, data)  # type: ignore[arg-type]
+        if unknown:
+            raise ValidationError(unknown)
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class Serializer(RefusesUnknownFields, serializers.Serializer[_T]):
+    pass
+
+
+class ModelSerializer(RefusesUnknownFields, serializers.ModelSerializer[_M]):
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.CharField: StrictCharField,

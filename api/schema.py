@@ -11,8 +11,8 @@ error answers the API's machinery gives it, all in the one shape of `api.excepti
   and so does an unknown collectivité;
 - 413 and 415 to operations with a body (a body over DATA_UPLOAD_MAX_MEMORY_SIZE that is not
   a file upload; a media type the view does not parse);
-- 429 to operations of a view with throttles; 409 to those that declare `conflict_statuses`
-  (none today: no service reports a conflict yet).
+- 429 to operations of a view with throttles; 409 to the writes of views that declare
+  `conflict_statuses` (a name or a member already there: `entente.core.errors.DUPLICATE`).
 
 Bodies are documented in JSON only (what clients send; form posts still work, undocumented),
 but for views that parse files (attachments: multipart). Request components are split from
@@ -22,7 +22,9 @@ a request and every string parameter the pattern `api.parsers` enforces: no NUL 
 control character.
 
 Cross-field rules are in each serializer's docstring (drf-spectacular makes it the component's
-description) or in `help_text`, so that a client generated from the schema knows them too.
+description) or in `help_text`, so that a client generated from the schema knows them too;
+where JSON Schema can state one, the serializer's `request_schema_rules` adds it to its request
+component (a step's assignee: a person or a role, not both).
 """
 
 from __future__ import annotations
@@ -72,10 +74,21 @@ class ErrorDocumentingAutoSchema(AutoSchema):
             statuses += [401, 403]
         if self.method in BODY_METHODS:
             statuses += [413, 415]
+            statuses += list(getattr(self.view, "conflict_statuses", ()))
         if self.view.get_throttles():
             statuses.append(429)
-        statuses += list(getattr(self.view, "conflict_statuses", ()))
         return sorted(set(statuses))
+
+    def _map_serializer(
+        self, serializer: Any, direction: Any, bypass_extensions: bool = False
+    ) -> dict[str, Any]:
+        """A serializer's cross-field rule that JSON Schema can state (`request_schema_rules`)
+        joins its request component, so that generated valid data keeps it."""
+        schema: dict[str, Any] = super()._map_serializer(serializer, direction, bypass_extensions)
+        rules = getattr(serializer, "request_schema_rules", None)
+        if rules and direction == "request":
+            schema.update(rules)
+        return schema
 
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
@@ -106,10 +119,13 @@ def _refuse_control_characters(node: Any) -> None:
 
 
 def control_characters_refused(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-    """Request components and parameters state what api.parsers and ApiErrorMiddleware refuse."""
+    """Request components and parameters state what api.parsers, ApiErrorMiddleware and
+    api.fields refuse: control characters, and keys that are not fields of the body."""
     for name, component in result.get("components", {}).get("schemas", {}).items():
         if name.endswith("Request"):
             _refuse_control_characters(component)
+            if component.get("type") == "object" and "properties" in component:
+                component.setdefault("additionalProperties", False)
     for item in result.get("paths", {}).values():
         for operation in item.values():
             if isinstance(operation, dict):

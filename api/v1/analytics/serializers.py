@@ -6,11 +6,11 @@ from typing import Any
 
 from rest_framework import serializers
 
-from api.fields import StrictCharField
+from api.fields import Serializer, StrictCharField
 from entente.analytics.discovery import Feature
 
 
-class FeatureSerializer(serializers.Serializer[Feature]):
+class FeatureSerializer(Serializer[Feature]):
     key = StrictCharField()
     name = StrictCharField(source="label")
     weight = serializers.IntegerField()
@@ -18,26 +18,26 @@ class FeatureSerializer(serializers.Serializer[Feature]):
     how_to_url = StrictCharField()
 
 
-class DiscoverySerializer(serializers.Serializer[Any]):
+class DiscoverySerializer(Serializer[Any]):
     percent = serializers.IntegerField()
     level = StrictCharField()
     found = FeatureSerializer(many=True)
     next_to_try = FeatureSerializer(many=True)
 
 
-class FeatureAdoptionSerializer(serializers.Serializer[Any]):
+class FeatureAdoptionSerializer(Serializer[Any]):
     key = StrictCharField()
     name = StrictCharField()
     people = serializers.IntegerField()
     share = serializers.IntegerField(help_text="en % des personnes inscrites")
 
 
-class DayCountSerializer(serializers.Serializer[Any]):
+class DayCountSerializer(Serializer[Any]):
     day = serializers.DateField()
     events = serializers.IntegerField()
 
 
-class GroupSerializer(serializers.Serializer[Any]):
+class GroupSerializer(Serializer[Any]):
     name = StrictCharField(help_text="un rôle, ou un service (espace d'équipe)")
     people = serializers.IntegerField()
     active_7_days = serializers.IntegerField()
@@ -45,7 +45,7 @@ class GroupSerializer(serializers.Serializer[Any]):
     actions_30_days = serializers.IntegerField(help_text="par rôle seulement (0 par service)")
 
 
-class AdoptionSerializer(serializers.Serializer[Any]):
+class AdoptionSerializer(Serializer[Any]):
     people = serializers.IntegerField()
     active_7_days = serializers.IntegerField()
     above = serializers.DictField(

@@ -4,12 +4,25 @@ from typing import Any
 
 from rest_framework import serializers
 
-from api.fields import ModelSerializer, StrictCharField
+from api.fields import ModelSerializer, Serializer, StrictCharField
 from entente.checklists.models import AssigneeRole, Checklist, ChecklistItem, ProcedureTemplate
 from entente.checklists.services import MAX_OFFSET_DAYS, ItemSpec
 
 
-class TemplateItemSerializer(serializers.Serializer[Any]):
+class TemplateItemSerializer(Serializer[Any]):
+    """A step. Its assignee is a person (`assignee_id`) or a role (`assignee_role`), not both."""
+
+    # In the OpenAPI (api.schema): not a non-null person and a non-empty role together.
+    request_schema_rules = {
+        "not": {
+            "required": ["assignee_id", "assignee_role"],
+            "properties": {
+                "assignee_id": {"type": "integer"},
+                "assignee_role": {"type": "string", "minLength": 1},
+            },
+        }
+    }
+
     id = serializers.IntegerField(read_only=True)
     title = StrictCharField(max_length=300)
     notes = StrictCharField(required=False, allow_blank=True, default="")
@@ -49,7 +62,7 @@ class TemplateSerializer(ModelSerializer[ProcedureTemplate]):
         return [ItemSpec(**dict(item)) for item in items]
 
 
-class LaunchSerializer(serializers.Serializer[Any]):
+class LaunchSerializer(Serializer[Any]):
     space = serializers.IntegerField()
     reference_date = serializers.DateField()
     name = StrictCharField(required=False, allow_blank=True, default="", max_length=200)

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from api.fields import ModelSerializer, StrictCharField
+from api.fields import ModelSerializer, Serializer, StrictCharField
 from entente.citizens.models import CitizenInvitation, CitizenSection
 
 
@@ -36,7 +36,7 @@ class InvitationSerializer(ModelSerializer[CitizenInvitation]):
         return str(invitation.state().value)
 
 
-class InviteSerializer(serializers.Serializer[Any]):
+class InviteSerializer(Serializer[Any]):
     emails = serializers.ListField(
         child=StrictCharField(max_length=254),
         min_length=1,
@@ -46,18 +46,18 @@ class InviteSerializer(serializers.Serializer[Any]):
     message = StrictCharField(required=False, allow_blank=True, max_length=2000)
 
 
-class OpenSectionsSerializer(serializers.Serializer[Any]):
+class OpenSectionsSerializer(Serializer[Any]):
     open_sections = serializers.ListField(
         child=serializers.ChoiceField(choices=CitizenSection.choices), allow_empty=True
     )
 
 
-class GuestProjectSerializer(serializers.Serializer[Any]):
+class GuestProjectSerializer(Serializer[Any]):
     id = serializers.IntegerField()
     name = StrictCharField()
 
 
-class GuestSerializer(serializers.Serializer[Any]):
+class GuestSerializer(Serializer[Any]):
     id = serializers.IntegerField(source="user.pk")
     display_name = StrictCharField(source="user.display_name")
     email = serializers.EmailField(source="user.email")

@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from api.fields import ModelSerializer, StrictCharField
+from api.fields import ModelSerializer, Serializer, StrictCharField
 from entente.discussions.models import Comment, CommentRevision, Thread
 
 
@@ -26,7 +26,7 @@ class DiscussionCommentSerializer(ModelSerializer[Comment]):
         read_only_fields = fields
 
 
-class CommentWriteSerializer(serializers.Serializer[Any]):
+class CommentWriteSerializer(Serializer[Any]):
     body = StrictCharField(max_length=20_000)
 
 
@@ -61,6 +61,6 @@ class ThreadSerializer(ModelSerializer[Thread]):
         read_only_fields = fields
 
 
-class ThreadCreateSerializer(serializers.Serializer[Any]):
+class ThreadCreateSerializer(Serializer[Any]):
     title = StrictCharField(max_length=200)
     body = StrictCharField(max_length=20_000)

@@ -7,7 +7,7 @@ from typing import Any
 from django.urls import reverse
 from rest_framework import serializers
 
-from api.fields import ModelSerializer, StrictCharField
+from api.fields import ModelSerializer, Serializer, StrictCharField
 from entente.documents.models import Document, Folder, FolderRole, Version
 from entente.documents.services import KEEP_BOTH, NEW_VERSION
 
@@ -76,22 +76,22 @@ class FolderContentSerializer(FolderSerializer):
         read_only_fields = fields
 
 
-class FolderCreateSerializer(serializers.Serializer[None]):
+class FolderCreateSerializer(Serializer[None]):
     parent = serializers.IntegerField(required=False, help_text="Dossier parent (défaut : racine)")  # type: ignore[assignment]
     name = StrictCharField(max_length=200)
 
 
-class FolderUpdateSerializer(serializers.Serializer[None]):
+class FolderUpdateSerializer(Serializer[None]):
     name = StrictCharField(max_length=200, required=False)
     parent = serializers.IntegerField(required=False, help_text="Déplacer dans ce dossier")  # type: ignore[assignment]
 
 
-class FileUpdateSerializer(serializers.Serializer[None]):
+class FileUpdateSerializer(Serializer[None]):
     name = StrictCharField(max_length=200, required=False)
     folder = serializers.IntegerField(required=False, help_text="Déplacer dans ce dossier")
 
 
-class UploadSerializer(serializers.Serializer[None]):
+class UploadSerializer(Serializer[None]):
     file = serializers.FileField()
     name = StrictCharField(max_length=255, required=False, help_text="Défaut : celui du fichier")
     note = StrictCharField(max_length=500, required=False, allow_blank=True)
@@ -102,16 +102,16 @@ class UploadSerializer(serializers.Serializer[None]):
     )
 
 
-class VersionUploadSerializer(serializers.Serializer[None]):
+class VersionUploadSerializer(Serializer[None]):
     file = serializers.FileField()
     note = StrictCharField(max_length=500, required=False, allow_blank=True)
 
 
-class RightSerializer(serializers.Serializer[None]):
+class RightSerializer(Serializer[None]):
     user = serializers.IntegerField(allow_null=True, help_text="null : tous les autres membres")
     role = serializers.ChoiceField(choices=FolderRole.choices, allow_null=True)
 
 
-class BinSerializer(serializers.Serializer[Any]):
+class BinSerializer(Serializer[Any]):
     folders = FolderSerializer(many=True)
     files = DocumentSerializer(many=True)

@@ -174,6 +174,8 @@ class TreeRoot(DocumentsView):
 
 
 class FolderCreate(DocumentsView):
+    conflict_statuses = (409,)  # the name is taken in that folder
+
     serializer_class = FolderSerializer
 
     @extend_schema(request=FolderCreateSerializer, responses={201: FolderSerializer})
@@ -190,6 +192,8 @@ class FolderCreate(DocumentsView):
 
 class FolderDetail(DocumentsView):
     """GET: the folder and its content; PATCH: rename and/or move; DELETE: to the bin."""
+
+    conflict_statuses = (409,)  # the name is taken in that folder
 
     serializer_class = FolderContentSerializer
 
@@ -253,6 +257,8 @@ class FolderRights(DocumentsView):
 class FileUpload(LimitedUploadMixin, DocumentsView):
     """Upload a file into a folder (multipart). A name that exists: 409 unless `on_conflict`."""
 
+    conflict_statuses = (409,)  # the name is taken in that folder
+
     serializer_class = DocumentSerializer
     parser_classes = [MultiPartParser, FormParser]
 
@@ -285,6 +291,8 @@ class FileUpload(LimitedUploadMixin, DocumentsView):
 
 class FileDetail(DocumentsView):
     """GET: the file and its current version; PATCH: rename and/or move; DELETE: to the bin."""
+
+    conflict_statuses = (409,)  # the name is taken in that folder
 
     serializer_class = DocumentSerializer
 

@@ -6,11 +6,11 @@ from typing import Any
 
 from rest_framework import serializers
 
-from api.fields import ModelSerializer, StrictCharField
+from api.fields import ModelSerializer, Serializer, StrictCharField
 from entente.spaces.models import SpaceJoinRequest
 
 
-class DirectoryEntrySerializer(serializers.Serializer[Any]):
+class DirectoryEntrySerializer(Serializer[Any]):
     id = serializers.IntegerField(source="space.pk")
     name = StrictCharField(source="space.name")
     description = StrictCharField(source="space.description")
@@ -20,11 +20,11 @@ class DirectoryEntrySerializer(serializers.Serializer[Any]):
     pending = serializers.BooleanField()
 
 
-class AskSerializer(serializers.Serializer[Any]):
+class AskSerializer(Serializer[Any]):
     message = StrictCharField(required=False, allow_blank=True, max_length=2000)
 
 
-class MembershipResultSerializer(serializers.Serializer[Any]):
+class MembershipResultSerializer(Serializer[Any]):
     space = serializers.IntegerField(source="space_id")
     user = serializers.IntegerField(source="user_id")
     role = StrictCharField()

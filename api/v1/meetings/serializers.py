@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from api.fields import ModelSerializer, StrictCharField
+from api.fields import ModelSerializer, Serializer, StrictCharField
 from entente.meetings.models import (
     AgendaItem,
     Approval,
@@ -89,7 +89,7 @@ class ApprovalSerializer(ModelSerializer[Approval]):
         fields = ["person_id", "approved_at"]
 
 
-class MinutesSerializer(serializers.Serializer[Any]):
+class MinutesSerializer(Serializer[Any]):
     state = serializers.ChoiceField(choices=MinutesState.choices)
     submitted_at = serializers.DateTimeField(allow_null=True)
     frozen_at = serializers.DateTimeField(allow_null=True)
@@ -109,7 +109,7 @@ class MeetingDetailSerializer(MeetingSerializer):
         return MinutesSerializer(minutes).data if minutes is not None else None
 
 
-class AgendaItemWriteSerializer(serializers.Serializer[Any]):
+class AgendaItemWriteSerializer(Serializer[Any]):
     """An item appended to the agenda; the rapporteur is a member of the space."""
 
     title = StrictCharField(max_length=300)
@@ -117,7 +117,7 @@ class AgendaItemWriteSerializer(serializers.Serializer[Any]):
     rapporteur_id = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class AttendanceWriteSerializer(serializers.Serializer[Any]):
+class AttendanceWriteSerializer(Serializer[Any]):
     """`proxy_to_id` names another invitee when `status` is `proxy`, and only then."""
 
     person_id = serializers.IntegerField()
@@ -125,7 +125,7 @@ class AttendanceWriteSerializer(serializers.Serializer[Any]):
     proxy_to_id = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class DecisionWriteSerializer(serializers.Serializer[Any]):
+class DecisionWriteSerializer(Serializer[Any]):
     """A decision on an item. Councils, bureaus and commissions vote: `votes_for`,
     `votes_against` and `abstentions` are then all required. `task_title` creates a task in
     the space (with `assignee_id`, a member, and `due_date`)."""

@@ -7,11 +7,11 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.fields import StrictCharField
+from api.fields import Serializer, StrictCharField
 from entente.mywork.selectors import KIND_LABELS, OVERDUE, THIS_WEEK, WorkItem
 
 
-class WorkTenantSerializer(serializers.Serializer[Any]):
+class WorkTenantSerializer(Serializer[Any]):
     id = serializers.IntegerField(source="pk")
     name = StrictCharField()
     slug = StrictCharField()
@@ -21,7 +21,7 @@ class WorkTenantSerializer(serializers.Serializer[Any]):
         return str(tenant.url())
 
 
-class WorkItemSerializer(serializers.Serializer[WorkItem]):
+class WorkItemSerializer(Serializer[WorkItem]):
     kind = serializers.ChoiceField(
         choices=list(KIND_LABELS), help_text="task, checklist, mention, document"
     )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.fields import ModelSerializer, StrictCharField
+from api.fields import ModelSerializer, Serializer, StrictCharField
 from entente.notifications.models import Delivery, Notification, NotificationKind
 
 
@@ -57,11 +57,11 @@ class NotificationSerializer(ModelSerializer[Notification]):
         return {"id": actor.pk, "name": actor.display_name}
 
 
-class ReadAllSerializer(serializers.Serializer[Any]):
+class ReadAllSerializer(Serializer[Any]):
     marked = serializers.IntegerField(help_text="Combien viennent d'être marquées comme lues")
 
 
-class SpacePreferenceSerializer(serializers.Serializer[Any]):
+class SpacePreferenceSerializer(Serializer[Any]):
     space_id = serializers.IntegerField(help_text="Un espace de la collectivité de l'adresse")
     kind = serializers.ChoiceField(choices=NotificationKind.choices)
     delivery = serializers.ChoiceField(
@@ -71,8 +71,22 @@ class SpacePreferenceSerializer(serializers.Serializer[Any]):
     )
 
 
-class PreferencesSerializer(serializers.Serializer[Any]):
-    kinds = serializers.DictField(
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {
+            kind: {"type": "string", "enum": list(Delivery.values)}
+            for kind in NotificationKind.values
+        },
+        "additionalProperties": False,
+    }
+)
+class KindDeliveryField(serializers.DictField):
+    """Keys are the kinds of notification, values a delivery: the schema names both."""
+
+
+class PreferencesSerializer(Serializer[Any]):
+    kinds = KindDeliveryField(
         child=serializers.ChoiceField(choices=Delivery.choices),
         help_text="Par type de notification (task_assigned, mentioned…) : app, email, daily, "
         "weekly ou none. En écriture, les types absents ne changent pas.",

@@ -6,6 +6,7 @@ changed is the caller's own inbox, across all their tenants, never another perso
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db import transaction
@@ -29,6 +30,19 @@ def _user(request: Request) -> User:
     return request.user  # type: ignore[return-value]  # IsTenantMember: logged in
 
 
+TENANT_ID = {"type": "integer", "minimum": 1, "maximum": 10**18 - 1}
+
+
+def _tenant_id(params: Any) -> int | None:
+    """`?tenant=`: absent or empty is every collectivité; else a positive number, or a 400."""
+    raw = params.get("tenant") or ""
+    if not raw:
+        return None
+    if not re.fullmatch(r"[1-9][0-9]{0,17}", raw):
+        raise exceptions.ValidationError({"tenant": [_("Identifiant de collectivité attendu.")]})
+    return int(raw)
+
+
 class NotificationList(generics.ListAPIView[Notification]):
     """Your notifications from all your collectivités, newest first."""
 
@@ -39,7 +53,7 @@ class NotificationList(generics.ListAPIView[Notification]):
         operation_id="notifications_list",
         parameters=[
             OpenApiParameter("unread", bool, description="true : les non lues seulement"),
-            OpenApiParameter("tenant", int, description="Identifiant d'une collectivité"),
+            OpenApiParameter("tenant", TENANT_ID, description="Identifiant d'une collectivité"),
             OpenApiParameter("kind", str, enum=NotificationKind.values, description="Type"),
         ],
     )
@@ -53,15 +67,10 @@ class NotificationList(generics.ListAPIView[Notification]):
         kind = params.get("kind") or ""
         if kind and kind not in NotificationKind.values:
             raise exceptions.ValidationError({"kind": [_("Type de notification inconnu.")]})
-        tenant = params.get("tenant") or None
-        if tenant is not None and not tenant.isdigit():
-            raise exceptions.ValidationError(
-                {"tenant": [_("Identifiant de collectivité attendu.")]}
-            )
         return selectors.filtered(
             _user(self.request),
             unread=query_flag(params, "unread"),
-            tenant_id=int(tenant) if tenant else None,
+            tenant_id=_tenant_id(params),
             kind=kind,
         )
 
@@ -87,21 +96,21 @@ class ReadAll(APIView):
     @extend_schema(
         operation_id="notifications_read_all",
         request=None,
-        parameters=[OpenApiParameter("tenant", int, description="Seulement cette collectivité")],
+        parameters=[
+            OpenApiParameter("tenant", TENANT_ID, description="Seulement cette collectivité")
+        ],
         responses={200: ReadAllSerializer},
     )
     def post(self, request: Request) -> Response:
         user = _user(request)
-        tenant_id = request.query_params.get("tenant")
+        tenant_id = _tenant_id(request.query_params)
         rows_tenant = None
-        if tenant_id:
+        if tenant_id is not None:
             from tenants.models import Tenant
 
-            rows_tenant = (
-                Tenant.objects.filter(pk=int(tenant_id)).first() if tenant_id.isdigit() else None
-            )
-            if rows_tenant is None:
-                raise exceptions.ValidationError({"tenant": [_("Collectivité inconnue.")]})
+            rows_tenant = Tenant.objects.filter(pk=tenant_id).first()
+            if rows_tenant is None:  # as the schema says of every unknown collectivité
+                raise exceptions.NotFound(_("Collectivité inconnue."))
         return Response({"marked": services.mark_all_read(user, tenant=rows_tenant)})
 
 

@@ -6,13 +6,13 @@ from typing import Any
 
 from rest_framework import serializers
 
-from api.fields import StrictCharField
+from api.fields import Serializer, StrictCharField
 from entente.search.forms import kind_choices
-from entente.search.query import DATE, RELEVANCE, SearchQuery, strip_marks
+from entente.search.query import DATE, MAX_LIMIT, RELEVANCE, SearchQuery, strip_marks
 from entente.search.selectors import Found
 
 
-class SearchParamsSerializer(serializers.Serializer[Any]):
+class SearchParamsSerializer(Serializer[Any]):
     q = StrictCharField(max_length=200, help_text="Mots recherchés (le dernier en préfixe)")
     kind = serializers.MultipleChoiceField(
         choices=[], required=False, help_text="Types d’objets (plusieurs possibles)"
@@ -27,6 +27,15 @@ class SearchParamsSerializer(serializers.Serializer[Any]):
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
     sort = serializers.ChoiceField(choices=[RELEVANCE, DATE], default=RELEVANCE)
+    page = serializers.IntegerField(
+        required=False, min_value=1, max_value=10_000, help_text="Numéro de page (à partir de 1)"
+    )
+    page_size = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_LIMIT,
+        help_text=f"Résultats par page (≤ {MAX_LIMIT})",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -47,13 +56,13 @@ class SearchParamsSerializer(serializers.Serializer[Any]):
         )
 
 
-class SearchTenantSerializer(serializers.Serializer[Any]):
+class SearchTenantSerializer(Serializer[Any]):
     id = serializers.IntegerField(source="pk")
     name = StrictCharField()
     slug = StrictCharField()
 
 
-class SearchResultSerializer(serializers.Serializer[Found]):
+class SearchResultSerializer(Serializer[Found]):
     kind = StrictCharField(source="hit.kind", help_text="space, task, discussion, …")
     kind_label = StrictCharField(help_text="Le type, en français")
     tenant = SearchTenantSerializer(help_text="La collectivité où se trouve l’objet")

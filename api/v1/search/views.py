@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any, overload
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -57,22 +57,15 @@ class Search(generics.GenericAPIView[Any]):
 
     @extend_schema(
         operation_id="search_list",
-        parameters=[
-            SearchParamsSerializer,
-            OpenApiParameter("page", int, description="Numéro de page (à partir de 1)"),
-            OpenApiParameter("page_size", int, description=f"Résultats par page (≤ {MAX_LIMIT})"),
-        ],
+        parameters=[SearchParamsSerializer],
         responses=SearchResultSerializer(many=True),
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         params = SearchParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         paginator: SearchPagination = self.paginator  # type: ignore[assignment]
-        size = paginator.get_page_size(request) or paginator.page_size
-        try:
-            number = max(1, int(request.query_params.get("page", 1)))
-        except ValueError:
-            number = 1
+        size = params.validated_data.get("page_size") or paginator.page_size
+        number = params.validated_data.get("page") or 1
         query = replace(params.to_query(), limit=size, offset=(number - 1) * size)
         user: User = request.user  # type: ignore[assignment]  # IsTenantMember: logged in
         answer = search(user, query)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.fields import ModelSerializer, StrictCharField
+from api.fields import ModelSerializer, Serializer, StrictCharField
 from entente.accounts.contacts import ContactBook, contact_book
 from entente.accounts.models import User
 from entente.activity.models import ActivityEntry
@@ -59,7 +59,7 @@ def contacts_of(context: dict[str, Any]) -> ContactBook:
     return book
 
 
-class AbilitiesSerializer(serializers.Serializer[Any]):
+class AbilitiesSerializer(Serializer[Any]):
     view = serializers.BooleanField()
     comment = serializers.BooleanField()
     edit = serializers.BooleanField()
@@ -131,7 +131,7 @@ class SpaceMemberSerializer(ModelSerializer[SpaceMembership]):
         read_only_fields = ["id", "created_at"]
 
 
-class SpaceMemberRoleSerializer(serializers.Serializer[Any]):
+class SpaceMemberRoleSerializer(Serializer[Any]):
     role = serializers.ChoiceField(choices=SpaceRole.choices)
 
 

@@ -140,6 +140,8 @@ class SpaceRestore(SpaceScopedMixin, APIView):
 class SpaceMemberList(SpaceScopedMixin, generics.ListCreateAPIView[SpaceMembership]):
     """The space's members; POST `{"user_id": …, "role": …}` adds a member of the tenant."""
 
+    conflict_statuses = (409,)  # the person is already a member
+
     serializer_class = SpaceMemberSerializer
     space_ability_map = MEMBER_LIST_ABILITIES
     filterset_fields = ["role"]

@@ -7,7 +7,7 @@ from typing import Any
 from django.urls import reverse
 from rest_framework import serializers
 
-from api.fields import ModelSerializer, StrictCharField
+from api.fields import ModelSerializer, Serializer, StrictCharField
 from entente.tasks.models import (
     Frequency,
     Label,
@@ -85,8 +85,12 @@ class TaskDetailSerializer(TaskSerializer):
         return list(task.observations.values_list("user_id", flat=True))
 
 
-class TaskWriteSerializer(serializers.Serializer[Any]):
-    """What a client may send; the service checks people, labels and the recurrence rule."""
+class TaskWriteSerializer(Serializer[Any]):
+    """What a client may send; the service checks people, labels and the recurrence rule.
+
+    A repeating task without `due_date` starts today; « n-ième jour du mois »
+    (`monthly_weekday`) without `recurrence_weekday` or `recurrence_week` takes those of the
+    due date."""
 
     space = serializers.IntegerField(required=True)
     title = StrictCharField(max_length=300)
@@ -104,8 +108,11 @@ class TaskWriteSerializer(serializers.Serializer[Any]):
     recurrence_weekday = serializers.IntegerField(
         min_value=0, max_value=6, required=False, allow_null=True
     )
-    recurrence_week = serializers.IntegerField(
-        min_value=-1, max_value=5, required=False, allow_null=True
+    recurrence_week = serializers.ChoiceField(
+        choices=[(-1, "dernière"), (1, "1re"), (2, "2e"), (3, "3e"), (4, "4e"), (5, "5e")],
+        required=False,
+        allow_null=True,
+        help_text="Semaine du mois (1 à 5, -1 : la dernière), pour « n-ième jour du mois ».",
     )
 
     RENAMED = {"assignees": "assignee_ids", "observers": "observer_ids", "labels": "label_ids"}

@@ -8,13 +8,14 @@ visible task they may not change, 403 with the reason; a space named in the body
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -51,15 +52,20 @@ ORDERINGS = {
     "title": ["title", "id"],
 }
 
+POSITIVE_ID = {"type": "integer", "minimum": 1}
 LIST_PARAMETERS = [
-    OpenApiParameter("space", int, description="Identifiant d'un espace"),
+    OpenApiParameter("space", POSITIVE_ID, description="Identifiant d'un espace"),
     OpenApiParameter(
         "status", str, description="Un ou plusieurs statuts, séparés par des virgules"
     ),
-    OpenApiParameter("assignee", str, description="`me` ou l'identifiant d'une personne"),
+    OpenApiParameter(
+        "assignee",
+        {"type": "string", "pattern": "^(me|[1-9][0-9]{0,17})$"},
+        description="`me` ou l'identifiant d'une personne",
+    ),
     OpenApiParameter("due_before", datetime.date),
     OpenApiParameter("due_after", datetime.date),
-    OpenApiParameter("label", int, description="Identifiant d'une étiquette"),
+    OpenApiParameter("label", POSITIVE_ID, description="Identifiant d'une étiquette"),
     OpenApiParameter("ordering", str, enum=list(ORDERINGS)),
 ]
 
@@ -77,13 +83,16 @@ def _date(request: Request, name: str) -> datetime.date | None:
 
 
 def _int(request: Request, name: str) -> int | None:
+    """An identifier in the query: absent, or a positive number (as the OpenAPI says)."""
     raw = request.query_params.get(name)
     if raw is None:
         return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise exceptions.ValidationError({name: [_("Nombre entier attendu.")]}) from None
+    if not re.fullmatch(r"-?[0-9]{1,18}", raw):
+        raise exceptions.ValidationError({name: [_("Nombre entier attendu.")]})
+    value = int(raw)
+    if value < 1:
+        raise exceptions.ValidationError({name: [_("Identifiant attendu : un nombre positif.")]})
+    return value
 
 
 def filter_tasks(tasks: QuerySet[Task], request: Request, user_id: int) -> QuerySet[Task]:
@@ -92,6 +101,8 @@ def filter_tasks(tasks: QuerySet[Task], request: Request, user_id: int) -> Query
     if statuses := [s for s in request.query_params.get("status", "").split(",") if s]:
         tasks = tasks.filter(status__in=statuses)
     assignee = request.query_params.get("assignee")
+    if assignee == "":  # present but empty: neither `me` nor a person
+        raise exceptions.ValidationError({"assignee": [_("Indiquez « me » ou un identifiant.")]})
     if assignee == "me":
         tasks = tasks.filter(assignments__user_id=user_id)
     elif assignee:
@@ -129,7 +140,7 @@ class TaskScopedMixin(SpaceScopedMixin):
         return task, self.object_space(task.space, not_found=not_found).abilities
 
 
-@extend_schema(parameters=LIST_PARAMETERS)
+@extend_schema_view(get=extend_schema(parameters=LIST_PARAMETERS))
 class TaskListCreate(SpaceScopedMixin, generics.ListCreateAPIView[Task]):
     """Tasks of the spaces you can see; create one in a space where you may edit."""
 
@@ -156,7 +167,7 @@ class TaskListCreate(SpaceScopedMixin, generics.ListCreateAPIView[Task]):
         return Response(TaskDetailSerializer(task).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(parameters=LIST_PARAMETERS)
+@extend_schema_view(get=extend_schema(parameters=LIST_PARAMETERS))
 class MyTaskList(TaskListCreate):
     """Tasks assigned to you, across the spaces of the collectivité you can see."""
 
@@ -296,6 +307,8 @@ class TaskAttachmentDetail(TaskScopedMixin, generics.GenericAPIView[TaskAttachme
 class LabelListCreate(SpaceScopedMixin, generics.ListCreateAPIView[Label]):
     """The collectivité's labels; agents and elected officials create them."""
 
+    conflict_statuses = (409,)  # a label of that name exists
+
     serializer_class = LabelSerializer
     pagination_class = None
 
@@ -319,6 +332,8 @@ class LabelListCreate(SpaceScopedMixin, generics.ListCreateAPIView[Label]):
 
 class LabelDetail(SpaceScopedMixin, generics.GenericAPIView[Label]):
     """Administrators rename, recolour and delete labels."""
+
+    conflict_statuses = (409,)  # a label of that name exists
 
     serializer_class = LabelSerializer
 

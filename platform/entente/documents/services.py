@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from entente.accounts.actors import Acting
 from entente.accounts.models import Membership
 from entente.activity.services import record_activity
+from entente.core.errors import DUPLICATE
 from entente.core.events import Event, publish_on_commit
 from entente.spaces.models import Space
 from entente.spaces.permissions import SpaceAbilities, abilities_of
@@ -132,9 +133,8 @@ def _folder_name(folder_parent: Folder, raw: str, *, exclude: int | None = None)
     if exclude is not None:
         taken = taken.exclude(pk=exclude)
     if taken.exists():
-        raise ValidationError(
-            {"name": _("Un dossier porte déjà ce nom ici : choisissez-en un autre.")}
-        )
+        message = _("Un dossier porte déjà ce nom ici : choisissez-en un autre.")
+        raise ValidationError({"name": ValidationError(message, code=DUPLICATE)})
     return name
 
 
@@ -444,9 +444,8 @@ def rename_document(*, membership: Membership | None, document: Document, name: 
         )
     existing = name_taken(document.folder, clean)
     if existing is not None and existing.pk != document.pk:
-        raise ValidationError(
-            {"name": _("Un fichier porte déjà ce nom ici : choisissez-en un autre.")}
-        )
+        message = _("Un fichier porte déjà ce nom ici : choisissez-en un autre.")
+        raise ValidationError({"name": ValidationError(message, code=DUPLICATE)})
     document.name = clean
     document.save(update_fields=["name", "updated_at"])
     _record(

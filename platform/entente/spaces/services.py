@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entente.accounts.actors import Acting
+from entente.core.errors import DUPLICATE
 from entente.accounts.models import Membership, Role, User
 from entente.activity.services import record_in_space
 from tenants.models import FederationLink, FederationState
@@ -275,9 +276,8 @@ def add_space_member(
         raise ValidationError({"user": _("Cette personne n'est pas membre de la collectivité.")})
     role = _clean_role(role, person, space)
     if SpaceMembership.objects.filter(space=space, user_id=person.user_id).exists():
-        raise ValidationError(
-            {"user": _("%(name)s est déjà membre de cet espace.") % {"name": person.user}}
-        )
+        message = _("%(name)s est déjà membre de cet espace.") % {"name": person.user}
+        raise ValidationError({"user": ValidationError(message, code=DUPLICATE)})
     added = SpaceMembership.objects.create(space=space, user_id=person.user_id, role=role)
     _record(
         membership.user,

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from entente.accounts.actors import Acting
+from entente.core.errors import DUPLICATE
 
 from .models import Label
 from .permissions import may_create_labels, may_manage_labels
@@ -42,7 +43,8 @@ def _unique_label_name(name: str, exclude_pk: int | None = None) -> None:
     if exclude_pk:
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
-        raise ValidationError({"name": _("Cette étiquette existe déjà : choisissez un autre nom.")})
+        message = _("Cette étiquette existe déjà : choisissez un autre nom.")
+        raise ValidationError({"name": ValidationError(message, code=DUPLICATE)})
 
 
 @transaction.atomic

@@ -97,18 +97,40 @@ def _check_labels(ids: Iterable[int]) -> list[int]:
     return wanted
 
 
-def _check_recurrence(values: dict[str, Any]) -> None:
+def _complete_recurrence(
+    values: dict[str, Any], *, due_date_cleared: bool = False
+) -> dict[str, Any]:
+    """Check the recurrence of `values`; return what it lacks and can be taken from the due date.
+
+    As a calendar does, « every month on the n-th weekday » without a weekday or week means the
+    due date's (the 2nd Tuesday if it falls on the 2nd Tuesday), and a repeating task without a
+    due date starts today. Only a rule given and wrong is refused, or a due date removed from a
+    task that repeats."""
     frequency = values.get("recurrence_frequency") or ""
     if frequency not in Frequency.values:
         raise ValidationError({"recurrence_frequency": _("Choisissez une répétition de la liste.")})
     if not frequency:
-        return
+        return {}
+    if due_date_cleared:
+        raise ValidationError(
+            {"due_date": _("Une tâche qui se répète a besoin d'une échéance : indiquez-la.")}
+        )
+    filled: dict[str, Any] = {}
+    due: datetime.date = values.get("due_date") or timezone.localdate()
+    if not values.get("due_date"):
+        filled["due_date"] = due
+    if frequency == recurrence.MONTHLY_WEEKDAY:
+        if values.get("recurrence_weekday") is None:
+            filled["recurrence_weekday"] = due.weekday()
+        if values.get("recurrence_week") is None:
+            filled["recurrence_week"] = min((due.day - 1) // 7 + 1, 5)
+    complete = {**values, **filled}
     try:
         recurrence.Rule(
             frequency=frequency,
-            interval=int(values.get("recurrence_interval") or 1),
-            weekday=values.get("recurrence_weekday"),
-            week=values.get("recurrence_week"),
+            interval=int(complete.get("recurrence_interval") or 1),
+            weekday=complete.get("recurrence_weekday"),
+            week=complete.get("recurrence_week"),
         )
     except ValueError:
         raise ValidationError(
@@ -119,10 +141,7 @@ def _check_recurrence(values: dict[str, Any]) -> None:
                 )
             }
         ) from None
-    if not values.get("due_date"):
-        raise ValidationError(
-            {"due_date": _("Une tâche qui se répète a besoin d'une échéance : indiquez-la.")}
-        )
+    return filled
 
 
 def _json(value: Any) -> Any:
@@ -199,7 +218,7 @@ def create_task(
         raise ValidationError({"title": _("Donnez un titre à la tâche.")})
     if status not in TaskStatus.values:
         raise ValidationError({"status": _("Choisissez un statut de la liste.")})
-    _check_recurrence(
+    filled = _complete_recurrence(
         {
             "recurrence_frequency": recurrence_frequency,
             "recurrence_interval": recurrence_interval,
@@ -208,6 +227,9 @@ def create_task(
             "due_date": due_date,
         }
     )
+    due_date = filled.get("due_date", due_date)
+    recurrence_weekday = filled.get("recurrence_weekday", recurrence_weekday)
+    recurrence_week = filled.get("recurrence_week", recurrence_week)
     assignees = _check_people(space, assignee_ids or [], "assignees")
     observers = _check_people(space, observer_ids or [], "observers")
     labels = _check_labels(label_ids or [])
@@ -272,7 +294,8 @@ def _update(
     if "priority" in values and values["priority"] not in TaskPriority.values:
         raise ValidationError({"priority": _("Choisissez une priorité de la liste.")})
     merged = {field: values.get(field, getattr(task, field)) for field in EDITABLE_FIELDS}
-    _check_recurrence(merged)
+    cleared = "due_date" in values and not values["due_date"]
+    values.update(_complete_recurrence(merged, due_date_cleared=cleared))
     previous_description = task.description
     for field in EDITABLE_FIELDS:
         if field in values and values[field] != getattr(task, field):

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from entente.tasks import labels, services
 from entente.tasks.models import Label, Task, TaskAttachment, TaskComment
@@ -106,11 +107,11 @@ def test_create_explains_errors(world: World) -> None:
     client = world.client("editor")
     response = client.post(
         "/api/v1/tasks/",
-        {"space": world.space.pk, "title": "X", "recurrence_frequency": "weekly"},
+        {"space": world.space.pk, "title": "X", "recurrence_frequency": "weekly", "due": "1/12"},
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert "échéance" in response.json()["errors"]["due_date"][0]
+    assert "inconnu" in response.json()["errors"]["due"][0]  # a typo is said, not dropped
     response = client.post(
         "/api/v1/tasks/",
         {"space": world.space.pk, "title": "X", "assignees": [world.people["staff"].pk]},
@@ -118,6 +119,26 @@ def test_create_explains_errors(world: World) -> None:
     )
     assert response.status_code == 400
     assert "assignees" in response.json()["errors"]
+
+
+def test_a_repeating_task_without_due_date_starts_today(world: World) -> None:
+    response = world.client("editor").post(
+        "/api/v1/tasks/",
+        {"space": world.space.pk, "title": "X", "recurrence_frequency": "weekly"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert response.json()["due_date"] == timezone.localdate().isoformat()
+
+
+def test_a_duplicate_label_is_a_conflict(world: World) -> None:
+    client = world.client("editor")
+    first = client.post("/api/v1/labels/", {"name": "Voirie"}, content_type="application/json")
+    assert first.status_code == 201
+    again = client.post("/api/v1/labels/", {"name": "voirie"}, content_type="application/json")
+    assert again.status_code == 409
+    assert again.json()["code"] == "conflict"
+    assert "existe déjà" in again.json()["errors"]["name"][0]
 
 
 @pytest.mark.parametrize("role", ACTORS)

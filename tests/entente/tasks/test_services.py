@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from entente.accounts.actors import RECURRENCE
 from entente.accounts.models import Membership, Role
@@ -185,13 +186,24 @@ def test_far_behind_skips_to_the_first_date_from_today(world: World) -> None:
         assert Task.objects.get(previous=task).due_date == D(2026, 3, 1)
 
 
-def test_recurrence_needs_a_due_date_and_a_complete_rule(world: World) -> None:
+def test_recurrence_takes_what_it_lacks_from_the_due_date(world: World) -> None:
+    with world.enter():
+        starts_today = recurring(world, due_date=None, recurrence_frequency="weekly")
+        assert starts_today.due_date == timezone.localdate()
+        # 2026-11-10 is the second Tuesday of November.
+        second_tuesday = recurring(world, recurrence_weekday=None, recurrence_week=None)
+        assert (second_tuesday.recurrence_weekday, second_tuesday.recurrence_week) == (1, 2)
+
+
+def test_a_wrong_rule_or_a_removed_due_date_is_refused(world: World) -> None:
     with world.enter():
         with pytest.raises(ValidationError) as error:
-            recurring(world, due_date=None)
+            recurring(world, recurrence_week=0)
+        assert "recurrence_interval" in error.value.message_dict
+        task = recurring(world)
+        with pytest.raises(ValidationError) as error:
+            services.update_task(act(world, "editor"), task, due_date=None)
         assert "due_date" in error.value.message_dict
-        with pytest.raises(ValidationError):
-            recurring(world, recurrence_weekday=None)
 
 
 def test_celery_tasks_roll_in_each_tenant(world: World, settings: object) -> None:
