@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entente.accounts.actors import Acting
-from entente.core.errors import DUPLICATE
 from entente.accounts.models import Membership, Role, User
 from entente.activity.services import record_in_space
+from entente.core.errors import DUPLICATE
 from tenants.models import FederationLink, FederationState
 
 from .models import JoinPolicy, Space, SpaceKind, SpaceMembership, SpaceRole, Visibility
