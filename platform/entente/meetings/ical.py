@@ -13,7 +13,9 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 from django.conf import settings
+from django.utils.translation import gettext as _
 
+from entente.checklists.models import ChecklistItem
 from entente.tasks.models import Task
 
 from .models import Meeting
@@ -59,6 +61,25 @@ def task_event(schema: str, task: Task) -> icalendar.Event:
     event.add("dtstart", task.due_date)
     event.add("dtend", task.due_date + datetime.timedelta(days=1))
     event.add("summary", f"Échéance : {task.title}")
+    return event
+
+
+def milestone_event(schema: str, item: ChecklistItem, *, url: str = "") -> icalendar.Event:
+    """A procedure's step (« Étape de procédure »), all day on its task's due date."""
+    task = item.task
+    assert task is not None
+    assert task.due_date is not None
+    event = icalendar.Event()
+    event.add("uid", f"milestone-{item.pk}.{schema}@entente")
+    event.add("dtstamp", task.updated_at)
+    event.add("last-modified", task.updated_at)
+    event.add("dtstart", task.due_date)
+    event.add("dtend", task.due_date + datetime.timedelta(days=1))
+    event.add("summary", _("Étape de procédure : %(title)s") % {"title": item.title})
+    event.add("description", item.checklist.name)
+    event.add("categories", [_("Étape de procédure")])
+    if url:
+        event.add("url", url)
     return event
 
 

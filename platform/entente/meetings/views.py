@@ -7,9 +7,6 @@ see but may not prepare answers 403.
 
 from __future__ import annotations
 
-import calendar as pycalendar
-import datetime
-import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -22,14 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from entente.accounts.acting import acting_membership
-from entente.accounts.models import Membership, User
+from entente.accounts.models import Membership
 from entente.spaces.models import Space
 from entente.spaces.permissions import SpaceAbilities
 from entente.spaces.selectors import SpaceAccess
 from tenants.models import Tenant
 
-from . import calendars, elected, feed, followup, minutes, pdf, selectors, services
+from . import elected, feed, followup, minutes, pdf, selectors, services
 from .forms import (
     AgendaItemForm,
     AttendanceForm,
@@ -38,7 +34,6 @@ from .forms import (
     MeetingForm,
     SubmitMinutesForm,
 )
-from .ical import calendar_of, meeting_event, task_event
 from .models import AgendaItem, Meeting
 from .permissions import meeting_abilities
 
@@ -379,48 +374,6 @@ def space_section_context(request: HttpRequest, access: SpaceAccess) -> dict[str
     }
 
 
-def _month(value: str | None, today: datetime.date) -> datetime.date:
-    try:
-        year, month = (int(part) for part in (value or "").split("-"))
-        return datetime.date(year, month, 1)
-    except ValueError:  # absent or malformed: this month
-        return today.replace(day=1)
-
-
-def _next_month(first: datetime.date) -> datetime.date:
-    return (first + datetime.timedelta(days=32)).replace(day=1)
-
-
-@require_GET
-def my_calendar(request: HttpRequest) -> HttpResponse:
-    """A month of the person's meetings and due dates: a grid, or a list (better on a phone)."""
-    membership = _acting(request)
-    zone = timezone.get_current_timezone()
-    first = _month(request.GET.get("mois"), timezone.localdate())
-    after = _next_month(first)
-    entries = calendars.entries_for(membership, first, after, zone)
-    by_day: dict[datetime.date, list[calendars.Entry]] = {}
-    for entry in entries:
-        by_day.setdefault(entry.day, []).append(entry)
-    weeks = [
-        [(day, by_day.get(day, []) if day.month == first.month else None) for day in week]
-        for week in pycalendar.Calendar().monthdatescalendar(first.year, first.month)
-    ]
-    return render(
-        request,
-        "meetings/my_calendar.html",
-        {
-            "first": first,
-            "previous": (first - datetime.timedelta(days=1)).replace(day=1),
-            "next": after,
-            "as_list": request.GET.get("vue") == "liste",
-            "entries": entries,
-            "weeks": weeks,
-            "has_feed": feed.has_active_token(membership.user_id),
-        },
-    )
-
-
 @require_POST
 def feed_token(request: HttpRequest) -> HttpResponse:
     """Create (or replace) the person's feed address, or revoke it."""
@@ -440,50 +393,6 @@ def feed_token(request: HttpRequest) -> HttpResponse:
             % {"url": url},
         )
     return redirect("meetings:my_calendar")
-
-
-FEED_PAST = datetime.timedelta(days=92)
-FEED_FUTURE = datetime.timedelta(days=400)
-
-
-@require_GET
-def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    """The private iCal feed: no session, the token is the key; unknown or revoked: 404."""
-    tenant: Tenant | None = getattr(request, "tenant", None)
-    person_id = feed.person_of_token(token)
-    user = User.objects.filter(pk=person_id, is_active=True).first() if person_id else None
-    membership = acting_membership(user, tenant) if user is not None and tenant else None
-    if membership is None or tenant is None:
-        raise Http404(_("Ce flux de calendrier n'existe pas ou a été révoqué."))
-    body = _feed_body(tenant, membership)
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    if request.headers.get("If-None-Match") == etag:
-        response = HttpResponse(status=304)
-    else:
-        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["ETag"] = etag
-    response["Cache-Control"] = "private, max-age=300"
-    return response
-
-
-def _feed_body(tenant: Tenant, membership: Membership) -> bytes:
-    """The feed's iCalendar text: from three months back to a year ahead."""
-    zone = timezone.get_current_timezone()
-    today = timezone.localdate()
-    events = []
-    for entry in calendars.entries_for(membership, today - FEED_PAST, today + FEED_FUTURE, zone):
-        if entry.meeting is not None:
-            link = tenant.url(_meeting_path(entry.meeting))
-            events.append(meeting_event(tenant.schema_name, entry.meeting, url=link))
-        elif entry.task is not None:
-            events.append(task_event(tenant.schema_name, entry.task))
-    return calendar_of(events, name=f"Entente — {tenant.name}").to_ical()
-
-
-def _meeting_path(meeting: Meeting) -> str:
-    return reverse(
-        "meetings:meeting_detail", kwargs={"space_id": meeting.space_id, "pk": meeting.pk}
-    )
 
 
 @require_GET
