@@ -136,10 +136,19 @@ TENANT_ROUTES: dict[str, str] = {
     "meetings:item_document": MEMBERS,
     "meetings:minutes_pdf": MEMBERS,
     "meetings:elected": MEMBERS,
+    # The élus' link of their e-mails (entente.meetings.elected_link): its signed token is the
+    # key, and every bad one gets the same refusal; revoking is the élu's, the policy the admins'.
+    "meetings:elected_link": OPEN,
+    "meetings:elected_links_revoke": MEMBERS,
+    "meetings:elected_link_policy": TENANT_ADMINS,
     "meetings:my_calendar": MEMBERS,
     "meetings:feed_token": MEMBERS,
-    # The private iCal feed: its token is the key (404 without a valid one).
+    "meetings:space_calendar": MEMBERS,
+    "meetings:space_feed_token": MEMBERS,
+    # The private iCal feeds (the person's, a space's): the token is the key (404 without a
+    # valid one, or for a space its holder may not open).
     "meetings:feed": OPEN,
+    "meetings:space_feed": OPEN,
     "api-meeting-list": MEMBERS,
     "api-meeting-detail": MEMBERS,
     "api-meeting-agenda": MEMBERS,

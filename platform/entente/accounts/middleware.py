@@ -32,6 +32,7 @@ OPEN_PATHS = (
     "/favicon.ico",
     "/invitation/",
     "/calendrier/",  # private iCal feeds: the token in the address is the key
+    "/mes-seances/acces/",  # the élus' link: its signed token is the key (meetings)
 )
 
 

@@ -31,6 +31,12 @@ class MeetingsConfig(AppConfig):
 
         subscribe(on_event)  # convocations by e-mail, after commit (retried by the outbox)
 
+        from entente.core.mail import register_personal_link
+
+        from .elected_link import mail_link
+
+        register_personal_link(mail_link)  # the élus' link, in every mail sent to an élu
+
         from entente.notifications.registry import register_handlers
 
         from .notifications import HANDLERS

@@ -17,7 +17,7 @@ from django_tenants.utils import schema_context
 
 from entente.accounts.models import User
 from entente.core.events import Event
-from entente.core.mail import one_line
+from entente.core.mail import one_line, personal_links
 from tenants.models import Tenant
 
 from .ical import calendar_of, meeting_event
@@ -58,8 +58,12 @@ def _send(tenant: Tenant, meeting: Meeting, user_ids: list[int]) -> None:
     ics = calendar.to_ical()
     context = {"tenant": tenant, "meeting": meeting, "link": link}
     subject = one_line(render_to_string("meetings/email/convocation_subject.txt", context))
-    body = render_to_string("meetings/email/convocation_body.txt", context)
     for person in User.objects.filter(pk__in=user_ids, is_active=True).order_by("pk"):
+        # An élu's mail also carries their « Mes séances » link (entente.core.mail).
+        body = render_to_string(
+            "meetings/email/convocation_body.txt",
+            {**context, "personal_links": personal_links(person, tenant)},
+        )
         message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
         part = MIMEText(ics.decode(), "calendar", "utf-8")
         part.set_param("method", "REQUEST")

@@ -12,6 +12,8 @@ from .models import (
     Approval,
     Attendee,
     Decision,
+    ElectedLinkPolicy,
+    ElectedLinkRevocation,
     FeedToken,
     ItemMinutes,
     Meeting,
@@ -26,4 +28,6 @@ register_models("meeting_minutes", Minutes)
 register_models("meeting_item_minutes", ItemMinutes)
 register_models("meeting_decisions", Decision)
 register_models("meeting_approvals", Approval)
+register_models("elected_link_policy", ElectedLinkPolicy)
+register_models("elected_link_revocations", ElectedLinkRevocation)
 exclude(FeedToken, "secret d'un calendrier privé : la personne en crée un nouveau")

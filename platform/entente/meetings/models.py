@@ -225,3 +225,41 @@ class FeedToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} ({'révoqué' if self.revoked_at else 'actif'})"
+
+
+class ElectedLinkPolicy(models.Model):
+    """The tenant's choice for the élus' link (one row at most; without it, the default).
+
+    `sign_in` on: the link in the élus' e-mails opens « Mes séances » without a password
+    (`entente.meetings.elected_link`); off: the same link asks for the password once.
+    """
+
+    sign_in = models.BooleanField(
+        _("le lien des élus ouvre « Mes séances » sans mot de passe"), default=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = PersonField(null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("lien des élus")
+        verbose_name_plural = _("liens des élus")
+
+    def __str__(self) -> str:
+        return "on" if self.sign_in else "off"
+
+
+class ElectedLinkRevocation(models.Model):
+    """A person's links issued before `revoked_at` no longer open anything (one row per person)."""
+
+    person = PersonField(related_name="+")
+    revoked_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("révocation des liens d'un élu")
+        verbose_name_plural = _("révocations des liens d'élus")
+        constraints = [
+            models.UniqueConstraint(fields=["person"], name="elected_link_revocation_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} ({self.revoked_at:%Y-%m-%d})"

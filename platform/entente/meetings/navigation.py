@@ -1,4 +1,5 @@
-"""The space menu's « Réunions » entry."""
+"""The meetings' entries: « Mes séances », « Mon calendrier », a space's « Réunions » and
+« Calendrier » tabs."""
 
 from __future__ import annotations
 
@@ -7,10 +8,18 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from entente.core.navigation import MAIN, SPACE, NavEntry, register_entry, request_membership
+from entente.core.navigation import (
+    ADMINISTRATION,
+    MAIN,
+    SPACE,
+    NavEntry,
+    register_entry,
+    request_membership,
+)
 from entente.spaces.sections import section_open
 
 from .elected import may_open
+from .elected_link import may_set_policy
 from .permissions import SECTION
 
 
@@ -20,9 +29,19 @@ def _meetings_open(request: HttpRequest, subject: Any) -> bool:
     return bool(subject.abilities.view) and section_open(membership, subject.space.pk, SECTION)
 
 
+def _space_open(request: HttpRequest, subject: Any) -> bool:
+    """The space's calendar: whoever may open the space (`calendar_views.space_calendar`)."""
+    return bool(subject.abilities.view)
+
+
 def _is_elected(request: HttpRequest, subject: Any) -> bool:
     """« Mes séances », the élus' one link (same rule as the page)."""
     return may_open(request_membership(request))
+
+
+def _administers(request: HttpRequest, subject: Any) -> bool:
+    """The élus' link policy (same rule as `elected_views.link_policy`)."""
+    return may_set_policy(request_membership(request))
 
 
 def register() -> None:
@@ -34,6 +53,16 @@ def register() -> None:
             "meetings:elected",
             _is_elected,
             order=34,
+        )
+    )
+    register_entry(
+        NavEntry(
+            "elected_link_policy",
+            ADMINISTRATION,
+            _("Lien des élus"),
+            "meetings:elected_link_policy",
+            _administers,
+            order=75,
         )
     )
     register_entry(
@@ -54,6 +83,17 @@ def register() -> None:
             "meetings:meeting_list",
             _meetings_open,
             order=15,
+            kwargs=lambda subject: {"space_id": subject.space.pk},
+        )
+    )
+    register_entry(
+        NavEntry(
+            "calendar",
+            SPACE,
+            _("Calendrier"),
+            "meetings:space_calendar",
+            _space_open,
+            order=16,
             kwargs=lambda subject: {"space_id": subject.space.pk},
         )
     )

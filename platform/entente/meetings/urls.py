@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import calendar_views, elected_views, views
 
 app_name = "meetings"
 _MEETING = "espaces/<int:space_id>/reunions/<int:pk>/"
@@ -23,8 +23,32 @@ urlpatterns = [
     path(_MEETING + "points/<int:item_id>/documents/", views.item_document, name="item_document"),
     path(_MEETING + "proces-verbal.pdf", views.minutes_pdf, name="minutes_pdf"),
     path("mes-seances/", views.elected_view, name="elected"),
-    path("mon-calendrier/", views.my_calendar, name="my_calendar"),
+    # The élus' link of their e-mails: open, its signed token is the key (elected_link.py).
+    path("mes-seances/acces/<str:token>/", elected_views.open_link, name="elected_link"),
+    path("mes-seances/liens/desactiver/", elected_views.revoke_links, name="elected_links_revoke"),
+    path(
+        "administration/lien-des-elus/",
+        elected_views.link_policy,
+        name="elected_link_policy",
+    ),
+    path("mon-calendrier/", calendar_views.my_calendar, name="my_calendar"),
     path("mon-calendrier/flux/", views.feed_token, name="feed_token"),
-    # The private feed: open to any client holding the token (entente.accounts.middleware).
-    path("calendrier/<str:token>.ics", views.calendar_feed, name="feed"),
+    path(
+        "espaces/<int:space_id>/calendrier/",
+        calendar_views.space_calendar,
+        name="space_calendar",
+    ),
+    path(
+        "espaces/<int:space_id>/calendrier/flux/",
+        calendar_views.space_feed_token,
+        name="space_feed_token",
+    ),
+    # The private feeds: open to any client holding the token (entente.accounts.middleware lets
+    # every address under /calendrier/ through).
+    path("calendrier/<str:token>.ics", calendar_views.calendar_feed, name="feed"),
+    path(
+        "calendrier/espaces/<int:space_id>/<str:token>.ics",
+        calendar_views.space_feed,
+        name="space_feed",
+    ),
 ]

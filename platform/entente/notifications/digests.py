@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import groupby
 
 from django.conf import settings
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from entente.accounts.models import User
 from entente.core.links import platform_url
-from entente.core.mail import one_line
+from entente.core.mail import PersonalLink, one_line, personal_links
 
 from .models import Delivery, DigestRun, Notification
 
@@ -31,9 +31,18 @@ logger = logging.getLogger(__name__)
 PREFERENCES_PATH = "/mon-compte/notifications/"
 
 
-def _send(user: User, template: str, context: dict[str, object]) -> None:
+def _send(
+    user: User,
+    template: str,
+    context: dict[str, object],
+    extra: Callable[[], dict[str, object]] | None = None,
+) -> None:
+    """`extra` adds to the context in the person's language: the personal links of the tenants
+    the mail speaks of (`entente.core.mail.personal_links`: an élu's « Mes séances »)."""
     context = {**context, "user": user, "preferences_url": platform_url(PREFERENCES_PATH)}
     with translation.override(user.language or settings.LANGUAGE_CODE):
+        if extra is not None:
+            context.update(extra())
         subject = render_to_string(f"notifications/email/{template}_subject.txt", context)
         body = render_to_string(f"notifications/email/{template}_body.txt", context)
     EmailMessage(
@@ -54,8 +63,14 @@ def send_at_once(notification_ids: Iterable[int]) -> int:
         if not claimed:
             continue
         notification = Notification.objects.select_related("user", "tenant").get(pk=pk)
+        person, tenant = notification.user, notification.tenant
         try:
-            _send(notification.user, "at_once", {"notification": notification})
+            _send(
+                notification.user,
+                "at_once",
+                {"notification": notification},
+                extra=lambda: {"personal_links": personal_links(person, tenant)},  # noqa: B023
+            )
         except Exception:
             Notification.objects.filter(pk=pk, emailed_at=now).update(emailed_at=None)
             raise
@@ -117,14 +132,20 @@ def send_digest(run: DigestRun, *, now: datetime.datetime) -> bool:
     )
     if not rows:
         return False
-    groups = [
-        (name, list(items))
-        for name, items in groupby(rows, key=lambda n: n.tenant.name if n.tenant else _("Entente"))
-    ]
+    user = rows[0].user
+    by_tenant = [(tenant, list(items)) for tenant, items in groupby(rows, key=lambda n: n.tenant)]
+
+    def groups() -> list[tuple[str, list[Notification], list[PersonalLink]]]:
+        return [
+            (tenant.name if tenant else _("Entente"), items, personal_links(user, tenant))
+            for tenant, items in by_tenant
+        ]
+
     _send(
-        rows[0].user,
+        user,
         "digest",
-        {"frequency": run.frequency, "count": len(rows), "groups": groups},
+        {"frequency": run.frequency, "count": len(rows)},
+        extra=lambda: {"groups": groups()},
     )
     Notification.objects.filter(pk__in=[n.pk for n in rows]).update(emailed_at=timezone.now())
     DigestRun.objects.filter(pk=run.pk).update(sent_at=timezone.now(), notifications=len(rows))

@@ -134,6 +134,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Vendor staff holding a support access granted by the tenant's admins (read-only, audited).
     "entente.console.middleware.SupportAccessMiddleware",
+    # The élus' link (entente.meetings.elected_link): « Mes séances », and that page only, for
+    # the person whose signed link this browser opened; before the membership check.
+    "entente.meetings.elected_link.ElectedLinkMiddleware",
     "entente.accounts.middleware.TenantMembershipMiddleware",
     # The member's last visit, written at most every 10 minutes per person and tenant.
     "entente.accounts.last_seen.LastSeenMiddleware",
@@ -430,6 +433,8 @@ ENTENTE_SALES_EMAIL: str = env("ENTENTE_SALES_EMAIL", default=f"contact@{ENTENTE
 SIGNUP_CONFIRMATION_HOURS: int = env.int("SIGNUP_CONFIRMATION_HOURS", default=48)
 # Days an invitation of a citizen to a public project stays valid (entente.citizens).
 ENTENTE_CITIZEN_INVITATION_DAYS: int = env.int("ENTENTE_CITIZEN_INVITATION_DAYS", default=14)
+# Days the élus' link in e-mails opens « Mes séances » without a password (entente.meetings).
+ENTENTE_ELECTED_LINK_DAYS: int = env.int("ENTENTE_ELECTED_LINK_DAYS", default=30)
 # Sign-ups and join requests allowed per client IP address, and per e-mail address, per window.
 SIGNUP_RATE_LIMIT_PER_IP: int = env.int("SIGNUP_RATE_LIMIT_PER_IP", default=10)
 SIGNUP_RATE_LIMIT_PER_EMAIL: int = env.int("SIGNUP_RATE_LIMIT_PER_EMAIL", default=3)

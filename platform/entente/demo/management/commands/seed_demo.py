@@ -8,8 +8,10 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from entente.accounts.models import Membership, Role
 from entente.core.links import platform_url
 from entente.demo.services import demo_overview, seed_demo
+from entente.meetings.elected_link import link_for
 
 
 class Command(BaseCommand):
@@ -41,3 +43,19 @@ class Command(BaseCommand):
         )
         for login in overview.logins:
             self.stdout.write(f"  {login.email:<44} {login.description}")
+        # The élus' link of their e-mails (« Mes séances » without a password, that page only).
+        elected = (
+            Membership.objects.filter(
+                role=Role.ELECTED,
+                user__email__in=[login.email for login in overview.logins],
+                tenant__in=overview.tenants,
+            )
+            .select_related("user", "tenant")
+            .order_by("tenant__name", "user__email")
+        )
+        links = [(m.user.email, link_for(m.user, m.tenant)) for m in elected]
+        if links:
+            self.stdout.write("")
+            self.stdout.write(_("Lien « Mes séances » des élus (comme dans leurs e-mails) :"))
+            for email, link in links:
+                self.stdout.write(f"  {email:<44} {link}")
