@@ -57,7 +57,7 @@ audit: $(STAMP)
 FUZZ_EXAMPLES ?= 25
 fuzz: $(STAMP)
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(EMBEDDED) run -- $(PY) -m pytest -p no:logging -s -q \
-		tests/api/test_openapi_fuzzing.py
+		tests/api/test_openapi_fuzzing.py tests/api/test_openapi_fuzzing_roles.py
 
 ## bench: every benchmark, printing its figures and conditions (the scripts with a main: not
 ## benchmarks/_common.py nor the settings and URL modules the API benchmark's servers load)

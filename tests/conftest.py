@@ -193,6 +193,7 @@ LONGEST_FILES = (
     "tests/test_isolation_actors.py",
     "tests/api/test_hostile_input.py",
     "tests/api/test_openapi_fuzzing.py",
+    "tests/api/test_openapi_fuzzing_roles.py",
     "tests/entente/signup/test_services.py",
     "tests/api/test_tokens.py",
     "tests/test_navigation_demo.py",

@@ -10,6 +10,7 @@ Uploads answer 413 from the announced length before anything reads the body.
 
 from __future__ import annotations
 
+import re
 from typing import Any, cast
 
 from django.http import FileResponse
@@ -120,16 +121,24 @@ FILES_MAX_LIMIT = 2000
 OFFSET_MAX = 2**31 - 1  # beyond, PostgreSQL's OFFSET overflows (a bigint): no folder is that big
 
 
+def _bounded(request: Request, name: str, default: int, low: int, high: int) -> int:
+    raw = request.query_params.get(name) or ""
+    if not raw:
+        return default
+    if not re.fullmatch(r"-?[0-9]{1,19}", raw):
+        raise ValidationError({name: [_("Nombre entier attendu.")]})
+    value = int(raw)
+    if not low <= value <= high:
+        message = _("Nombre attendu entre %(low)d et %(high)d.") % {"low": low, "high": high}
+        raise ValidationError({name: [message]})
+    return value
+
+
 def _window(request: Request) -> tuple[int, int]:
-    """`?offset=&limit=` on a folder's files (a folder may hold 10,000)."""
-    try:
-        offset = max(0, int(request.query_params.get("offset") or 0))
-        limit = int(request.query_params.get("limit") or FILES_LIMIT)
-    except ValueError:
-        raise ValidationError({"limit": [_("Nombre entier attendu.")]}) from None
-    if offset > OFFSET_MAX:
-        raise ValidationError({"offset": [_("Nombre trop grand.")]})
-    return offset, min(max(limit, 1), FILES_MAX_LIMIT)
+    """`?offset=&limit=` on a folder's files (a folder may hold 10,000), within the bounds the
+    OpenAPI states (`WINDOW`)."""
+    offset = _bounded(request, "offset", 0, 0, OFFSET_MAX)
+    return offset, _bounded(request, "limit", FILES_LIMIT, 1, FILES_MAX_LIMIT)
 
 
 def _content(access: FolderAccess, membership: Membership, request: Request) -> dict[str, Any]:
@@ -151,10 +160,14 @@ def _content(access: FolderAccess, membership: Membership, request: Request) -> 
 
 
 WINDOW = [
-    OpenApiParameter("offset", int, description="Fichiers à sauter (défaut 0)"),
+    OpenApiParameter(
+        "offset",
+        {"type": "integer", "minimum": 0, "maximum": OFFSET_MAX},
+        description="Fichiers à sauter (défaut 0)",
+    ),
     OpenApiParameter(
         "limit",
-        int,
+        {"type": "integer", "minimum": 1, "maximum": FILES_MAX_LIMIT},
         description=f"Fichiers à rendre (défaut {FILES_LIMIT}, au plus {FILES_MAX_LIMIT})",
     ),
 ]

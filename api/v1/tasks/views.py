@@ -52,7 +52,7 @@ ORDERINGS = {
     "title": ["title", "id"],
 }
 
-POSITIVE_ID = {"type": "integer", "minimum": 1}
+POSITIVE_ID = {"type": "integer", "minimum": 1, "maximum": 10**18 - 1}
 LIST_PARAMETERS = [
     OpenApiParameter("space", POSITIVE_ID, description="Identifiant d'un espace"),
     OpenApiParameter(
@@ -87,7 +87,7 @@ def _int(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name)
     if raw is None:
         return None
-    if not re.fullmatch(r"-?[0-9]{1,18}", raw):
+    if not re.fullmatch(r"-?[0-9]{1,18}", raw):  # beyond, no id (POSITIVE_ID's maximum)
         raise exceptions.ValidationError({name: [_("Nombre entier attendu.")]})
     value = int(raw)
     if value < 1:
