@@ -12,7 +12,8 @@ left behind even after a crash): in the EPCI, a private space, a space visible t
 tenant, three federation spaces — one joined by the federated actor, one open to their commune
 that they did not join, one whose scope leaves their commune out — and two public projects, A
 and B. Each space holds a task (with a comment and an attachment), a discussion (with a
-message) and a checklist, all named with unique canary strings; the tenant also holds a
+message), a checklist and a meeting with approved minutes (its extract published in the
+public projects), all named with unique canary strings; the tenant also holds a
 procedure template and a label (on no task) whose names are canaries. Actors, all built from
 the data model directly:
 
@@ -79,6 +80,10 @@ from entente.documents.models import Document, Folder
 from entente.documents.selectors import tree_root
 from entente.documents.services import create_folder
 from entente.documents.services import upload as upload_document
+from entente.meetings.extract import publish_extract
+from entente.meetings.minutes import approve_minutes, submit_minutes, write_item_minutes
+from entente.meetings.models import Meeting, Minutes
+from entente.meetings.services import MeetingSpec, add_agenda_item, create_meeting
 from entente.spaces.models import Space, SpaceMembership, SpaceRole, Visibility
 from entente.spaces.permissions import SpaceAbilities
 from entente.tasks.models import Label, Task, TaskAttachment, TaskComment
@@ -270,6 +275,22 @@ def _person(label: str) -> User:
     )
 
 
+def _approved_meeting(owner: User, space: Space, title: str, text: str) -> Meeting:
+    """A meeting with approved minutes; in a public project, its extract published."""
+    meeting = create_meeting(
+        seeding(owner),
+        space=space,
+        spec=MeetingSpec(title, datetime.datetime(2026, 1, 5, 18, tzinfo=datetime.UTC)),
+    )
+    item = add_agenda_item(seeding(owner), meeting, title="Point de la matrice")
+    write_item_minutes(seeding(owner), item, text=text)
+    submit_minutes(seeding(owner), meeting, approver_ids=[owner.pk])
+    approve_minutes(seeding(owner), meeting)
+    if space.visibility == Visibility.PUBLIC_PROJECT:
+        publish_extract(seeding(owner), meeting)
+    return meeting
+
+
 def _build_world() -> World:
     ensure_session_tenants()
 
@@ -380,6 +401,9 @@ def _build_world() -> World:
                 name=f"{texts['document']}.txt",
                 content=io.BytesIO(texts["document"].encode()),
             )
+            texts["reunion"] = _canary(key, "reunion")
+            texts["pv"] = _canary(key, "pv")
+            meeting = _approved_meeting(owner, space, texts["reunion"], texts["pv"])
             spaces[key] = space
             names[key] = [name]
             contents[key] = list(texts.values())
@@ -395,6 +419,7 @@ def _build_world() -> World:
                 "folder": folder.pk,
                 "document": version.document_id,
                 "version": version.pk,
+                "meeting": meeting.pk,
             }
         _join(spaces["fed_joined"], people["federated"], SpaceRole.EDITOR, via=lege)
         _join(spaces["fed_joined"], people["ended"], SpaceRole.EDITOR, via=corcoue)
@@ -457,6 +482,8 @@ PK_COLLECTIONS = {
     "fichiers": "document",
     "files": "document",
     "versions": "version",
+    "reunions": "meeting",
+    "seances-publiques": "meeting",
 }
 SPACE_KINDS = {
     "space",
@@ -470,6 +497,7 @@ SPACE_KINDS = {
     "folder",
     "document",
     "version",
+    "meeting",
 }
 
 
@@ -600,6 +628,16 @@ def _fingerprint(world: World, actor: str) -> dict[str, Any]:
                         "pk", "name", "folder_id", "deleted_at", "current_id"
                     )
                 ),
+                "minutes": sorted(
+                    Minutes.objects.filter(meeting__space=space).values_list(
+                        "pk", "state", "published_at", "shared_at"
+                    )
+                ),
+                "meetings": sorted(
+                    Meeting.objects.filter(space=space).values_list(
+                        "pk", "title", "updated_at", "convened_at"
+                    )
+                ),
                 "checklist_items": sorted(
                     ChecklistItem.objects.filter(checklist__space=space).values_list(
                         "pk", "task_id"
@@ -716,6 +754,23 @@ def test_the_canaries_are_there_for_those_who_may_see_them(world: World) -> None
         body = _body(response)
         assert all(text in body for text in texts), (path, texts)
     assert set(world.spaces) >= set(SPACES) - {"fed_outside"}
+
+
+def test_the_citizen_reads_their_projects_published_extract(world: World) -> None:
+    """The one meeting page a citizen opens: project B's extract, with its minutes' canary."""
+    client = _client(world, "citizen", world.epci.primary_host)
+    kwargs = {"space_id": world.objects["project_b"]["space"]}
+    meeting = world.objects["project_b"]["meeting"]
+    page = reverse("meetings:extract", urlconf=TENANT_URLCONF, kwargs={**kwargs, "pk": meeting})
+    listing = reverse("meetings:extracts", urlconf=TENANT_URLCONF, kwargs=kwargs)
+    detail = reverse(
+        "meetings:meeting_detail", urlconf=TENANT_URLCONF, kwargs={**kwargs, "pk": meeting}
+    )
+    response = client.get(page)
+    assert response.status_code == 200
+    assert world.contents["project_b"][-1] in _body(response)  # the minutes' text
+    assert world.contents["project_b"][-2] in _body(client.get(listing))  # the meeting's title
+    assert client.get(detail).status_code == 404  # the meeting itself stays closed
 
 
 @pytest.mark.parametrize("actor", ["federated", "citizen"])

@@ -36,6 +36,7 @@ WEBHOOK_SECRET = "webhook_secret"  # a mail provider holding ENTENTE_INBOUND_WEB
 TENANT_ROUTES: dict[str, str] = {
     "tenant_home": MEMBERS,
     "tenant_healthz": OPEN,
+    "tenant_accessibility": OPEN,
     "tenant_readyz": OPEN,
     "set_language": OPEN,
     "api-space-list": MEMBERS,
@@ -132,6 +133,10 @@ TENANT_ROUTES: dict[str, str] = {
     "meetings:minutes_submit": MEMBERS,
     "meetings:minutes_approve": MEMBERS,
     "meetings:convene": MEMBERS,
+    "meetings:extract_publish": MEMBERS,
+    # A public project's published extracts: its citizens read them (entente.meetings.extract).
+    "meetings:extracts": MEMBERS,
+    "meetings:extract": MEMBERS,
     "meetings:carry_over": MEMBERS,
     "meetings:item_document": MEMBERS,
     "meetings:minutes_pdf": MEMBERS,
@@ -268,6 +273,7 @@ TENANT_ROUTES: dict[str, str] = {
 PLATFORM_ROUTES: dict[str, str] = {
     "landing": OPEN,
     "healthz": OPEN,
+    "accessibility": OPEN,
     "readyz": OPEN,
     "set_language": OPEN,
     "choose_tenant": AUTHENTICATED,

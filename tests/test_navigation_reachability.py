@@ -63,6 +63,8 @@ from entente.discussions.services import create_thread, edit_comment
 from entente.documents.selectors import tree_root
 from entente.documents.services import create_folder
 from entente.documents.services import upload as upload_document
+from entente.meetings.extract import publish_extract
+from entente.meetings.minutes import approve_minutes, submit_minutes
 from entente.meetings.services import MeetingSpec, create_meeting
 from entente.notifications.models import Notification, NotificationKind
 from entente.spaces.models import Space, SpaceMembership, SpaceRole, Visibility
@@ -122,6 +124,7 @@ REACHED_OTHERWISE: dict[str, str] = {
     "meetings:minutes_submit": POST_ONLY,
     "meetings:minutes_approve": POST_ONLY,
     "meetings:convene": POST_ONLY,
+    "meetings:extract_publish": POST_ONLY,
     "meetings:carry_over": POST_ONLY,
     "meetings:item_document": POST_ONLY,
     "meetings:feed_token": POST_ONLY,
@@ -276,13 +279,17 @@ def _content(space: Space, owner: User, template: Any) -> None:
         space=space,
         reference_date=datetime.date(2026, 1, 5),
     )
-    create_meeting(
+    meeting = create_meeting(
         seeding(owner),
         space=space,
         spec=MeetingSpec(
             f"Réunion de {space.name}", datetime.datetime(2026, 1, 5, 18, tzinfo=datetime.UTC)
         ),
     )
+    if space.visibility == Visibility.PUBLIC_PROJECT:  # its citizens read the published extract
+        submit_minutes(seeding(owner), meeting, approver_ids=[owner.pk])
+        approve_minutes(membership, meeting)
+        publish_extract(seeding(owner), meeting)
 
 
 def _build_world() -> World:
@@ -585,6 +592,8 @@ def test_the_admin_reaches_the_administration_within_two_clicks(
     [
         ("citizen", {"checklists:template_list", "federation:home", "tasks:labels"}),
         ("citizen", {"mailin:addresses", "administration:export"}),
+        # The project's meetings stay closed: its citizens read the published extract only.
+        ("citizen", {"meetings:meeting_list", "meetings:meeting_detail", "meetings:minutes_pdf"}),
         ("agent", {"administration:export", "administration:support", "citizens:guests"}),
         ("federated", {"checklists:template_list", "tasks:labels"}),
     ],
@@ -595,6 +604,10 @@ def test_nobody_is_shown_what_they_may_not_open(
     """The crawl follows only shown links: a refused page shown would be a dead link above;
     here, that the page is not even in their navigation."""
     assert not must_not_reach & set(crawls[actor].reached)
+
+
+def test_a_citizen_reaches_the_published_extract_by_links(crawls: dict[str, Crawl]) -> None:
+    assert {"meetings:extracts", "meetings:extract"} <= set(crawls["citizen"].reached)
 
 
 MENUS = (MAIN, ADMINISTRATION, ACCOUNT, TASKS)

@@ -31,6 +31,10 @@ class MeetingsConfig(AppConfig):
 
         subscribe(on_event)  # convocations by e-mail, after commit (retried by the outbox)
 
+        from .sharing import on_event as share_approved_minutes
+
+        subscribe(share_approved_minutes)  # the approved PDF to the attendees, once
+
         from entente.core.mail import register_personal_link
 
         from .elected_link import mail_link

@@ -16,7 +16,7 @@ from entente.documents.models import Document
 from entente.spaces.models import Space, SpaceMembership
 
 from . import followup, minutes, services
-from .models import Meeting, Series
+from .models import Meeting, Minutes, Series
 from .services import MeetingSpec
 
 PAST_AGENDA = ("Approbation du procès-verbal précédent", "Budget primitif", "Travaux de voirie")
@@ -67,6 +67,9 @@ def seed_meetings(
     minutes.submit_minutes(author, past, approver_ids=[person.pk for person in approvers])
     for person in approvers:
         minutes.approve_minutes(DEMO.on_behalf_of(person), past)
+    # Marked as shared, so that the demo mails no PDF (`sharing` skips shared minutes). The
+    # demo's councils are in the team's spaces, never in a public project: no extract to publish.
+    Minutes.objects.filter(meeting=past).update(shared_at=timezone.now())
     upcoming = services.create_meeting(
         author,
         space=space,

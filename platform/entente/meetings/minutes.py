@@ -32,6 +32,8 @@ from .models import (
 from .permissions import meeting_abilities
 from .services import announce, record_meeting, require_edit
 
+MINUTES_APPROVED = "meeting.minutes_approved"
+
 
 def minutes_of(meeting: Meeting) -> Minutes:
     minutes, _created = Minutes.objects.get_or_create(meeting=meeting)
@@ -176,4 +178,8 @@ def approve_minutes(acting: Acting, meeting: Meeting) -> Minutes:
             "meeting.minutes_approved",
             _("Procès-verbal approuvé : %(title)s") % {"title": meeting.title},
         )
+        # The attendees get the approved PDF by e-mail after the commit (`sharing`), and a
+        # notice in their inbox (`notifications`).
+        attendees = sorted(meeting.attendees.values_list("person_id", flat=True))
+        announce(MINUTES_APPROVED, meeting, attendees, actor=acting)
     return minutes

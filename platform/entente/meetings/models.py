@@ -141,6 +141,12 @@ class Minutes(models.Model):
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
     frozen_at = models.DateTimeField(null=True, blank=True)
+    # When the approved PDF was mailed to the attendees (`sharing`): set once, so that the
+    # outbox delivering the event again mails nobody twice.
+    shared_at = models.DateTimeField(_("envoyé aux participants le"), null=True, blank=True)
+    # When an editor published the extract for a public project's citizens (`extract`).
+    published_at = models.DateTimeField(_("extrait publié le"), null=True, blank=True)
+    published_by = PersonField(null=True, blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("procès-verbal")

@@ -1,5 +1,5 @@
 """The meetings' entries: « Mes séances », « Mon calendrier », a space's « Réunions » and
-« Calendrier » tabs."""
+« Calendrier » tabs, a public project's « Séances publiques »."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from entente.spaces.sections import section_open
 
 from .elected import may_open
 from .elected_link import may_set_policy
+from .extract import may_read_extracts
 from .permissions import SECTION
 
 
@@ -32,6 +33,11 @@ def _meetings_open(request: HttpRequest, subject: Any) -> bool:
 def _space_open(request: HttpRequest, subject: Any) -> bool:
     """The space's calendar: whoever may open the space (`calendar_views.space_calendar`)."""
     return bool(subject.abilities.view)
+
+
+def _extracts_open(request: HttpRequest, subject: Any) -> bool:
+    """A public project's « Séances publiques » (same rule as `views.public_extracts`)."""
+    return may_read_extracts(request_membership(request), subject.space)
 
 
 def _is_elected(request: HttpRequest, subject: Any) -> bool:
@@ -94,6 +100,17 @@ def register() -> None:
             "meetings:space_calendar",
             _space_open,
             order=16,
+            kwargs=lambda subject: {"space_id": subject.space.pk},
+        )
+    )
+    register_entry(
+        NavEntry(
+            "public_extracts",
+            SPACE,
+            _("Séances publiques"),
+            "meetings:extracts",
+            _extracts_open,
+            order=17,
             kwargs=lambda subject: {"space_id": subject.space.pk},
         )
     )

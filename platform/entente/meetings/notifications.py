@@ -1,4 +1,5 @@
-"""What meetings' events mean for whom: convocation, agenda changed, minutes to approve.
+"""What meetings' events mean for whom: convocation, agenda changed, minutes to approve and
+approved.
 
 Registered in `MeetingsConfig.ready()` (see `entente.notifications.registry`). The people the
 publisher named (the invited, the approvers) hear of it while they may still see the space;
@@ -19,6 +20,7 @@ from .models import Meeting
 CONVOCATION = "meeting.convocation"
 AGENDA_CHANGED = "meeting.agenda_changed"
 MINUTES_TO_APPROVE = "meeting.minutes_to_approve"
+MINUTES_APPROVED = "meeting.minutes_approved"
 
 
 def _meeting(event: Occurrence) -> Meeting | None:
@@ -91,8 +93,28 @@ def _minutes_to_approve(event: Occurrence) -> list[Notice]:
     ]
 
 
+def _minutes_approved(event: Occurrence) -> list[Notice]:
+    """The attendees who may read the meeting (as for the e-mail, `sharing.readers_among`)."""
+    from .sharing import readers_among  # sharing imports the minutes' services
+
+    meeting = _meeting(event)
+    if meeting is None:
+        return []
+    title = _("Le procès-verbal de « %(title)s » est approuvé") % {"title": meeting.title}
+    readers = {user.pk for user in readers_among(event.tenant, meeting, list(event.user_ids))}
+    return [
+        Notice(
+            draft=_draft(event, meeting, NotificationKind.MINUTES_APPROVED, title),
+            recipients=event.viewers_among(readers, meeting.space),
+            dedup_key=event.key("meeting.minutes_approved", meeting.pk),
+            actor=event.person("actor_id"),
+        )
+    ]
+
+
 HANDLERS = (
     EventHandler(CONVOCATION, _convocation),
     EventHandler(AGENDA_CHANGED, _agenda_changed),
     EventHandler(MINUTES_TO_APPROVE, _minutes_to_approve),
+    EventHandler(MINUTES_APPROVED, _minutes_approved),
 )

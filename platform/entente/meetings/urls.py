@@ -19,6 +19,14 @@ urlpatterns = [
     path(_MEETING + "proces-verbal/soumettre/", views.minutes_submit, name="minutes_submit"),
     path(_MEETING + "proces-verbal/approuver/", views.minutes_approve, name="minutes_approve"),
     path(_MEETING + "convoquer/", views.convene, name="convene"),
+    path(_MEETING + "extrait/publier/", views.extract_publish, name="extract_publish"),
+    # A public project's published extracts, for its citizens (extract.py).
+    path("espaces/<int:space_id>/seances-publiques/", views.public_extracts, name="extracts"),
+    path(
+        "espaces/<int:space_id>/seances-publiques/<int:pk>/",
+        views.public_extract,
+        name="extract",
+    ),
     path(_MEETING + "report/", views.carry_over, name="carry_over"),
     path(_MEETING + "points/<int:item_id>/documents/", views.item_document, name="item_document"),
     path(_MEETING + "proces-verbal.pdf", views.minutes_pdf, name="minutes_pdf"),

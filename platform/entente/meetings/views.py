@@ -25,7 +25,7 @@ from entente.spaces.permissions import SpaceAbilities
 from entente.spaces.selectors import SpaceAccess
 from tenants.models import Tenant
 
-from . import elected, feed, followup, minutes, pdf, selectors, services
+from . import elected, extract, feed, followup, minutes, pdf, selectors, services
 from .forms import (
     AgendaItemForm,
     AttendanceForm,
@@ -142,6 +142,7 @@ def meeting_detail(request: HttpRequest, space_id: int, pk: int) -> HttpResponse
         }
         for attendee in meeting.attendees.all()
     ]
+    minutes_state = selectors.minutes_context(meeting, people, request.user.pk)
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -166,7 +167,8 @@ def meeting_detail(request: HttpRequest, space_id: int, pk: int) -> HttpResponse
             "agenda_form": AgendaItemForm(people=people),
             "attendance_form": AttendanceForm(people=people),
             "submit_form": SubmitMinutesForm(people=people),
-            **selectors.minutes_context(meeting, people, request.user.pk),
+            **minutes_state,
+            "may_publish": extract.may_publish(membership, meeting, minutes_state["minutes"]),
         },
     )
 
@@ -252,7 +254,10 @@ def agenda_add(request: HttpRequest, space_id: int, pk: int) -> HttpResponse:
 def agenda_move(request: HttpRequest, space_id: int, pk: int, item_id: int) -> HttpResponse:
     meeting = _meeting(request, space_id, pk, edit=True)
     item = get_object_or_404(AgendaItem, pk=item_id, meeting=meeting)
-    services.move_agenda_item(_acting(request), item, up=request.POST.get("direction") == "up")
+    try:
+        services.move_agenda_item(_acting(request), item, up=request.POST.get("direction") == "up")
+    except ValidationError as error:  # submitted or approved minutes: the agenda is kept
+        messages.error(request, " ".join(error.messages))
     return _back(meeting)
 
 
@@ -318,6 +323,44 @@ def minutes_approve(request: HttpRequest, space_id: int, pk: int) -> HttpRespons
     else:
         messages.success(request, _("Votre approbation est enregistrée."))
     return _back(meeting)
+
+
+@require_POST
+def extract_publish(request: HttpRequest, space_id: int, pk: int) -> HttpResponse:
+    meeting = _meeting(request, space_id, pk, edit=True)
+    try:
+        extract.publish_extract(_acting(request), meeting)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("L'extrait est publié pour les citoyens du projet."))
+    return _back(meeting)
+
+
+def _extracts_space(request: HttpRequest, space_id: int) -> Space:
+    """A public project the person may open; anything else answers 404 (nothing learnt)."""
+    space = Space.objects.filter(pk=space_id).first()
+    if space is None or not extract.may_read_extracts(_acting(request), space):
+        raise Http404(_("Cet espace n'existe pas ou ne vous est pas ouvert."))
+    return space
+
+
+@require_GET
+def public_extracts(request: HttpRequest, space_id: int) -> HttpResponse:
+    """« Séances publiques »: the published extracts of a public project's meetings."""
+    space = _extracts_space(request, space_id)
+    context = {"space": space, "meetings": list(extract.published_in(space))}
+    return render(request, "meetings/public_extracts.html", context)
+
+
+@require_GET
+def public_extract(request: HttpRequest, space_id: int, pk: int) -> HttpResponse:
+    """One published extract: per item its minutes, and the decisions with their votes."""
+    space = _extracts_space(request, space_id)
+    found = extract.extract_of(space, pk)
+    if found is None:
+        raise Http404(_("Cet extrait n'existe pas ou n'est pas publié."))
+    return render(request, "meetings/public_extract.html", {"space": space, "extract": found})
 
 
 @require_POST

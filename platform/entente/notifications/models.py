@@ -26,6 +26,7 @@ class NotificationKind(models.TextChoices):
     MEETING_CONVOCATION = "meeting_convocation", _("Convocation à une réunion")
     MEETING_AGENDA = "meeting_agenda", _("Ordre du jour modifié")
     MINUTES_TO_APPROVE = "minutes_to_approve", _("Procès-verbal à approuver")
+    MINUTES_APPROVED = "minutes_approved", _("Procès-verbal approuvé")
 
 
 class Notification(models.Model):

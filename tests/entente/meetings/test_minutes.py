@@ -125,3 +125,7 @@ def test_frozen_minutes_refuse_edits_through_the_page(actors: SpaceActors) -> No
     assert not written
     assert "Enregistrer le compte rendu" not in page
     assert "figé le" in page
+    # Moving an item of frozen minutes is refused with a message, not an error 500.
+    move = client.post(base + f"ordre-du-jour/{item.pk}/deplacer/", {"direction": "down"})
+    assert move.status_code == 302
+    assert "ne peut plus être modifiée" in client.get(base).content.decode()
