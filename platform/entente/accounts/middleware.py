@@ -33,6 +33,7 @@ OPEN_PATHS = (
     "/invitation/",
     "/calendrier/",  # private iCal feeds: the token in the address is the key
     "/mes-seances/acces/",  # the élus' link: its signed token is the key (meetings)
+    "/accessibilite/",  # the accessibility statement, owed to everyone (core)
 )
 
 

@@ -11,6 +11,7 @@ from entente.mailin import views as mailin_views
 urlpatterns = [
     path("", core_views.landing, name="landing"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("accessibilite/", core_views.accessibility, name="accessibility"),
     path("readyz", core_views.readyz, name="readyz"),
     path("metrics", core_views.metrics, name="metrics"),
     path("comptes/", include("allauth.urls")),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
@@ -21,6 +22,8 @@ def entente(request: HttpRequest) -> dict[str, Any]:
         "current_tenant": tenant,
         "current_membership": getattr(request, "membership", None),
         "platform_url": platform_url("/"),
+        # The footer's mention the law requires: « Accessibilité : non conforme »…
+        "accessibility_status": settings.ENTENTE_ACCESSIBILITY_STATUS,
     }
 
 

@@ -1,5 +1,5 @@
-"""Pages of the bare domain (landing), the health endpoints every host answers, metrics, and
-the refused and missing pages of every host."""
+"""Pages of the bare domain (landing), the health endpoints and the accessibility statement every
+host answers, metrics, and the refused and missing pages of every host."""
 
 from __future__ import annotations
 
@@ -21,6 +21,23 @@ def landing(request: HttpRequest) -> HttpResponse:
         request,
         "core/landing.html",
         {"trial_days": getattr(settings, "ENTENTE_TRIAL_DAYS", 30)},
+    )
+
+
+@require_safe
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement French law requires of a public body's services (article 47
+    of law 2005-102, RGAA 4.1), on every host and without logging in: linked from each page's
+    footer. Its state is set by ENTENTE_ACCESSIBILITY_STATUS once an audit has been made; until
+    then « non conforme » is the only honest answer, with what is done and how to reach us."""
+    return render(
+        request,
+        "core/accessibility.html",
+        {
+            "status": settings.ENTENTE_ACCESSIBILITY_STATUS,
+            "audit_date": settings.ENTENTE_ACCESSIBILITY_AUDIT_DATE,
+            "contact_email": settings.ENTENTE_ACCESSIBILITY_CONTACT,
+        },
     )
 
 

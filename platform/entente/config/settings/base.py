@@ -41,6 +41,14 @@ ENTENTE_DOMAIN: str = env("ENTENTE_DOMAIN", default="entente.localhost")
 ENTENTE_SCHEME: str = env("ENTENTE_SCHEME", default="http")
 ENTENTE_PORT: str = env("ENTENTE_PORT", default="")  # shown in links; empty for 80/443
 ENTENTE_TEMPLATE_SCHEMA = "entente_template"
+# The accessibility statement (/accessibilite/, RGAA 4.1): its state is one of « non »,
+# « partiellement » or « totalement » conforme, set from an audit (with its date); until one is
+# made, « non ». The contact answers those who cannot use a page.
+ENTENTE_ACCESSIBILITY_STATUS: str = env("ENTENTE_ACCESSIBILITY_STATUS", default="non")
+ENTENTE_ACCESSIBILITY_AUDIT_DATE: str = env("ENTENTE_ACCESSIBILITY_AUDIT_DATE", default="")
+ENTENTE_ACCESSIBILITY_CONTACT: str = env(
+    "ENTENTE_ACCESSIBILITY_CONTACT", default=f"accessibilite@{ENTENTE_DOMAIN}"
+)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY: str = env("DJANGO_SECRET_KEY", default="")
