@@ -154,11 +154,13 @@ def with_known_references(body: Any, known: dict[str, int]) -> Any:
 SENT: Counter[str] = Counter()
 
 
-def call(case: Any, actor: dict[str, Any]) -> None:
+def as_actor(case: Any, actor: dict[str, Any]) -> dict[str, Any]:
+    """Prepare `case` for `actor` (their own ids in valid bodies; the count) and return the
+    arguments of `case.call_and_validate`."""
     if case.meta is not None and case.meta.generation.mode.is_positive:
         case.body = with_known_references(case.body, actor["known"])
     SENT[actor["role"]] += 1
-    case.call_and_validate(headers=actor["headers"], base_url=actor["base_url"])
+    return {"headers": actor["headers"], "base_url": actor["base_url"]}
 
 
 @pytest.fixture(scope="module", autouse=True)

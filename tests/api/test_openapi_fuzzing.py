@@ -11,7 +11,7 @@ from tests.api.fuzzing import (
     FUZZ_SETTINGS,
     _requests_sent,
     agent,
-    call,
+    as_actor,
     citizen,
     schema,
     wsgi_app,
@@ -24,11 +24,11 @@ __all__ = ["_requests_sent", "agent", "citizen", "wsgi_app"]  # fixtures, used b
 @FUZZ_SETTINGS
 @pytest.mark.django_db
 def test_as_an_agent(case: Any, agent: dict[str, Any], wsgi_app: WSGIHandler) -> None:
-    call(case, agent)
+    case.call_and_validate(**as_actor(case, agent))
 
 
 @schema.parametrize()
 @FUZZ_SETTINGS
 @pytest.mark.django_db
 def test_as_a_citizen(case: Any, citizen: dict[str, Any], wsgi_app: WSGIHandler) -> None:
-    call(case, citizen)
+    case.call_and_validate(**as_actor(case, citizen))

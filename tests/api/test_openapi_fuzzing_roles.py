@@ -11,7 +11,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from tests.api.fuzzing import (
     ROLE_SETTINGS,
     _requests_sent,
-    call,
+    as_actor,
     cc_agent,
     elected,
     role_schema,
@@ -25,11 +25,11 @@ __all__ = ["_requests_sent", "cc_agent", "elected", "wsgi_app"]  # fixtures, use
 @ROLE_SETTINGS
 @pytest.mark.django_db
 def test_as_an_elected_official(case: Any, elected: dict[str, Any], wsgi_app: WSGIHandler) -> None:
-    call(case, elected)
+    case.call_and_validate(**as_actor(case, elected))
 
 
 @role_schema.parametrize()
 @ROLE_SETTINGS
 @pytest.mark.django_db
 def test_as_a_cc_agent(case: Any, cc_agent: dict[str, Any], wsgi_app: WSGIHandler) -> None:
-    call(case, cc_agent)
+    case.call_and_validate(**as_actor(case, cc_agent))

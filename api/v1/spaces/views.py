@@ -61,6 +61,18 @@ class SpaceFilter(django_filters.FilterSet):
     ) -> QuerySet[Space]:
         return spaces.filter(archived_at__isnull=not archived)
 
+    def is_valid(self) -> bool:
+        """A filter given empty (`?visibility=`) is none of its values: a 400, as the OpenAPI
+        says (django-filter would ignore it)."""
+        valid = super().is_valid()
+        for name in self.filters:
+            if name in self.data and self.data.get(name) == "":
+                self.form.add_error(
+                    name, _("Valeur vide : donnez une valeur ou retirez le filtre.")
+                )
+                valid = False
+        return valid
+
     class Meta:
         model = Space
         fields = ["kind", "visibility", "archived"]

@@ -6,7 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from entente.accounts.services import create_api_token, remove_member
 from tenants.models import Tenant
@@ -60,6 +62,27 @@ def test_lists_every_item_with_its_tenant_across_pages(
     assert by_title["Conseil municipal"]["progress"] == {"done": 1, "total": 2}
     assert by_title["Mention Paulx"]["kind"] == "mention"
     assert [item["title"] for item in results][:2] == ["Lege en retard", "Paulx cette semaine"]
+
+
+def test_each_page_and_its_count_come_from_one_statement(
+    world: World, tenant_a: Tenant, client_for: Callable[..., Client]
+) -> None:
+    client = client_for(tenant_a, world.anne)
+    whole = [item["title"] for item in _all(client)]
+    for query, titles in [
+        ("page_size=4", whole[:4]),
+        ("page_size=4&page=2", whole[4:8]),
+        ("page_size=4&page=3", whole[8:]),
+    ]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(f"{URL}?{query}")
+        assert response.status_code == 200, response.content
+        body = response.json()
+        work = [q["sql"] for q in captured.captured_queries if "UNION ALL" in q["sql"]]
+        assert len(work) == 1
+        assert [item["title"] for item in body["results"]] == titles
+        assert body["count"] == len(VISIBLE)
+    assert client.get(f"{URL}?page=4&page_size=4").status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -63,7 +63,7 @@ def _token(actors: SpaceActors, who: str = "commenter", **kwargs: Any) -> str:
     return elected_link.make_token(actors.people[who], actors.tenant, **kwargs)
 
 
-def _refused(response: Any) -> None:
+def assert_refused(response: Any) -> None:
     body = response.content.decode()
     assert response.status_code == 403
     assert REFUSED in body
@@ -121,10 +121,10 @@ def test_the_link_refuses_everything_but_a_fresh_token_of_this_tenant(
         "pas-un-jeton",
         "a" * 600,
     ):
-        _refused(client.get(_path(token)))
+        assert_refused(client.get(_path(token)))
     # A link of this tenant opened on another tenant's host.
     foreign = Client(HTTP_HOST=host_of(actors.other_tenant))
-    _refused(foreign.get(_path(good)))
+    assert_refused(foreign.get(_path(good)))
     # None of those opened anything.
     assert client.get("/mes-seances/").status_code == 302
     # The good one does.
@@ -136,7 +136,7 @@ def test_the_link_refuses_everything_but_a_fresh_token_of_this_tenant(
 def test_the_link_of_someone_who_is_not_an_elu_here_is_refused(
     actors: SpaceActors, who: str
 ) -> None:
-    _refused(actors.client("anonymous").get(_path(_token(actors, who))))
+    assert_refused(actors.client("anonymous").get(_path(_token(actors, who))))
 
 
 def test_deactivated_staff_and_mfa_people_are_refused(actors: SpaceActors) -> None:
@@ -145,14 +145,14 @@ def test_deactivated_staff_and_mfa_people_are_refused(actors: SpaceActors) -> No
     client = actors.client("anonymous")
     elu.is_active = False
     elu.save(update_fields=["is_active"])
-    _refused(client.get(_path(token)))
+    assert_refused(client.get(_path(token)))
     elu.is_active, elu.is_staff = True, True
     elu.save(update_fields=["is_active", "is_staff"])
-    _refused(client.get(_path(token)))
+    assert_refused(client.get(_path(token)))
     elu.is_staff = False
     elu.save(update_fields=["is_staff"])
     Authenticator.objects.create(user=elu, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    _refused(client.get(_path(token)))
+    assert_refused(client.get(_path(token)))
 
 
 def test_the_tenant_policy_off_refuses_links_and_ends_open_grants(actors: SpaceActors) -> None:
@@ -170,7 +170,7 @@ def test_the_tenant_policy_off_refuses_links_and_ends_open_grants(actors: SpaceA
     assert admin.post("/administration/lien-des-elus/", {}).status_code == 302
     with actors.inside():
         assert ElectedLinkPolicy.objects.get().sign_in is False
-    _refused(client.get(_path(_token(actors))))
+    assert_refused(client.get(_path(_token(actors))))
     assert client.get("/mes-seances/").status_code == 302  # the open grant ended too
     # The élu's mail then holds the plain page, which asks for the password.
     link = elected_link.link_for(actors.people["commenter"], actors.tenant)
@@ -189,7 +189,7 @@ def test_an_elu_revokes_their_links(actors: SpaceActors) -> None:
     assert "Désactiver mes liens" in elu.get("/mes-seances/").content.decode()
     assert actors.client("editor").post("/mes-seances/liens/desactiver/").status_code == 403
     assert elu.post("/mes-seances/liens/desactiver/").status_code == 302
-    _refused(actors.client("anonymous").get(_path(old)))
+    assert_refused(actors.client("anonymous").get(_path(old)))
     assert anonymous.get("/mes-seances/").status_code == 302  # its grant ended too
     fresh = _token(actors, now=timezone.now() + datetime.timedelta(seconds=2))
     assert actors.client("anonymous").get(_path(fresh)).status_code == 302

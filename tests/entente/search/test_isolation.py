@@ -63,7 +63,12 @@ HOSTS = {
 ACTORS = tuple(OPENS)
 PEOPLE = tuple(actor for actor in ACTORS if actor != "anonymous")  # actors with an account
 # The entry each canary's object is found as (its title), and the section it lies in.
-SECTION_OF = {"tache": "tasks", "sujet": "discussions", "procedure": "checklists"}
+SECTION_OF = {
+    "tache": "tasks",
+    "sujet": "discussions",
+    "procedure": "checklists",
+    "reunion": "meetings",  # each space's council, with approved minutes (the « pv »)
+}
 CONTENT_SECTION = {
     **SECTION_OF,
     "detail": "tasks",
@@ -72,6 +77,7 @@ CONTENT_SECTION = {
     "message": "discussions",
     "document": "documents",
     "dossier": "documents",
+    "pv": "meetings",  # found as its meeting, by those who may open the meeting
 }
 
 
