@@ -12,14 +12,18 @@ them assigned to the person (the others to 5 colleagues), a quarter of all tasks
 checklists; in the public inbox, 10 unread mentions and 200 read notifications per commune.
 
 Measured, in one process, after a warm-up, each `--runs` times:
-- `my_work(user)`: the selector, the tenants reached included (3 queries in all);
+- `work_page(user)`: the selector the page serves, the tenants reached included (3 queries in
+  all): page 1 (50 items) and every filter's count, filtered, counted, sorted and cut in SQL;
 - `GET /mon-travail/` and `GET /api/v1/me/work/` (page 1: 50 items) through Django's test
   client on a tenant's host: every middleware (tenant routing, membership, support, read-only),
   the session, the template or the serializer; no network and no ASGI server.
 Two references in the same conditions show what the machine gives to any page: the tenant's
-home page and the single-tenant `GET /api/v1/me/tasks/` (page 1, 50 tasks). Before measuring,
-the selector's answer is checked against the ORM (one query per tenant), and the tables are
-analysed (fresh bulk inserts have no planner statistics).
+home page and the single-tenant `GET /api/v1/me/tasks/` (page 1, 50 tasks); a third,
+`my_work(user)`, builds the whole list (what the page did before it was paginated in SQL).
+Before measuring, the selector's answer is checked against the ORM (one query per tenant), and
+every filter's first page, the second and the last page, and the counts against the whole list
+filtered and counted in Python; the tables are analysed (fresh bulk inserts have no planner
+statistics).
 """
 
 from __future__ import annotations
@@ -193,13 +197,14 @@ def expected_count(person: Any, tenants: list[Any]) -> int:
 
 
 def explain_times(person: Any, runs: int) -> tuple[float, float]:
-    """Median planning and execution times of my_work()'s statement, as PostgreSQL counts them."""
+    """Median planning and execution times of work_page()'s statement (page 1 of 50 and the
+    counts), as PostgreSQL counts them."""
     from django.db import connection
 
     from entente.federation.reach import reachable_tenants
     from entente.mywork.selectors import _work_query
 
-    query, params = _work_query(reachable_tenants(person), person.pk)
+    query, params = _work_query(reachable_tenants(person), person.pk, limit=50)
     planning: list[float] = []
     execution: list[float] = []
     with connection.cursor() as cursor:
@@ -243,7 +248,13 @@ def main() -> None:
         from django.db import connection
         from django.test import Client
 
-        from entente.mywork.selectors import my_work
+        from entente.mywork.selectors import (
+            FILTERS,
+            counts_by_filter,
+            filter_items,
+            my_work,
+            work_page,
+        )
 
         t0 = time.perf_counter()
         call_command("migrate", verbosity=0, interactive=False)
@@ -257,6 +268,14 @@ def main() -> None:
         expected = expected_count(person, tenants)
         if len(items) != expected:
             raise SystemExit(f"my_work() found {len(items)} items, the ORM {expected}")
+        counts = counts_by_filter(items)
+        for key in FILTERS:
+            for number in (1, 2, 10**6):  # the last: beyond it, `get_page` answers it
+                page, page_counts = work_page(person, key=key, page=number)
+                kept = filter_items(items, key)
+                start = (page.number - 1) * 50
+                if page_counts != counts or page.object_list != kept[start : start + 50]:
+                    raise SystemExit(f"work_page(filter={key}, page={number}) differs")
         statements: list[str] = []
 
         def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
@@ -264,7 +283,7 @@ def main() -> None:
             return execute(sql, params, many, context)
 
         with connection.execute_wrapper(count):
-            my_work(person)
+            work_page(person)
         kinds = {kind: sum(1 for i in items if i.kind == kind) for kind in ("task", "checklist")}
         kinds["mention"] = len(items) - sum(kinds.values())
 
@@ -279,12 +298,13 @@ def main() -> None:
         server_side = explain_times(person, runs=min(args.runs, 50))
         load_before = load_average()
         measures = {
-            "my_work(user)": lambda: my_work(person),
+            "work_page(user)": lambda: work_page(person),
             "GET /mon-travail/": lambda: client.get("/mon-travail/"),
             "GET /api/v1/me/work/": lambda: client.get("/api/v1/me/work/"),
             # References in the same conditions: one tenant only, no cross-schema read.
             "ref: GET / (home)": lambda: client.get("/"),
             "ref: GET /api/v1/me/tasks/": lambda: client.get("/api/v1/me/tasks/"),
+            "ref: my_work(user), all": lambda: my_work(person),
         }
         results = {name: measure(fn, args.runs, args.warmup) for name, fn in measures.items()}
         load_after = load_average()
@@ -297,10 +317,12 @@ def main() -> None:
             f"{TENANTS * TASKS // ASSIGNED_SHARE} assigned to the person",
             f"the person's list: {len(items)} items ({kinds['task']} open tasks, "
             f"{kinds['checklist']} checklists, {kinds['mention']} unread mentions), equal to "
-            f"the ORM's count; my_work() = {len(statements)} SQL queries",
+            f"the ORM's count; work_page() = {len(statements)} SQL queries, its pages and "
+            "counts equal to the whole list's, filtered and counted in Python",
             f"{args.runs} runs each after {args.warmup} warm-up runs, one process, "
             "Django test client (no network), pages = page 1 of 50 items",
-            "the one SQL statement, inside PostgreSQL (EXPLAIN ANALYZE, median): planning "
+            "the one SQL statement (page 1 and the counts), inside PostgreSQL (EXPLAIN "
+            "ANALYZE, median): planning "
             f"{server_side[0]:.1f} ms, execution {server_side[1]:.1f} ms",
         )
         print()

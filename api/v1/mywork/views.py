@@ -7,11 +7,12 @@ from typing import Any
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from entente.accounts.models import User
-from entente.mywork.selectors import FILTERS, WorkItem, filter_items, my_work
+from entente.mywork.selectors import FILTERS, WorkItem, WorkList
 
 from .serializers import WorkItemSerializer
 
@@ -26,7 +27,8 @@ class MyWork(generics.ListAPIView[Any]):
     """
 
     serializer_class = WorkItemSerializer
-    filter_backends: list[Any] = []  # a list, not a queryset: filtered by `filter` below
+    # Not a queryset: `WorkList` filters, counts and cuts the page in one statement.
+    filter_backends: list[Any] = []
 
     @extend_schema(
         operation_id="me_work_list",
@@ -43,7 +45,7 @@ class MyWork(generics.ListAPIView[Any]):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
-    def get_queryset(self) -> list[WorkItem]:  # type: ignore[override]
+    def get_queryset(self) -> WorkList | list[WorkItem]:  # type: ignore[override]
         if getattr(self, "swagger_fake_view", False):  # schema generation: nobody's work
             return []
         key = self.request.query_params.get("filter") or "all"
@@ -56,4 +58,13 @@ class MyWork(generics.ListAPIView[Any]):
                 }
             )
         user: User = self.request.user  # type: ignore[assignment]  # IsTenantMember: logged in
-        return filter_items(my_work(user), key)
+        paginator = self.paginator
+        if not isinstance(paginator, PageNumberPagination):  # not this API's pagination
+            return WorkList(user, key=key)
+        # The page DRF will ask for is fetched with the counts (page_size: a 400 if invalid).
+        return WorkList(
+            user,
+            key=key,
+            page=self.request.query_params.get(paginator.page_query_param),
+            per_page=paginator.get_page_size(self.request) or paginator.page_size or 50,
+        )

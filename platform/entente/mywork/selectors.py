@@ -9,16 +9,20 @@ they launched or have a step in), in spaces they may open there.
 One SQL round trip whatever the number of tenants: a UNION ALL of schema-qualified SELECTs, one
 per reached schema, plus the public inbox's unread mentions. Schema and table names are quoted
 by psycopg (`sql.Identifier`), never formatted into the text; values are parameters.
+
+The same statement filters (the page's chips), counts every filter (`COUNT(*) FILTER`), sorts
+and cuts the page (`LIMIT`/`OFFSET`): only the page's rows leave PostgreSQL (`WorkList`).
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -232,7 +236,7 @@ def _checklists_of(reach: Reach, user_id: int) -> tuple[sql.Composable, list[Any
 
 def _documents_of(reach: Reach, user_id: int) -> tuple[sql.Composable, list[Any]]:
     """Files the person follows whose current version someone else added lately, in spaces
-    they may open (folder rules are checked afterwards: `_open_documents`)."""
+    they may open (folder rules are checked afterwards: `_closed_documents`)."""
     schema = reach.tenant.schema_name
     visible, visible_params = _visible_space(reach, schema, user_id)
     query = sql.SQL(
@@ -267,22 +271,24 @@ def _documents_of(reach: Reach, user_id: int) -> tuple[sql.Composable, list[Any]
     ]
 
 
-def _open_documents(items: list[WorkItem], reaches: dict[int, Reach]) -> list[WorkItem]:
-    """Drop the files a folder rule (or the bin) now closes to the person: one check per
-    tenant holding followed files, in that tenant's schema."""
+def _closed_documents(
+    documents: Iterable[tuple[int, int]], reaches: dict[int, Reach]
+) -> set[tuple[int, int]]:
+    """The followed files (tenant id, document id) a folder rule (or the bin) now closes to
+    the person: one check per tenant holding followed files, in that tenant's schema."""
+    by_tenant: dict[int, list[int]] = {}
+    for tenant_id, document_id in documents:
+        by_tenant.setdefault(tenant_id, []).append(document_id)
     closed: set[tuple[int, int]] = set()
-    for tenant_id in {item.tenant.pk for item in items if item.kind == DOCUMENT}:
+    for tenant_id, document_ids in by_tenant.items():
         reach = reaches[tenant_id]
         with tenant_context(reach.tenant):
-            for item in items:
-                if item.kind == DOCUMENT and item.tenant.pk == tenant_id:
-                    try:
-                        access_document(reach.membership, item.object_id)
-                    except Document.DoesNotExist:
-                        closed.add((tenant_id, item.object_id))
-    if not closed:
-        return items
-    return [i for i in items if i.kind != DOCUMENT or (i.tenant.pk, i.object_id) not in closed]
+            for document_id in document_ids:
+                try:
+                    access_document(reach.membership, document_id)
+                except Document.DoesNotExist:
+                    closed.add((tenant_id, document_id))
+    return closed
 
 
 def _meetings_of(
@@ -345,9 +351,46 @@ def _mentions_of(tenant_ids: list[int], user_id: int) -> tuple[sql.Composable, l
     return query, [user_id, NotificationKind.MENTIONED.value, tenant_ids]
 
 
+def _filter_condition(key: str, today: datetime.date) -> tuple[sql.Composable, list[Any]]:
+    """The SQL twin of `filter_items` for one filter, on the `work` rows."""
+    if key == THIS_WEEK:
+        return sql.SQL("(work.due_date >= %s AND work.due_date <= %s)"), [today, week_end(today)]
+    if key == OVERDUE:
+        return sql.SQL("work.due_date < %s"), [today]
+    if key == "mentions":
+        return sql.SQL("work.kind = %s"), [MENTION]
+    if key == "documents":
+        return sql.SQL("work.kind = %s"), [DOCUMENT]
+    if key == MEETINGS:
+        return sql.SQL("work.kind = ANY(%s)"), [[MEETING, MINUTES]]
+    return sql.SQL("TRUE"), []
+
+
+_ORDER = (
+    "(work.due_date IS NULL), work.due_date, work.updated_at DESC,"
+    " work.kind, work.tenant_id, work.object_id"
+)
+# Far beyond any list: "the last page" (`OFFSET` is brought back to the last page's start).
+LAST_PAGE = 2**62
+
+
 def _work_query(
-    reaches: Sequence[Reach], user_id: int, today: datetime.date | None = None
+    reaches: Sequence[Reach],
+    user_id: int,
+    today: datetime.date | None = None,
+    *,
+    key: str = "all",
+    offset: int = 0,
+    limit: int | None = None,
+    closed: Iterable[tuple[int, int]] = (),
 ) -> tuple[str, list[Any]]:
+    """One statement: the counts of every filter, and the `limit` rows of filter `key` from
+    `offset` (brought back to the last page's start when beyond it; `limit=None`: all of them).
+
+    Each row carries the counts (`FILTERS`' order), the followed files' keys (tenant ids, ids:
+    checked against folder rules by the caller, `closed` leaves them out), the page's start,
+    then the item's twelve columns (NULL when the filter keeps nothing).
+    """
     today = today or timezone.localdate()
     parts: list[sql.Composable] = []
     params: list[Any] = []
@@ -366,11 +409,55 @@ def _work_query(
     part, part_params = _mentions_of([reach.tenant.pk for reach in reaches], user_id)
     parts.append(part)
     params += part_params
+    kept: sql.Composable = sql.SQL("TRUE")
+    excluded = sorted(closed)
+    if excluded:
+        kept = sql.SQL(
+            "NOT (work.kind = %s AND (work.tenant_id, work.object_id) IN"
+            " (SELECT * FROM unnest(%s::bigint[], %s::bigint[])))"
+        )
+        params += [DOCUMENT, [t for t, _d in excluded], [d for _t, d in excluded]]
+    counts: list[sql.Composable] = []
+    for number, name in enumerate(FILTERS):
+        condition, condition_params = _filter_condition(name, today)
+        counts.append(
+            sql.SQL("COUNT(*) FILTER (WHERE {c}) AS {n}").format(
+                c=condition, n=sql.Identifier(f"c{number}")
+            )
+        )
+        params += condition_params
+    params += [DOCUMENT, DOCUMENT]
+    if limit is None:
+        start: sql.Composable = sql.SQL("0::bigint")
+    else:
+        start = sql.SQL("LEAST(%s::bigint, GREATEST(({n} - 1) / %s * %s, 0))").format(
+            n=sql.Identifier(f"c{list(FILTERS).index(key) if key in FILTERS else 0}")
+        )
+        params += [offset, limit, limit]
+    condition, condition_params = _filter_condition(key, today)
+    params += condition_params
+    params.append(limit)
     query = sql.SQL(
-        "SELECT * FROM ({parts}) AS work"
-        " ORDER BY (work.due_date IS NULL), work.due_date, work.updated_at DESC,"
-        " work.kind, work.tenant_id, work.object_id"
-    ).format(parts=sql.SQL(" UNION ALL ").join(parts))
+        "WITH work AS (SELECT * FROM ({parts}) AS work WHERE {kept}),"
+        " counts AS (SELECT {counts},"
+        " array_agg(work.tenant_id) FILTER (WHERE work.kind = %s) AS document_tenants,"
+        " array_agg(work.object_id) FILTER (WHERE work.kind = %s) AS document_ids"
+        " FROM work),"
+        " bounds AS (SELECT {start} AS start FROM counts),"
+        " page AS (SELECT * FROM work WHERE {condition} ORDER BY {order}"
+        " LIMIT %s OFFSET (SELECT bounds.start FROM bounds))"
+        " SELECT counts.*, bounds.start, page.*"
+        " FROM counts CROSS JOIN bounds LEFT JOIN page ON TRUE"
+        " ORDER BY {page_order}"
+    ).format(
+        parts=sql.SQL(" UNION ALL ").join(parts),
+        kept=kept,
+        counts=sql.SQL(", ").join(counts),
+        start=start,
+        condition=condition,
+        order=sql.SQL(_ORDER),
+        page_order=sql.SQL(_ORDER.replace("work.", "page.")),
+    )
     connection.ensure_connection()
     return query.as_string(connection.connection), params
 
@@ -412,27 +499,68 @@ class _Paths:
         )
 
 
-def my_work(
-    user: User, *, reaches: Sequence[Reach] | None = None, today: datetime.date | None = None
-) -> list[WorkItem]:
-    """Everything the person has to do, in every tenant they reach, sorted by date.
+@dataclass(frozen=True)
+class _Fetched:
+    """What one statement brought back: a window of one filter's items, and every count."""
 
-    Dated items first (overdue ones lead, then by due date), then the undated ones, most recently
-    changed first. Tenants that are not open (suspended, being provisioned) are left out: their
-    pages cannot be opened.
-    """
+    start: int
+    items: list[WorkItem]
+    counts: dict[str, int]
+
+
+def _open_reaches(user: User, reaches: Sequence[Reach] | None) -> list[Reach]:
+    """The tenants reached whose pages can be opened (not suspended, not being provisioned)."""
     if reaches is None:
         reaches = reachable_tenants(user)
-    reaches = [reach for reach in reaches if reach.tenant.is_open]
+    return [reach for reach in reaches if reach.tenant.is_open]
+
+
+def _fetch(
+    user: User,
+    reaches: list[Reach],
+    today: datetime.date,
+    *,
+    key: str = "all",
+    offset: int = 0,
+    limit: int | None = None,
+) -> _Fetched:
+    """One statement (`_work_query`), and a second only when a followed file is now closed to
+    the person by a folder rule: the files are checked in Python (`access_document`), then
+    left out in SQL so that the counts and the pages stay right."""
     if not reaches:
-        return []
-    today = today or timezone.localdate()
+        return _Fetched(start=0, items=[], counts=dict.fromkeys(FILTERS, 0))
     by_tenant = {reach.tenant.pk: reach for reach in reaches}
+    closed: set[tuple[int, int]] = set()
+    checked: set[tuple[int, int]] = set()
+    while True:
+        query, params = _work_query(
+            reaches, user.pk, today, key=key, offset=offset, limit=limit, closed=closed
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(query, params)
+            rows = cursor.fetchall()
+        head = rows[0]
+        documents = set(zip(head[len(FILTERS)] or (), head[len(FILTERS) + 1] or (), strict=True))
+        documents -= checked
+        if not documents:
+            break
+        checked |= documents
+        newly_closed = _closed_documents(documents, by_tenant)
+        if not newly_closed:
+            break
+        closed |= newly_closed
+    counts = dict(zip(FILTERS, head[: len(FILTERS)], strict=True))
+    start = head[len(FILTERS) + 2]
+    first = len(FILTERS) + 3
+    items = _items([row[first:] for row in rows if row[first] is not None], by_tenant, today)
+    return _Fetched(start=start, items=items, counts=counts)
+
+
+def _items(
+    rows: Iterable[Sequence[Any]], by_tenant: dict[int, Reach], today: datetime.date
+) -> list[WorkItem]:
+    """The `WorkItem`s of the rows a statement brought back, with their links."""
     bases = {pk: reach.tenant.url("") for pk, reach in by_tenant.items()}
-    query, params = _work_query(reaches, user.pk, today)
-    with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        rows = cursor.fetchall()
     paths = _Paths()
     items = []
     for (
@@ -478,7 +606,124 @@ def my_work(
                 total=total,
             )
         )
-    return _open_documents(items, by_tenant)
+    return items
+
+
+def my_work(
+    user: User, *, reaches: Sequence[Reach] | None = None, today: datetime.date | None = None
+) -> list[WorkItem]:
+    """Everything the person has to do, in every tenant they reach, sorted by date.
+
+    Dated items first (overdue ones lead, then by due date), then the undated ones, most recently
+    changed first. Tenants that are not open (suspended, being provisioned) are left out: their
+    pages cannot be opened. The whole list: pages read `WorkList`, which fetches only theirs.
+    """
+    today = today or timezone.localdate()
+    return _fetch(user, _open_reaches(user, reaches), today).items
+
+
+def _page_hint(page: int | str | None, per_page: int) -> int:
+    """The offset of the page Django's `Paginator` will most likely ask for (`page` as the
+    request gave it): a number's, the last page's for "last" or a number below 1 (`get_page`
+    answers those with the last page), the first page's for anything else."""
+    if page is None or page == "":
+        return 0
+    if page == "last":
+        return LAST_PAGE
+    try:
+        number = int(str(page))
+    except ValueError:
+        return 0
+    if number < 1:
+        return LAST_PAGE
+    return min((number - 1) * per_page, LAST_PAGE)
+
+
+class WorkList(Sequence[WorkItem]):
+    """The items one filter keeps, for Django's `Paginator` (the page's, DRF's): its length,
+    every filter's count (`counts`) and the page asked for come from one statement, which the
+    first use runs; the other rows never leave PostgreSQL.
+
+    `page` and `per_page` say which page to fetch with the counts: a slice outside it (another
+    page than the one foreseen) costs a statement of its own, never a wrong answer.
+    """
+
+    def __init__(
+        self,
+        user: User,
+        *,
+        key: str = "all",
+        page: int | str | None = None,
+        per_page: int = 50,
+        reaches: Sequence[Reach] | None = None,
+        today: datetime.date | None = None,
+    ) -> None:
+        self.user = user
+        self.key = key if key in FILTERS else "all"
+        self.per_page = per_page
+        self.offset = _page_hint(page, per_page)
+        self.reaches = reaches
+        self.today = today or timezone.localdate()
+        self._open: list[Reach] | None = None
+        self._fetched: _Fetched | None = None
+
+    def _get(self, offset: int, limit: int) -> _Fetched:
+        if self._open is None:
+            self._open = _open_reaches(self.user, self.reaches)
+        return _fetch(self.user, self._open, self.today, key=self.key, offset=offset, limit=limit)
+
+    @property
+    def fetched(self) -> _Fetched:
+        if self._fetched is None:
+            self._fetched = self._get(self.offset, self.per_page)
+        return self._fetched
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Every filter's count (`counts_by_filter` of the whole list)."""
+        return self.fetched.counts
+
+    def __len__(self) -> int:
+        return self.fetched.counts[self.key]
+
+    @overload
+    def __getitem__(self, index: int) -> WorkItem: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[WorkItem]: ...
+
+    def __getitem__(self, index: int | slice) -> WorkItem | list[WorkItem]:
+        if isinstance(index, int):
+            found = self[index : index + 1] if index >= 0 else self[len(self) + index :][:1]
+            if not found:
+                raise IndexError(index)
+            return found[0]
+        start, stop, step = index.indices(len(self))
+        fetched = self.fetched
+        end = fetched.start + len(fetched.items)
+        if fetched.start <= start and (stop <= end or end >= len(self)):
+            return fetched.items[start - fetched.start : stop - fetched.start : step]
+        if stop <= start:
+            return []
+        return self._get(start, stop - start).items[::step]
+
+    def __iter__(self) -> Iterator[WorkItem]:
+        return iter(self[:])
+
+
+def work_page(
+    user: User,
+    *,
+    key: str = "all",
+    page: int | str | None = None,
+    per_page: int = 50,
+    reaches: Sequence[Reach] | None = None,
+    today: datetime.date | None = None,
+) -> tuple[Page[WorkItem], dict[str, int]]:
+    """One page of filter `key` (as `Paginator.get_page` reads `page`) and every filter's count:
+    one statement."""
+    work = WorkList(user, key=key, page=page, per_page=per_page, reaches=reaches, today=today)
+    return Paginator(work, per_page).get_page(page), work.counts
 
 
 def filter_items(items: Iterable[WorkItem], key: str) -> list[WorkItem]:

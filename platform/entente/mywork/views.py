@@ -2,7 +2,8 @@
 
 On a tenant host `TenantMembershipMiddleware` has already required that the person reaches the
 host's tenant; on the bare domain any logged-in person may open it. Either way it shows only
-the person's own things, from the tenants they reach (`selectors.my_work`).
+the person's own things, from the tenants they reach (`selectors.work_page`: the page's rows
+and every filter's count, from one statement).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 from entente.accounts.models import User
 from entente.federation.reach import reachable_tenants
 
-from .selectors import FILTERS, counts_by_filter, filter_items, my_work
+from .selectors import FILTERS, work_page
 
 PAGE_SIZE = 50
 
@@ -34,9 +34,14 @@ def my_work_page(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     reaches = reachable_tenants(user)
     request.reaches = reaches  # type: ignore[attr-defined]  # the header's switcher reuses them
-    items = my_work(user, reaches=reaches, today=today)
-    page = Paginator(filter_items(items, key), PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = counts_by_filter(items)
+    page, counts = work_page(
+        user,
+        key=key,
+        page=request.GET.get("page"),
+        per_page=PAGE_SIZE,
+        reaches=reaches,
+        today=today,
+    )
     filters = [
         {"key": name, "label": label, "count": counts[name], "current": name == key}
         for name, label in FILTERS.items()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from entente.documents import services
-from entente.mywork.selectors import DOCUMENT, my_work
+from entente.mywork.selectors import DOCUMENT, my_work, work_page
 from tests.entente.documents.conftest import World, pdf
 
 
@@ -18,6 +18,7 @@ def test_a_new_version_of_a_file_i_follow_is_in_my_work_until_its_folder_closes(
             membership=world.membership("editor"), document=world.document, content=pdf("v2")
         )
     [item] = [i for i in my_work(reader) if i.kind == DOCUMENT]
+    assert work_page(reader, key="documents")[0].object_list == [item]
     assert (item.title, item.space_name) == (world.document.name, world.space.name)
     assert item.url.endswith(f"/documents/fichiers/{world.document.pk}/")
     # the editor added it (and follows it as its author): not news to them
@@ -34,3 +35,5 @@ def test_a_new_version_of_a_file_i_follow_is_in_my_work_until_its_folder_closes(
             role="none",
         )
     assert [i for i in my_work(reader) if i.kind == DOCUMENT] == []
+    closed, counts = work_page(reader, key="documents")  # left out of the counts and the pages
+    assert (counts["documents"], list(closed)) == (0, [])

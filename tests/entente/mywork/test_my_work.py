@@ -16,7 +16,17 @@ from django_tenants.utils import tenant_context
 
 from entente.accounts.models import Role, User
 from entente.accounts.services import remove_member
-from entente.mywork.selectors import OVERDUE, THIS_WEEK, filter_items, my_work
+from entente.mywork.selectors import (
+    FILTERS,
+    OVERDUE,
+    THIS_WEEK,
+    WorkItem,
+    WorkList,
+    counts_by_filter,
+    filter_items,
+    my_work,
+    work_page,
+)
 from entente.notifications.models import Notification
 from entente.spaces.models import Space, Visibility
 from tenants.models import FederationLink, FederationState, Tenant
@@ -162,6 +172,57 @@ def test_one_round_trip_whatever_the_number_of_tenants(world: World) -> None:
     sql = captured.captured_queries[0]["sql"]
     for reach in reaches:  # schema-qualified, quoted by psycopg
         assert f'"{reach.tenant.schema_name}"."tasks_task"' in sql
+
+
+@pytest.mark.parametrize("key", list(FILTERS))
+def test_pages_and_counts_in_sql_equal_the_whole_list_filtered_in_python(
+    key: str, world: World
+) -> None:
+    from entente.federation.reach import reachable_tenants
+
+    whole = my_work(world.anne, today=world.today)
+    kept = filter_items(whole, key)
+    reaches = reachable_tenants(world.anne)
+    pages: list[WorkItem] = []
+    for number in range(1, max(1, (len(kept) + 1) // 2) + 1):
+        with CaptureQueriesContext(connection) as captured:
+            page, counts = work_page(
+                world.anne, key=key, page=number, per_page=2, reaches=reaches, today=world.today
+            )
+            pages += page.object_list
+        assert len(captured.captured_queries) == 1  # the page and every count: one statement
+        assert counts == counts_by_filter(whole)
+        assert page.paginator.count == len(kept)
+    assert pages == kept
+
+
+@pytest.mark.parametrize(("raw", "number"), [(None, 1), ("x", 1), ("99", 5), ("0", 5)])
+def test_a_page_beyond_the_last_is_the_last_as_django_answers_it(
+    raw: str | None, number: int, world: World
+) -> None:
+    from entente.federation.reach import reachable_tenants
+
+    reaches = reachable_tenants(world.anne)
+    whole = my_work(world.anne, today=world.today)
+    with CaptureQueriesContext(connection) as captured:
+        page, _counts = work_page(
+            world.anne, page=raw, per_page=2, reaches=reaches, today=world.today
+        )
+
+    assert len(captured.captured_queries) == 1
+    assert page.number == number
+    assert page.object_list == whole[(number - 1) * 2 : number * 2]
+
+
+def test_a_slice_other_than_the_page_foreseen_is_fetched_not_guessed(world: World) -> None:
+    whole = my_work(world.anne, today=world.today)
+    work = WorkList(world.anne, page=1, per_page=2, today=world.today)
+
+    assert len(work) == len(whole)
+    assert work[0:2] == whole[0:2]
+    assert work[3:7] == whole[3:7]
+    assert work[-1] == whole[-1]
+    assert list(work) == whole
 
 
 # -- The page -----------------------------------------------------------------------------------
