@@ -1,8 +1,9 @@
 """schemathesis over the whole OpenAPI with every check on, writes included: the support of
-`test_openapi_fuzzing.py` (agent and citizen) and `test_openapi_fuzzing_roles.py` (élu and CC
-agent), two files so that two workers share them. No server error, no answer outside the schema
-(status, content type, headers, body), schema-violating data refused (ST201) and schema-valid
-data accepted (ST202: a 2xx, or a 401/403/404/409 the schema states).
+`test_openapi_fuzzing.py` (agent) and `test_openapi_fuzzing_roles.py` (citizen, élu and CC
+agent), two files of about the same length so that two workers share them. No server error,
+no answer outside the schema (status, content type, headers, body), schema-violating data
+refused (ST201) and schema-valid data accepted (ST202: a 2xx, or a 401/403/404/409 the schema
+states).
 
 Body fields that name another object (`space`, `assignees`, `labels`…) get, in valid cases, an
 id the actor has (`with_known_references`): the schema can say « integer », not « a space you
@@ -54,7 +55,7 @@ schema = schemathesis.openapi.from_dict(_raw_schema())
 # In-process: every request, and those the checks replay (without auth…), go to Django.
 schema.app = WSGIHandler()
 # The coverage phase walks the schema's boundaries (each length, bound, missing field…), which
-# the API checks the same way for every role: the agent and the citizen run it; the élu and the
+# the API checks the same way for every role: the agent runs it; the citizen, the élu and the
 # CC agent run the explicit and random examples only, in `make test` (`make fuzz`: every phase).
 role_schema = schemathesis.openapi.from_dict(_raw_schema())
 role_schema.app = schema.app

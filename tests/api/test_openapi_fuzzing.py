@@ -1,4 +1,4 @@
-"""schemathesis as an agent and as a citizen, every phase and every check (tests/api/fuzzing.py)."""
+"""schemathesis as an agent, every phase and every check (tests/api/fuzzing.py)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,11 @@ from tests.api.fuzzing import (
     _requests_sent,
     agent,
     as_actor,
-    citizen,
     schema,
     wsgi_app,
 )
 
-__all__ = ["_requests_sent", "agent", "citizen", "wsgi_app"]  # fixtures, used by name
+__all__ = ["_requests_sent", "agent", "wsgi_app"]  # fixtures, used by name
 
 
 @schema.parametrize()
@@ -25,10 +24,3 @@ __all__ = ["_requests_sent", "agent", "citizen", "wsgi_app"]  # fixtures, used b
 @pytest.mark.django_db
 def test_as_an_agent(case: Any, agent: dict[str, Any], wsgi_app: WSGIHandler) -> None:
     case.call_and_validate(**as_actor(case, agent))
-
-
-@schema.parametrize()
-@FUZZ_SETTINGS
-@pytest.mark.django_db
-def test_as_a_citizen(case: Any, citizen: dict[str, Any], wsgi_app: WSGIHandler) -> None:
-    case.call_and_validate(**as_actor(case, citizen))

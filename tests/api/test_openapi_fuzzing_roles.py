@@ -1,5 +1,6 @@
-"""schemathesis as an élu and as an agent of the communauté de communes, every check; the
-coverage phase is the agent's (tests/api/fuzzing.py)."""
+"""schemathesis as a citizen, an élu and an agent of the communauté de communes, every check;
+the coverage phase is the agent's in `make test`, everyone's in `make fuzz` (see
+tests/api/fuzzing.py)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,20 @@ from tests.api.fuzzing import (
     _requests_sent,
     as_actor,
     cc_agent,
+    citizen,
     elected,
     role_schema,
     wsgi_app,
 )
 
-__all__ = ["_requests_sent", "cc_agent", "elected", "wsgi_app"]  # fixtures, used by name
+__all__ = ["_requests_sent", "cc_agent", "citizen", "elected", "wsgi_app"]  # fixtures, used by name
+
+
+@role_schema.parametrize()
+@ROLE_SETTINGS
+@pytest.mark.django_db
+def test_as_a_citizen(case: Any, citizen: dict[str, Any], wsgi_app: WSGIHandler) -> None:
+    case.call_and_validate(**as_actor(case, citizen))
 
 
 @role_schema.parametrize()
