@@ -9,6 +9,10 @@ except under CI=true, where they fail (tests/support/browser.py).
 weasyprint (the minutes' PDF, entente.meetings.pdf) needs Pango from the system: Debian's
 libpango-1.0-0 and libpangoft2-1.0-0, installed by the same step where it can; without them the
 PDF tests are skipped with the reason, except under CI=true, where they fail.
+
+axe-core (the accessibility test) comes from npm, at the version `infra/axe/package-lock.json`
+pins with its checksum (`npm ci`); where npm is missing or cannot reach its registry, the
+accessibility test is skipped with the reason, except under CI=true, where it fails.
 """
 
 from __future__ import annotations
@@ -18,7 +22,11 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
+AXE_DIR = Path(__file__).resolve().parent / "axe"
+AXE_SCRIPT = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+AXE_SKIPPED = "the accessibility test will be skipped (or fail under CI=true)."
 CANDIDATES = ("chromium", "chromium-browser")
 PANGO_LIBRARIES = ("pango-1.0", "pangoft2-1.0")
 PANGO_PACKAGES = ("libpango-1.0-0", "libpangoft2-1.0-0")
@@ -58,8 +66,33 @@ def find_chromium() -> str | None:
     return None
 
 
+def find_axe() -> Path | None:
+    return AXE_SCRIPT if AXE_SCRIPT.is_file() else None
+
+
+def ensure_axe() -> None:
+    """`npm ci`: the locked version, checked against its integrity hash; nothing if current."""
+    lock = AXE_DIR / "package-lock.json"
+    if find_axe() and AXE_SCRIPT.stat().st_mtime >= lock.stat().st_mtime:
+        print(f"axe-core: {AXE_SCRIPT}")
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        print(f"axe-core: npm not found; {AXE_SKIPPED}")
+        return
+    done = subprocess.run(
+        [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=AXE_DIR, check=False
+    )
+    if done.returncode == 0 and find_axe():
+        AXE_SCRIPT.touch()
+        print(f"axe-core: installed {AXE_SCRIPT}")
+    else:
+        print(f"axe-core: npm ci failed; {AXE_SKIPPED}")
+
+
 def ensure() -> int:
     ensure_pango()
+    ensure_axe()
     path = find_chromium()
     if path:
         print(f"browser: {path}")

@@ -1,37 +1,51 @@
-"""The demo as its personas browse it (issue 22): no dead link, administration at hand.
+"""The demo as its personas browse it (issue 22): no dead link, administration at hand, and
+axe-core on every page each of them reaches (issue 19).
 
 `seed_demo` runs once for the module, inside a transaction rolled back at the end (schemas
-included), then each featured persona of `entente.demo.catalogue` crawls from the home of every
-collectivité they belong to and from the bare domain, with the crawler of
-`tests/test_navigation_reachability.py`.
+included), then each featured persona of `entente.demo.catalogue`, and a visitor who is not
+logged in, crawls from the home of every collectivité they belong to and from the bare domain,
+with the crawler of `tests/test_navigation_reachability.py`. Other tests that need the seeded
+demo live here too, to reuse its seed (about 15 s).
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.db import transaction
+from django_tenants.utils import tenant_context
 
-from entente.accounts.models import User
+from entente.accounts.models import Membership, User
+from entente.analytics.demo import seed_usage
+from entente.analytics.models import DailyUsage, UsageEvent
+from entente.analytics.selectors import person_discovery, tenant_adoption
 from entente.core.db import connection
-from entente.demo.catalogue import MACHECOUL, PEOPLE
-from entente.demo.services import seed_demo
+from entente.demo.catalogue import EPCI_SIREN, LEGE, MACHECOUL, PEOPLE
+from entente.demo.services import demo_tenants, seed_demo
+from entente.search.query import SearchQuery
+from entente.search.selectors import search
+from entente.spaces.models import Space
 from tenants.models import Tenant
 from tests.conftest import ensure_session_tenants
+from tests.support.axe import Audit, in_process_browser
 from tests.test_navigation_reachability import (
     ADMIN_WITHIN_TWO_CLICKS,
     PLATFORM,
     Actor,
     Crawl,
     World,
+    actor_client,
     crawl,
+    host_name,
 )
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 FEATURED = [person for person in PEOPLE if person.featured]
+VISITOR = "Visiteur non connecté"
 
 
 def _demo_world() -> World:
@@ -44,6 +58,7 @@ def _demo_world() -> World:
         user = User.objects.get(email=person.email)
         hosts = {code: code for code, _role in person.memberships}
         actors[person.full_name] = Actor(user, {**hosts, PLATFORM: PLATFORM})
+    actors[VISITOR] = Actor(None, {MACHECOUL: MACHECOUL, PLATFORM: PLATFORM})
     return World(tenants, actors)
 
 
@@ -98,3 +113,82 @@ def test_the_demo_communes_export_restores_equal(demo: World) -> None:
     kinds = ("spaces", "tasks", "meetings", "document_versions")
     empty = [name for name in kinds if not counts[name]]
     assert not empty, f"the demo's Machecoul has no {empty}"
+
+
+def test_conseil_as_karine_tessier_finds_what_she_may_see(demo: World) -> None:
+    """The demo is searchable once seeded: « conseil » as Karine Tessier (agent of
+    Machecoul-Saint-Même, federated editor of the CC's « Tourisme ») finds Machecoul's and the
+    CC's items she may see, nothing of Legé's, nothing of the CC's spaces she did not join."""
+    karine = User.objects.get(full_name="Karine Tessier")
+    machecoul, cc, lege = (
+        Tenant.objects.get(official_code=code) for code in (MACHECOUL, EPCI_SIREN, LEGE)
+    )
+    with tenant_context(cc):
+        tourisme = Space.objects.get(name="Tourisme")
+
+    found = search(karine, SearchQuery(text="conseil", limit=100)).found
+
+    by_tenant = {item.tenant.pk for item in found}
+    assert by_tenant == {machecoul.pk, cc.pk}
+    assert {item.hit.space_id for item in found if item.tenant.pk == cc.pk} == {tourisme.pk}
+    kinds = {item.hit.kind for item in found if item.tenant.pk == machecoul.pk}
+    assert {"space", "task", "procedure"} <= kinds
+
+    # Legé has such items: a person of Legé finds them (the test above could fail).
+    sandrine = User.objects.get(full_name="Sandrine Gautier")
+    assert lege.pk in {
+        item.tenant.pk for item in search(sandrine, SearchQuery(text="conseil")).found
+    }
+
+
+def test_the_demo_has_people_at_several_levels_and_daily_figures(demo: World) -> None:
+    """The demo shows people at different discovery levels, and a tenant's adoption chart."""
+    tenant = demo_tenants()[0]
+    levels = {
+        str(person_discovery(m.user_id, tenant).level)
+        for m in Membership.objects.filter(tenant=tenant)
+    }
+    assert len(levels) >= 2
+    assert sum(n for _, n in tenant_adoption(tenant).daily) > 0
+    assert DailyUsage.objects.filter(tenant=tenant).exists()
+    rows = UsageEvent.objects.count()
+    assert seed_usage(demo_tenants()) == 0  # idempotent
+    assert UsageEvent.objects.count() == rows
+
+
+@pytest.mark.browser
+def test_every_page_of_the_demo_passes_axe_for_every_persona(
+    demo: World, demo_crawls: dict[str, Crawl], browser: Any
+) -> None:
+    """axe-core (WCAG 2.1 A and AA) on each page a persona reaches by links, as that persona
+    sees it: no serious or critical violation. A route is checked once per role and kind of
+    host (an élu of a commune, an agent of the EPCI, a visitor of the bare domain…): two
+    personas of the same role see the same page."""
+    roles = {person.full_name: dict(person.memberships) for person in FEATURED}
+    audit = Audit()
+    done: set[tuple[str, str, str]] = set()
+    persona_pages = 0
+    for name, result in demo_crawls.items():
+        actor = demo.actors[name]
+        clients = {
+            host_name(demo, key).split(":")[0]: actor_client(demo, actor, key)
+            for key in actor.hosts
+        }
+        persona_pages += len(result.pages_of)
+        todo = {}
+        for route, (key, url, _skeleton) in sorted(result.pages_of.items()):
+            host = demo.tenants[key].kind if key in demo.tenants else "platform"
+            role = roles.get(name, {}).get(key, "anonymous" if actor.user is None else "person")
+            if (route, host, role) not in done:
+                done.add((route, host, role))
+                todo[route] = (key, url)
+        with in_process_browser(browser, clients) as pages:
+            for route, (key, url) in todo.items():
+                pages.audit(f"http://{host_name(demo, key)}{url}", audit, f"{name}, {route} {url}")
+    sys.stdout.write(
+        f"\naxe-core: {persona_pages} pages of {len(demo_crawls)} personas, {audit.pages} checked "
+        f"(one per route, role and kind of host), {len(audit.violations)} serious or critical "
+        "violations\n"
+    )
+    assert audit.pages > 40, audit.pages
+    assert not audit.violations, "\n".join(audit.violations)

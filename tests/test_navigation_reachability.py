@@ -22,6 +22,7 @@ the first), `MAX_PAGES` per actor.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 import shutil
 import tempfile
@@ -230,6 +231,8 @@ class World:
 @dataclass
 class Crawl:
     reached: dict[str, int] = field(default_factory=dict)  # route name → fewest clicks
+    # route name → (host key, address, skeleton) of the first HTML page of that route met
+    pages_of: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     dead: list[str] = field(default_factory=list)
     pages: int = 0
 
@@ -411,13 +414,38 @@ class _Links(HTMLParser):
                 self.hrefs.append(href)
 
 
+class _Skeleton(HTMLParser):
+    """Each tag with its attributes' names and its classes: the page's controls and their
+    structure, without the words, ids and tokens that differ from one person to the next."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        names = sorted(name for name, _value in attrs)
+        classes = dict(attrs).get("class") or ""
+        self.parts.append(f"<{tag} {' '.join(names)} .{classes}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.parts.append(f"</{tag}>")
+
+
+def skeleton(html: str) -> str:
+    """Two pages with the same skeleton are one template showing the same controls (what an
+    accessibility check looks at), whoever they show them to."""
+    parser = _Skeleton()
+    parser.feed(html)
+    return hashlib.sha256("".join(parser.parts).encode()).hexdigest()
+
+
 def _hrefs(html: str) -> list[str]:
     parser = _Links()
     parser.feed(html)
     return parser.hrefs
 
 
-def _host_name(world: World, key: str) -> str:
+def host_name(world: World, key: str) -> str:
     return settings.ENTENTE_DOMAIN if key == PLATFORM else world.tenants[key].primary_host
 
 
@@ -425,8 +453,8 @@ def _urlconf(key: str) -> str:
     return PLATFORM_URLCONF if key == PLATFORM else TENANT_URLCONF
 
 
-def _client(world: World, actor: Actor, key: str) -> Client:
-    client = Client(HTTP_HOST=_host_name(world, key))
+def actor_client(world: World, actor: Actor, key: str) -> Client:
+    client = Client(HTTP_HOST=host_name(world, key))
     if actor.user is None:
         return client
     client.force_login(actor.user)
@@ -456,8 +484,8 @@ SKIPPED_PATHS = ("/static/", "/media/", "/comptes/logout/")
 
 def crawl(world: World, name: str) -> Crawl:
     actor = world.actors[name]
-    hosts = {_host_name(world, key).split(":")[0]: key for key in actor.hosts}
-    clients = {key: _client(world, actor, key) for key in actor.hosts}
+    hosts = {host_name(world, key).split(":")[0]: key for key in actor.hosts}
+    clients = {key: actor_client(world, actor, key) for key in actor.hosts}
     result = Crawl()
     queue: deque[tuple[str, str, int, str]] = deque(
         (key, "/", 0, "(accueil)") for key in actor.hosts
@@ -497,12 +525,15 @@ def crawl(world: World, name: str) -> Crawl:
             result.reached[route] = min(result.reached.get(route, depth), depth)
         if "html" not in response.get("Content-Type", ""):
             continue
-        for href in _hrefs(response.content.decode(errors="replace")):
+        html = response.content.decode(errors="replace")
+        if (route or path) not in result.pages_of:
+            result.pages_of[route or path] = (key, url, skeleton(html))
+        for href in _hrefs(html):
             link = urlsplit(urljoin(url, href))
             if link.scheme not in {"", "http", "https"}:
                 continue  # mailto:, tel:, javascript:
             target_key = key
-            if link.netloc and (link.hostname or "") != _host_name(world, key).split(":")[0]:
+            if link.netloc and (link.hostname or "") != host_name(world, key).split(":")[0]:
                 continue  # another host: same-host links only
             target = link.path + (f"?{link.query}" if link.query else "")
             if not link.path or link.path.startswith(SKIPPED_PATHS):
@@ -620,7 +651,7 @@ def test_a_menu_entry_is_shown_exactly_when_its_page_opens(world: World, actor: 
     shortcut may repeat a page that others find in another menu."""
     drift = []
     for key in world.actors[actor].hosts:
-        client = _client(world, world.actors[actor], key)
+        client = actor_client(world, world.actors[actor], key)
         request = client.get("/", follow=True).wsgi_request
         kind = PLATFORM_HOST if key == PLATFORM else TENANT_HOST
         set_urlconf(_urlconf(key))

@@ -41,9 +41,17 @@ def browser() -> Iterator[Any]:
     executable = chromium_or_skip()
     # Playwright's sync API runs an event loop in this thread; our test code around it is sync.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Once Playwright's loop is running in this thread, asgiref's locals (Django's database
+    # connections among them) are read from context variables, no longer from the thread:
+    # Django would open another connection, outside the transaction a test already holds. The
+    # open connections are put back where Django will look for them.
+    opened = {alias: connections[alias] for alias in connections.settings}
     with sync_playwright() as playwright:
+        for alias, opened_connection in opened.items():
+            connections[alias] = opened_connection
         instance = playwright.chromium.launch(
             executable_path=executable, headless=True, args=CHROMIUM_FLAGS
         )

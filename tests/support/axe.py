@@ -1,0 +1,176 @@
+"""axe-core in Chromium over pages Django renders in the test's own process and transaction.
+
+The browser asks for `http://<host>/…`; every request is answered by Django's test client
+(`Page.route`), logged in as the persona, so that pages built from data inside a rolled-back
+transaction (the seeded demo) can be checked without a live server or committed rows. Static
+files come the same way (whitenoise). axe-core is injected after each page has loaded, the
+Content-Security-Policy bypassed for that script only (the browser context's `bypass_csp`).
+
+Rules: WCAG 2.0 and 2.1, levels A and AA (RGAA 4 follows them); the violations counted are
+those axe rates serious or critical.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import mimetypes
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.test import Client
+
+from infra.browser import AXE_SKIPPED, find_axe
+
+# axe-core is loaded from this address, answered from memory: a script the browser fetches
+# compiles faster than one pasted into the page (about 70 against 125 ms a page).
+AXE_URL = "http://axe.invalid/axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+COUNTED_IMPACTS = {"serious", "critical"}
+# Headers a test client must not be handed back as a response header of its own.
+HOP_BY_HOP = {"connection", "transfer-encoding", "content-length", "keep-alive"}
+
+
+def axe_or_skip() -> str:
+    path = find_axe()
+    if path is not None:
+        return path.read_text()
+    reason = f"axe-core is not installed (make test runs `npm ci` in infra/axe): {AXE_SKIPPED}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@dataclass
+class Audit:
+    """What axe found over the pages it was given."""
+
+    pages: int = 0
+    violations: list[str] = field(default_factory=list)
+
+    def add(self, where: str, results: list[dict[str, Any]]) -> None:
+        self.pages += 1
+        for rule in results:
+            if rule.get("impact") not in COUNTED_IMPACTS:
+                continue
+            targets = [" ".join(map(str, node.get("target", []))) for node in rule["nodes"][:3]]
+            self.violations.append(
+                f"{where}: {rule['id']} ({rule['impact']}, {len(rule['nodes'])} nodes) "
+                f"{rule['help']} → {targets}"
+            )
+
+
+@functools.cache
+def _static_file(path: str) -> tuple[bytes, str] | None:
+    """A static file from disk (what whitenoise would serve), read once for the whole run."""
+    if not path.startswith(settings.STATIC_URL):
+        return None
+    found = finders.find(path.removeprefix(settings.STATIC_URL))
+    if not found:
+        return None
+    file = Path(found if isinstance(found, str) else found[0])
+    kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+    return file.read_bytes(), kind
+
+
+def _answer(clients: dict[str, Client], script: str) -> Callable[[Any], None]:
+    """The route handler: the request goes to the test client of its host."""
+
+    def handle(route: Any) -> None:
+        request = route.request
+        url = urlsplit(request.url)
+        if request.url == AXE_URL:
+            route.fulfill(status=200, body=script, headers={"Content-Type": "text/javascript"})
+            return
+        static = _static_file(url.path)
+        if static is not None:
+            route.fulfill(status=200, body=static[0], headers={"Content-Type": static[1]})
+            return
+        client = clients.get(url.hostname or "")
+        if client is None:  # another host: nothing from outside is ever loaded
+            route.abort()
+            return
+        path = url.path + (f"?{url.query}" if url.query else "")
+        headers = {
+            f"HTTP_{name.upper().replace('-', '_')}": value
+            for name, value in request.headers.items()
+            if name.lower() not in {"host", "cookie", "content-type", "content-length"}
+        }
+        response = client.generic(
+            request.method,
+            path,
+            data=request.post_data_buffer or b"",
+            content_type=request.headers.get("content-type", ""),
+            **headers,
+        )
+        body = response.getvalue()  # streamed or not
+        route.fulfill(
+            status=response.status_code,
+            headers={
+                name: value for name, value in response.items() if name.lower() not in HOP_BY_HOP
+            },
+            body=body,
+        )
+
+    # Playwright calls handlers from its own greenlet, whose context variables are not the
+    # test's: Django would open another database connection there, outside the test's
+    # transaction. Each call runs in a copy of the test's context, its connection included
+    # (a copy each time: a handler waiting on the browser may be called again meanwhile).
+    test_context = contextvars.copy_context()
+    return lambda route: test_context.copy().run(handle, route)
+
+
+@dataclass
+class InProcessBrowser:
+    """A Chromium context whose every request is served by the given test clients."""
+
+    context: Any
+    page: Any
+
+    def audit(self, url: str, audit: Audit, where: str) -> None:
+        self.page.goto(url, wait_until="load")
+        self.check(audit, where)
+
+    def check(self, audit: Audit, where: str) -> None:
+        """axe over the page as it is now."""
+        self.page.add_script_tag(url=AXE_URL)
+        results = self.page.evaluate(
+            """async (tags) => {
+                const found = await axe.run(document, {
+                    runOnly: {type: "tag", values: tags},
+                    resultTypes: ["violations"],
+                });
+                return found.violations.map(v => ({
+                    id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.map(n => ({target: n.target})),
+                }));
+            }""",
+            WCAG_AA,
+        )
+        audit.add(where, results)
+
+
+@contextmanager
+def in_process_browser(
+    browser: Any, clients: dict[str, Client], *, width: int = 1280, height: int = 800
+) -> Iterator[InProcessBrowser]:
+    """Yield a page whose requests go to `clients` (host name → test client)."""
+    script = axe_or_skip()
+    context = browser.new_context(
+        locale="fr-FR", bypass_csp=True, viewport={"width": width, "height": height}
+    )
+    context.set_default_timeout(15_000)
+    context.route("**/*", _answer(clients, script))
+    page = context.new_page()
+    try:
+        yield InProcessBrowser(context, page)
+    finally:
+        context.close()
