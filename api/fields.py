@@ -14,6 +14,7 @@ this; every serializer of the API derives from one of them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -69,6 +70,38 @@ class ModelSerializer(RefusesUnknownFields, serializers.ModelSerializer[_M]):
         models.CharField: StrictCharField,
         models.TextField: StrictCharField,
     }
+
+
+# An identifier in the query, as the OpenAPI states it (beyond 18 digits, no row has that id).
+ID_MAX = 10**18 - 1
+POSITIVE_ID = {"type": "integer", "minimum": 1, "maximum": ID_MAX}
+_INTEGER = re.compile(r"-?[0-9]{1,19}")
+
+
+def query_int(
+    params: Mapping[str, str],
+    name: str,
+    *,
+    low: int = 1,
+    high: int = ID_MAX,
+    default: int | None = None,
+    empty_is_absent: bool = False,
+) -> int | None:
+    """An integer query parameter within `low`..`high` (the bounds its OpenAPI states), or a
+    400 on that parameter. Absent is `default`; empty too where `empty_is_absent`, else a 400
+    (`?space=` names no space)."""
+    raw = params.get(name)
+    if raw is None or (raw == "" and empty_is_absent):
+        return default
+    if not _INTEGER.fullmatch(raw):
+        raise ValidationError({name: [_("Nombre entier attendu.")]})
+    value = int(raw)
+    if low <= value <= high:
+        return value
+    if low == 1 and high == ID_MAX:
+        raise ValidationError({name: [_("Identifiant attendu : un nombre positif.")]})
+    message = _("Nombre attendu entre %(low)d et %(high)d.") % {"low": low, "high": high}
+    raise ValidationError({name: [message]})
 
 
 def query_flag(params: Mapping[str, str], name: str) -> bool:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,31 +16,12 @@ from django_tenants.utils import tenant_context
 from pypdf import PdfReader
 
 from entente.meetings import pdf
-from entente.meetings.models import Meeting
-from entente.spaces.models import Space, SpaceMembership, SpaceRole, Visibility
 from entente.tasks.models import Task
-from tenants.models import Tenant
-from tests.conftest import SESSION_TENANTS
+from tests.support.council import council
 from tests.support.live import LIVE_DB, live_asgi_server
 
 pytestmark = [pytest.mark.browser, LIVE_DB]
-
-
-@pytest.fixture
-def council(committed_user: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
-    agent = committed_user({"tenant_a": "agent"}, full_name="Claire Morand")
-    elected = committed_user({"tenant_a": "elected"}, full_name="Paul Girard")
-    with django_db_blocker.unblock():
-        tenant = Tenant.objects.get(official_code=SESSION_TENANTS["tenant_a"]["official_code"])
-        with tenant_context(tenant):
-            space = Space.objects.create(name="Conseil municipal", visibility=Visibility.PRIVATE)
-            SpaceMembership.objects.create(space=space, user=agent, role=SpaceRole.EDITOR)
-            SpaceMembership.objects.create(space=space, user=elected, role=SpaceRole.COMMENTER)
-    yield {"agent": agent, "elected": elected, "tenant": tenant, "space": space}
-    with django_db_blocker.unblock(), tenant_context(tenant):
-        Task.objects.filter(space=space).delete()
-        Meeting.objects.filter(space=space).delete()
-        Space.objects.filter(pk=space.pk).delete()
+__all__ = ["council"]  # a fixture, used by name
 
 
 def _log_in(page: Any, port: str, email: str) -> None:

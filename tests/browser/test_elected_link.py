@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,42 +13,32 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from entente.meetings import elected_link, services
-from entente.meetings.models import Meeting
 from entente.meetings.services import MeetingSpec
-from entente.spaces.models import Space, SpaceMembership, SpaceRole, Visibility
-from tenants.models import Tenant
-from tests.conftest import SESSION_TENANTS
 from tests.support.acting import seeding
+from tests.support.council import council
 from tests.support.live import LIVE_DB, live_asgi_server
 
 pytestmark = [pytest.mark.browser, LIVE_DB]
+__all__ = ["council"]  # a fixture, used by name
 
 
 @pytest.fixture
-def next_council(committed_user: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
-    agent = committed_user({"tenant_a": "agent"}, full_name="Claire Morand")
-    elected = committed_user({"tenant_a": "elected"}, full_name="Paul Girard")
-    with django_db_blocker.unblock():
-        tenant = Tenant.objects.get(official_code=SESSION_TENANTS["tenant_a"]["official_code"])
-        with tenant_context(tenant):
-            space = Space.objects.create(name="Conseil municipal", visibility=Visibility.PRIVATE)
-            SpaceMembership.objects.create(space=space, user=agent, role=SpaceRole.EDITOR)
-            SpaceMembership.objects.create(space=space, user=elected, role=SpaceRole.COMMENTER)
-            meeting = services.create_meeting(
-                seeding(agent),
-                space=space,
-                spec=MeetingSpec(
-                    "Conseil municipal de juin",
-                    timezone.now() + datetime.timedelta(days=5),
-                    series="conseil",
-                    place="Salle des fêtes",
-                ),
-            )
-            services.add_agenda_item(seeding(agent), meeting, title="Rénovation de l'école")
-    yield {"elected": elected, "tenant": tenant, "meeting": meeting}
+def next_council(council: dict[str, Any], django_db_blocker: Any) -> dict[str, Any]:
+    """The council's space with its next meeting, in five days, one point on its agenda."""
+    agent, tenant = council["agent"], council["tenant"]
     with django_db_blocker.unblock(), tenant_context(tenant):
-        Meeting.objects.filter(space=space).delete()
-        Space.objects.filter(pk=space.pk).delete()
+        meeting = services.create_meeting(
+            seeding(agent),
+            space=council["space"],
+            spec=MeetingSpec(
+                "Conseil municipal de juin",
+                timezone.now() + datetime.timedelta(days=5),
+                series="conseil",
+                place="Salle des fêtes",
+            ),
+        )
+        services.add_agenda_item(seeding(agent), meeting, title="Rénovation de l'école")
+    return {**council, "meeting": meeting}
 
 
 def test_an_elu_opens_the_link_on_a_phone_and_sees_the_next_council(

@@ -10,19 +10,19 @@ Uploads answer 413 from the announced length before anything reads the body.
 
 from __future__ import annotations
 
-import re
 from typing import Any, cast
 
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.base import SpaceScopedMixin
+from api.fields import query_int
 from entente.accounts.models import Membership
 from entente.documents import selectors, services, uploads
 from entente.documents.files import version_response
@@ -121,24 +121,15 @@ FILES_MAX_LIMIT = 2000
 OFFSET_MAX = 2**31 - 1  # beyond, PostgreSQL's OFFSET overflows (a bigint): no folder is that big
 
 
-def _bounded(request: Request, name: str, default: int, low: int, high: int) -> int:
-    raw = request.query_params.get(name) or ""
-    if not raw:
-        return default
-    if not re.fullmatch(r"-?[0-9]{1,19}", raw):
-        raise ValidationError({name: [_("Nombre entier attendu.")]})
-    value = int(raw)
-    if not low <= value <= high:
-        message = _("Nombre attendu entre %(low)d et %(high)d.") % {"low": low, "high": high}
-        raise ValidationError({name: [message]})
-    return value
-
-
 def _window(request: Request) -> tuple[int, int]:
     """`?offset=&limit=` on a folder's files (a folder may hold 10,000), within the bounds the
     OpenAPI states (`WINDOW`)."""
-    offset = _bounded(request, "offset", 0, 0, OFFSET_MAX)
-    return offset, _bounded(request, "limit", FILES_LIMIT, 1, FILES_MAX_LIMIT)
+    params = request.query_params
+    offset = query_int(params, "offset", low=0, high=OFFSET_MAX, default=0, empty_is_absent=True)
+    limit = query_int(
+        params, "limit", high=FILES_MAX_LIMIT, default=FILES_LIMIT, empty_is_absent=True
+    )
+    return offset or 0, limit or FILES_LIMIT
 
 
 def _content(access: FolderAccess, membership: Membership, request: Request) -> dict[str, Any]:

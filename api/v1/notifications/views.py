@@ -6,7 +6,6 @@ changed is the caller's own inbox, across all their tenants, never another perso
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.db import transaction
@@ -18,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.base import SpaceScopedMixin
-from api.fields import query_flag
+from api.fields import POSITIVE_ID, query_flag, query_int
 from entente.accounts.models import User
 from entente.notifications import preferences, selectors, services
 from entente.notifications.models import Notification, NotificationKind
@@ -28,19 +27,6 @@ from .serializers import NotificationSerializer, PreferencesSerializer, ReadAllS
 
 def _user(request: Request) -> User:
     return request.user  # type: ignore[return-value]  # IsTenantMember: logged in
-
-
-TENANT_ID = {"type": "integer", "minimum": 1, "maximum": 10**18 - 1}
-
-
-def _tenant_id(params: Any) -> int | None:
-    """`?tenant=`: absent or empty is every collectivité; else a positive number, or a 400."""
-    raw = params.get("tenant") or ""
-    if not raw:
-        return None
-    if not re.fullmatch(r"[1-9][0-9]{0,17}", raw):
-        raise exceptions.ValidationError({"tenant": [_("Identifiant de collectivité attendu.")]})
-    return int(raw)
 
 
 class NotificationList(generics.ListAPIView[Notification]):
@@ -53,7 +39,7 @@ class NotificationList(generics.ListAPIView[Notification]):
         operation_id="notifications_list",
         parameters=[
             OpenApiParameter("unread", bool, description="true : les non lues seulement"),
-            OpenApiParameter("tenant", TENANT_ID, description="Identifiant d'une collectivité"),
+            OpenApiParameter("tenant", POSITIVE_ID, description="Identifiant d'une collectivité"),
             OpenApiParameter("kind", str, enum=NotificationKind.values, description="Type"),
         ],
     )
@@ -70,7 +56,7 @@ class NotificationList(generics.ListAPIView[Notification]):
         return selectors.filtered(
             _user(self.request),
             unread=query_flag(params, "unread"),
-            tenant_id=_tenant_id(params),
+            tenant_id=query_int(params, "tenant", empty_is_absent=True),
             kind=kind,
         )
 
@@ -97,13 +83,13 @@ class ReadAll(APIView):
         operation_id="notifications_read_all",
         request=None,
         parameters=[
-            OpenApiParameter("tenant", TENANT_ID, description="Seulement cette collectivité")
+            OpenApiParameter("tenant", POSITIVE_ID, description="Seulement cette collectivité")
         ],
         responses={200: ReadAllSerializer},
     )
     def post(self, request: Request) -> Response:
         user = _user(request)
-        tenant_id = _tenant_id(request.query_params)
+        tenant_id = query_int(request.query_params, "tenant", empty_is_absent=True)
         rows_tenant = None
         if tenant_id is not None:
             from tenants.models import Tenant

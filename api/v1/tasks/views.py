@@ -8,7 +8,6 @@ visible task they may not change, 403 with the reason; a space named in the body
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Any
 
 from django.db.models import QuerySet
@@ -21,6 +20,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.fields import POSITIVE_ID, query_int
 from api.parsers import FormParser, MultiPartParser
 from entente.spaces.permissions import SpaceAbilities
 from entente.tasks import labels as label_services
@@ -52,7 +52,6 @@ ORDERINGS = {
     "title": ["title", "id"],
 }
 
-POSITIVE_ID = {"type": "integer", "minimum": 1, "maximum": 10**18 - 1}
 LIST_PARAMETERS = [
     OpenApiParameter("space", POSITIVE_ID, description="Identifiant d'un espace"),
     OpenApiParameter(
@@ -82,21 +81,8 @@ def _date(request: Request, name: str) -> datetime.date | None:
         ) from None
 
 
-def _int(request: Request, name: str) -> int | None:
-    """An identifier in the query: absent, or a positive number (as the OpenAPI says)."""
-    raw = request.query_params.get(name)
-    if raw is None:
-        return None
-    if not re.fullmatch(r"-?[0-9]{1,18}", raw):  # beyond, no id (POSITIVE_ID's maximum)
-        raise exceptions.ValidationError({name: [_("Nombre entier attendu.")]})
-    value = int(raw)
-    if value < 1:
-        raise exceptions.ValidationError({name: [_("Identifiant attendu : un nombre positif.")]})
-    return value
-
-
 def filter_tasks(tasks: QuerySet[Task], request: Request, user_id: int) -> QuerySet[Task]:
-    if (space_id := _int(request, "space")) is not None:
+    if (space_id := query_int(request.query_params, "space")) is not None:
         tasks = tasks.filter(space_id=space_id)
     if statuses := [s for s in request.query_params.get("status", "").split(",") if s]:
         tasks = tasks.filter(status__in=statuses)
@@ -106,12 +92,12 @@ def filter_tasks(tasks: QuerySet[Task], request: Request, user_id: int) -> Query
     if assignee == "me":
         tasks = tasks.filter(assignments__user_id=user_id)
     elif assignee:
-        tasks = tasks.filter(assignments__user_id=_int(request, "assignee") or 0)
+        tasks = tasks.filter(assignments__user_id=query_int(request.query_params, "assignee") or 0)
     if (before := _date(request, "due_before")) is not None:
         tasks = tasks.filter(due_date__lte=before)
     if (after := _date(request, "due_after")) is not None:
         tasks = tasks.filter(due_date__gte=after)
-    if (label_id := _int(request, "label")) is not None:
+    if (label_id := query_int(request.query_params, "label")) is not None:
         tasks = tasks.filter(labels__id=label_id)
     ordering = request.query_params.get("ordering", "due_date")
     if ordering not in ORDERINGS:
