@@ -190,13 +190,13 @@ def official_data(django_db_setup: None, django_db_blocker: Any) -> None:
 # pytest-xdist's workers first: files go whole to a worker, and a long file handed out last
 # would keep one worker busy alone at the end of the run.
 LONGEST_FILES = (
-    "tests/test_navigation_demo.py",
     "tests/test_isolation_actors.py",
     "tests/api/test_hostile_input.py",
     "tests/api/test_openapi_fuzzing.py",
     "tests/api/test_openapi_fuzzing_roles.py",
     "tests/entente/signup/test_services.py",
     "tests/api/test_tokens.py",
+    "tests/test_navigation_demo.py",
     "tests/test_isolation_matrix.py",
     "tests/api/documents/test_documents_api.py",
     "tests/tenants/test_provisioning.py",
