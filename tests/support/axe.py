@@ -3,8 +3,9 @@
 The browser asks for `http://<host>/…`; every request is answered by Django's test client
 (`Page.route`), logged in as the persona, so that pages built from data inside a rolled-back
 transaction (the seeded demo) can be checked without a live server or committed rows. Static
-files come the same way (whitenoise). axe-core is injected after each page has loaded, the
-Content-Security-Policy bypassed for that script only (the browser context's `bypass_csp`).
+files are read from disk, once for the run. axe-core is added after each page has loaded, from
+a fixed address answered from memory, the Content-Security-Policy bypassed for it (the browser
+context's `bypass_csp`).
 
 Rules: WCAG 2.0 and 2.1, levels A and AA (RGAA 4 follows them); the violations counted are
 those axe rates serious or critical.
