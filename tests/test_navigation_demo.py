@@ -180,7 +180,7 @@ def test_every_page_of_the_demo_passes_axe_for_every_persona(
         }
         persona_pages += len(result.pages_of)
         todo = {}
-        for route, (key, url, _skeleton) in sorted(result.pages_of.items()):
+        for route, (key, url) in sorted(result.pages_of.items()):
             role = roles.get(name, {}).get(key, "anonymous" if actor.user is None else "person")
             kind = KIND_OF_PERSON.get(role, role)
             if (route, kind) not in done:

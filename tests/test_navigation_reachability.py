@@ -22,7 +22,6 @@ the first), `MAX_PAGES` per actor.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import io
 import shutil
 import tempfile
@@ -231,8 +230,8 @@ class World:
 @dataclass
 class Crawl:
     reached: dict[str, int] = field(default_factory=dict)  # route name → fewest clicks
-    # route name → (host key, address, skeleton) of the first HTML page of that route met
-    pages_of: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    # route name → (host key, address) of the first HTML page of that route met
+    pages_of: dict[str, tuple[str, str]] = field(default_factory=dict)
     dead: list[str] = field(default_factory=list)
     pages: int = 0
 
@@ -414,31 +413,6 @@ class _Links(HTMLParser):
                 self.hrefs.append(href)
 
 
-class _Skeleton(HTMLParser):
-    """Each tag with its attributes' names and its classes: the page's controls and their
-    structure, without the words, ids and tokens that differ from one person to the next."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        names = sorted(name for name, _value in attrs)
-        classes = dict(attrs).get("class") or ""
-        self.parts.append(f"<{tag} {' '.join(names)} .{classes}>")
-
-    def handle_endtag(self, tag: str) -> None:
-        self.parts.append(f"</{tag}>")
-
-
-def skeleton(html: str) -> str:
-    """Two pages with the same skeleton are one template showing the same controls (what an
-    accessibility check looks at), whoever they show them to."""
-    parser = _Skeleton()
-    parser.feed(html)
-    return hashlib.sha256("".join(parser.parts).encode()).hexdigest()
-
-
 def _hrefs(html: str) -> list[str]:
     parser = _Links()
     parser.feed(html)
@@ -525,10 +499,8 @@ def crawl(world: World, name: str) -> Crawl:
             result.reached[route] = min(result.reached.get(route, depth), depth)
         if "html" not in response.get("Content-Type", ""):
             continue
-        html = response.content.decode(errors="replace")
-        if (route or path) not in result.pages_of:
-            result.pages_of[route or path] = (key, url, skeleton(html))
-        for href in _hrefs(html):
+        result.pages_of.setdefault(route or path, (key, url))
+        for href in _hrefs(response.content.decode(errors="replace")):
             link = urlsplit(urljoin(url, href))
             if link.scheme not in {"", "http", "https"}:
                 continue  # mailto:, tel:, javascript:
