@@ -15,6 +15,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.test import Client
+from pytest_django.plugin import blocking_manager_key
 
 from entente.accounts.models import Role, User
 from entente.accounts.services import add_member
@@ -51,6 +52,31 @@ def ensure_session_tenants() -> None:
         drop_schema(schema_name_for(str(slug)))
         create_tenant(**spec)  # type: ignore[arg-type]
     connection.set_schema_to_public()
+
+
+def _flushes(item: pytest.Item) -> bool:
+    """Does this test end with a flush of the whole database (a `transaction=True` test)?"""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(
+        (marker is not None and marker.kwargs.get("transaction"))
+        or "transactional_db" in fixtures
+        or "live_server" in fixtures
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """After a flush, provision the session tenants again at once, committed.
+
+    Otherwise every later test of this worker would make their three schemas again inside its
+    own transaction, and roll them back: about a second of PostgreSQL per test.
+    """
+    result = yield
+    if _flushes(item) and connection.settings_dict["NAME"].startswith("test"):
+        with item.config.stash[blocking_manager_key].unblock():
+            ensure_session_tenants()
+    return result
 
 
 @pytest.fixture(scope="session", autouse=True)
