@@ -17,7 +17,6 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -26,7 +25,7 @@ from django.utils.translation import gettext as _
 from entente.accounts.models import Membership, Role, User
 from entente.activity.services import record_activity, record_in_space
 from entente.core.events import Event, publish_on_commit
-from entente.core.mail import one_line
+from entente.core.mail import one_line, parse_addresses
 from entente.spaces.models import Space, SpaceMembership, SpaceRole, Visibility
 from tenants.models import Tenant
 
@@ -34,7 +33,6 @@ from .models import CitizenInvitation, CitizenSection, InvitationState, PublicPr
 from .permissions import may_invite, may_remove_guests
 from .selectors import token_hash
 
-MAX_ADDRESSES = 50
 MESSAGE_MAX_LENGTH = 2000
 
 
@@ -63,37 +61,6 @@ def _require_public_project(space: Space) -> None:
         )
     if space.archived_at is not None:
         raise ValidationError(_("Ce projet est archivé : restaurez-le avant d'inviter."))
-
-
-def parse_addresses(raw: str | list[str]) -> list[str]:
-    """One or several addresses (commas, semicolons, spaces or lines), lower case, de-duplicated."""
-    parts = raw if isinstance(raw, list) else raw.replace(";", ",").replace("\n", ",").split(",")
-    words = [w for part in parts for w in str(part).replace(",", " ").split()]
-    addresses: list[str] = []
-    bad: list[str] = []
-    for word in words:
-        address = word.strip().strip("<>").lower()
-        try:
-            validate_email(address)
-        except ValidationError:
-            bad.append(word)
-            continue
-        if address not in addresses:
-            addresses.append(address)
-    if bad:
-        raise ValidationError(
-            {
-                "emails": _("Adresse invalide : %(list)s. Corrigez-la et réessayez.")
-                % {"list": ", ".join(bad[:5])}
-            }
-        )
-    if not addresses:
-        raise ValidationError({"emails": _("Indiquez au moins une adresse e-mail.")})
-    if len(addresses) > MAX_ADDRESSES:
-        raise ValidationError(
-            {"emails": _("%(max)d adresses au plus par envoi.") % {"max": MAX_ADDRESSES}}
-        )
-    return addresses
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,48 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+MAX_ADDRESSES = 50
+
 
 def one_line(text: str) -> str:
     """A header value (a subject, a reference) on one line, whatever people typed in the names it
     quotes or an incoming message carried: a line break would make Django refuse the header
     (BadHeaderError) and the mail would be lost; it can never add a header (`Bcc:`…) either way."""
     return " ".join(text.split())
+
+
+def parse_addresses(raw: str | list[str], *, most: int = MAX_ADDRESSES) -> list[str]:
+    """One or several addresses (commas, semicolons, spaces or lines), lower case, de-duplicated,
+    for the invitations' forms; errors under `emails`, in French."""
+    parts = raw if isinstance(raw, list) else raw.replace(";", ",").replace("\n", ",").split(",")
+    words = [w for part in parts for w in str(part).replace(",", " ").split()]
+    addresses: list[str] = []
+    bad: list[str] = []
+    for word in words:
+        address = word.strip().strip("<>").lower()
+        try:
+            validate_email(address)
+        except ValidationError:
+            bad.append(word)
+            continue
+        if address not in addresses:
+            addresses.append(address)
+    if bad:
+        raise ValidationError(
+            {
+                "emails": _("Adresse invalide : %(list)s. Corrigez-la et réessayez.")
+                % {"list": ", ".join(bad[:5])}
+            }
+        )
+    if not addresses:
+        raise ValidationError({"emails": _("Indiquez au moins une adresse e-mail.")})
+    if len(addresses) > most:
+        raise ValidationError({"emails": _("%(max)d adresses au plus par envoi.") % {"max": most}})
+    return addresses
 
 
 # -- Personal links -------------------------------------------------------------------------------
