@@ -10,7 +10,7 @@ a nested list keeps its shape: `{"items": [{}, {"title": ["…"]}]}`).
 
 Two places make it so:
 - `exception_handler` (DRF's EXCEPTION_HANDLER) for what views raise: DRF's exceptions, and
-  Django's ValidationError raised by services;
+  Django's ValidationError and PermissionDenied raised by services (their French message kept);
 - `ApiErrorMiddleware` for what happens outside DRF: an unknown path (Django's 404), a server
   error (never the HTML debug page, even with DEBUG), a body too large, and any other non-JSON
   error answer under /api/.
@@ -24,6 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.signals import got_request_exception
@@ -119,6 +120,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     A service's refusal because the name or the person is already there (`DUPLICATE`) is a
     409 Conflict with the same field errors as a 400: the request was well formed."""
     conflict = False
+    if isinstance(exc, DjangoPermissionDenied) and str(exc):
+        # A service's refusal says why, in the person's language: keep its words.
+        exc = exceptions.PermissionDenied(str(exc))
     if isinstance(exc, DjangoValidationError):
         conflict = _is_duplicate(exc)
         exc = exceptions.ValidationError(_django_validation_detail(exc))

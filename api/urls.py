@@ -32,6 +32,7 @@ urlpatterns = [
     path("v1/", include("api.v1.discussions.urls")),
     path("v1/", include("api.v1.federation.urls")),
     path("v1/", include("api.v1.citizens.urls")),
+    path("v1/", include("api.v1.team.urls")),
     path("v1/", include("api.v1.mywork.urls")),
     path("v1/", include("api.v1.notifications.urls")),
     path("v1/", include("api.v1.documents.urls")),

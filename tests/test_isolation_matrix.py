@@ -30,6 +30,7 @@ VENDOR_STAFF = "vendor_staff"  # Entente's own staff (Django admin, console)
 AUTHENTICATED = "authenticated"  # any logged-in person; shows only their own things
 MACHINE_TOKEN = "machine_token"  # a machine holding a configured bearer token (Prometheus)
 TENANT_ADMINS = "tenant_admins"  # the admins of the host's tenant only (its other members: 403)
+TENANT_STAFF = "tenant_staff"  # its admins, agents and élus (its citizens, federated staff: 403)
 WEBHOOK_SECRET = "webhook_secret"  # a mail provider holding ENTENTE_INBOUND_WEBHOOK_SECRET
 
 # Tenant hosts (<slug>.<ENTENTE_DOMAIN>): route name → policy.
@@ -47,6 +48,7 @@ TENANT_ROUTES: dict[str, str] = {
     "api-space-activity": MEMBERS,
     "spaces:list": MEMBERS,
     "spaces:create": MEMBERS,
+    "spaces:hide_first_steps": MEMBERS,
     "spaces:detail": MEMBERS,
     "spaces:settings": MEMBERS,
     "spaces:archive": MEMBERS,
@@ -190,6 +192,19 @@ TENANT_ROUTES: dict[str, str] = {
     "api-citizen-sections": MEMBERS,
     "api-guest-list": TENANT_ADMINS,
     "api-guest-detail": TENANT_ADMINS,
+    # The collectivité's team (entente.team, api/v1/team): its staff; the invitation link is
+    # the key.
+    "team:accept": OPEN,
+    "team:members": TENANT_STAFF,
+    "team:resend": TENANT_STAFF,
+    "team:revoke": TENANT_STAFF,
+    "team:member_role": TENANT_STAFF,
+    "team:member_remove": TENANT_STAFF,
+    "api-team-member-list": TENANT_STAFF,
+    "api-team-member-detail": TENANT_STAFF,
+    "api-team-invitation-list": TENANT_STAFF,
+    "api-team-invitation-detail": TENANT_STAFF,
+    "api-team-invitation-resend": TENANT_STAFF,
     # « Mon travail » (entente.mywork): on a tenant's host, for whoever reaches the tenant (its
     # members, staff of its federated communes); it shows only the person's own things, from
     # the tenants they reach. Also on the bare domain, for any logged-in person (below).
@@ -402,7 +417,7 @@ def _member_routes() -> list[Route]:
     return [
         r
         for r in routes_of(TENANT_URLCONF)
-        if policy_for(r, TENANT_ROUTES) in {MEMBERS, TENANT_ADMINS}
+        if policy_for(r, TENANT_ROUTES) in {MEMBERS, TENANT_ADMINS, TENANT_STAFF}
     ]
 
 
@@ -469,6 +484,25 @@ def test_admin_routes_refuse_the_tenants_other_members(
     """403 for the method the route takes (405 for the other one), never the content."""
     member = make_user(tenant=tenant_b, role=role)
     client = client_for(tenant_b, member)
+    statuses = set()
+    for method in ("get", "post"):
+        response = getattr(client, method)(route.path)
+        statuses.add(response.status_code)
+        assert canary not in response.content.decode(errors="replace")
+    assert statuses in ({403}, {403, 405}), (route.pattern, statuses)
+
+
+@pytest.mark.parametrize(
+    "route",
+    [r for r in routes_of(TENANT_URLCONF) if policy_for(r, TENANT_ROUTES) == TENANT_STAFF],
+    ids=lambda r: r.name,
+)
+def test_staff_routes_refuse_the_tenants_citizens(
+    route: Route, tenant_b: Any, make_user: Any, client_for: Any, canary: str
+) -> None:
+    """A citizen invited to a project is a member, not staff: 403 (405 for a method the route
+    does not take), never the content."""
+    client = client_for(tenant_b, make_user(tenant=tenant_b, role="guest"))
     statuses = set()
     for method in ("get", "post"):
         response = getattr(client, method)(route.path)

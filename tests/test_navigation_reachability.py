@@ -150,6 +150,11 @@ REACHED_OTHERWISE: dict[str, str] = {
     "citizens:revoke": POST_ONLY,
     "citizens:guest_remove": POST_ONLY,
     "citizens:admin_revoke": POST_ONLY,
+    "spaces:hide_first_steps": POST_ONLY + " (the home page's « Premiers pas »)",
+    "team:resend": POST_ONLY,
+    "team:revoke": POST_ONLY,
+    "team:member_role": POST_ONLY,
+    "team:member_remove": POST_ONLY,
     "notifications:read": POST_ONLY,
     "notifications:read_all": POST_ONLY,
     "api_token_revoke": POST_ONLY,
@@ -179,6 +184,7 @@ REACHED_OTHERWISE: dict[str, str] = {
     "search:suggestions": "fetched by the header's search box as one types (HTMX)",
     # Reached by a link sent to one person, or along a flow that starts there.
     "citizens:accept": TOKEN_LINK + " (a citizen's invitation)",
+    "team:accept": TOKEN_LINK + " (a colleague's invitation)",
     "signup:confirm": TOKEN_LINK + " (a sign-up's confirmation e-mail)",
     "signup:join_confirm": TOKEN_LINK + " (a join request's confirmation e-mail)",
     "signup:sent": "the page after the sign-up form is posted",
@@ -210,6 +216,7 @@ ADMIN_WITHIN_TWO_CLICKS = (
     "signup:join_requests",
     "citizens:guests",
     "federation:home",
+    "team:members",
 )
 
 
@@ -594,7 +601,7 @@ def test_the_admin_reaches_the_administration_within_two_clicks(
     ("actor", "must_not_reach"),
     [
         ("citizen", {"checklists:template_list", "federation:home", "tasks:labels"}),
-        ("citizen", {"mailin:addresses", "administration:export"}),
+        ("citizen", {"mailin:addresses", "administration:export", "team:members"}),
         # The project's meetings stay closed: its citizens read the published extract only.
         ("citizen", {"meetings:meeting_list", "meetings:meeting_detail", "meetings:minutes_pdf"}),
         ("agent", {"administration:export", "administration:support", "citizens:guests"}),

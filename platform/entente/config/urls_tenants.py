@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("entente.meetings.urls")),
     path("", include("entente.search.urls")),
     path("", include("entente.analytics.urls")),
+    path("", include("entente.team.urls")),
 ]
 
 # Refused and missing pages that say why and where to go (entente.core.views).

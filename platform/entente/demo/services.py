@@ -35,6 +35,7 @@ from entente.spaces.models import Space, SpaceJoinRequest, SpaceMembership, Visi
 from entente.spaces.selectors import space_role_of
 from entente.spaces.services import add_space_member, create_space
 from entente.tasks.demo import seed_tasks
+from entente.team.demo import seed_team
 from tenants.models import (
     FederationLink,
     FederationState,
@@ -327,6 +328,8 @@ def _ensure_spaces(tenant: Tenant, spaces: tuple[DemoSpace, ...], summary: DemoS
                 # After the documents: the next council's first item has one attached.
                 summary.created += seed_meetings(space, [owner_user, *space_people])
         # Procedures every commune runs: council, election day, building permit.
+        # A newcomer the admin invited, who has not answered yet.
+        summary.created += seed_team(tenant.slug, admin.user)
         templates_before = ProcedureTemplate.objects.count()
         seed_procedure_templates(admin.user)
         summary.created += ProcedureTemplate.objects.count() - templates_before

@@ -27,6 +27,7 @@ class NotificationKind(models.TextChoices):
     MEETING_AGENDA = "meeting_agenda", _("Ordre du jour modifié")
     MINUTES_TO_APPROVE = "minutes_to_approve", _("Procès-verbal à approuver")
     MINUTES_APPROVED = "minutes_approved", _("Procès-verbal approuvé")
+    TEAM = "team", _("Équipe : invitation ou arrivée d'un collègue")
 
 
 class Notification(models.Model):

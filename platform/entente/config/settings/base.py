@@ -105,6 +105,7 @@ TENANT_APPS = [
     "entente.citizens",
     "entente.documents",
     "entente.meetings",
+    "entente.team",
 ]
 INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 
@@ -361,6 +362,8 @@ SPECTACULAR_SETTINGS = {
         # Fields named `status`: a task's state and an attendee's presence are different sets.
         "TaskStatusEnum": "entente.tasks.models.TaskStatus",
         "AttendanceEnum": "entente.meetings.models.Attendance",
+        # Fields named `role`: the roles a colleague's invitation gives (no guest).
+        "ColleagueRoleEnum": "entente.team.models.INVITED_ROLES",
     },
 }
 
@@ -441,6 +444,8 @@ ENTENTE_SALES_EMAIL: str = env("ENTENTE_SALES_EMAIL", default=f"contact@{ENTENTE
 SIGNUP_CONFIRMATION_HOURS: int = env.int("SIGNUP_CONFIRMATION_HOURS", default=48)
 # Days an invitation of a citizen to a public project stays valid (entente.citizens).
 ENTENTE_CITIZEN_INVITATION_DAYS: int = env.int("ENTENTE_CITIZEN_INVITATION_DAYS", default=14)
+# Days an invitation of a colleague into the collectivité stays valid (entente.team).
+ENTENTE_COLLEAGUE_INVITATION_DAYS: int = env.int("ENTENTE_COLLEAGUE_INVITATION_DAYS", default=14)
 # Days the élus' link in e-mails opens « Mes séances » without a password (entente.meetings).
 ENTENTE_ELECTED_LINK_DAYS: int = env.int("ENTENTE_ELECTED_LINK_DAYS", default=30)
 # Sign-ups and join requests allowed per client IP address, and per e-mail address, per window.

@@ -1,0 +1,138 @@
+"""The team API: the collectivité's staff and the invitations of colleagues. Its staff read;
+agents and admins invite; admins change roles and remove. Citizens reach none of it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.base import membership_of
+from api.permissions import IsTenantMember
+from entente.team import permissions, selectors, services
+from entente.team.models import ColleagueInvitation
+
+from .serializers import (
+    ColleagueInvitationSerializer,
+    ColleagueSerializer,
+    InviteColleaguesSerializer,
+    RoleSerializer,
+)
+
+
+class IsTenantStaff(IsTenantMember):
+    """Members of the host's tenant who are its staff (a citizen: 403, whatever the method)."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        super().has_permission(request, view)
+        if not permissions.may_see_team(membership_of(request)):
+            raise PermissionDenied(
+                _("L'équipe de la collectivité est visible de ses agents et élus.")
+            )
+        return True
+
+
+class _Team(APIView):
+    permission_classes = [IsTenantStaff]
+
+    def tenant(self) -> Any:
+        return self.request.tenant  # type: ignore[attr-defined]
+
+
+class ColleagueList(_Team):
+    """The collectivité's agents, élus and admins, by name."""
+
+    @extend_schema(responses=ColleagueSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return Response(ColleagueSerializer(selectors.colleagues_of(self.tenant()), many=True).data)
+
+
+class ColleagueDetail(_Team):
+    """One colleague; PATCH `{"role": …}` (admins); DELETE removes them from the team (admins)."""
+
+    def _colleague(self, user_id: int) -> Any:
+        member = selectors.colleague(self.tenant(), user_id)
+        if member is None:
+            raise NotFound(_("Cette personne ne fait pas partie de l'équipe de la collectivité."))
+        return member
+
+    @extend_schema(responses=ColleagueSerializer)
+    def get(self, request: Request, user_id: int) -> Response:
+        return Response(ColleagueSerializer(self._colleague(user_id)).data)
+
+    @extend_schema(request=RoleSerializer, responses=ColleagueSerializer)
+    def patch(self, request: Request, user_id: int) -> Response:
+        self._colleague(user_id)
+        data = RoleSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        member = services.change_role(
+            membership_of(request), self.tenant(), user_id, data.validated_data["role"]
+        )
+        return Response(ColleagueSerializer(member).data)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request, user_id: int) -> Response:
+        self._colleague(user_id)
+        services.remove_colleague(membership_of(request), self.tenant(), user_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InvitationList(_Team):
+    """Invitations neither accepted nor cancelled; POST `{"emails": […], "role": …}` invites."""
+
+    @extend_schema(responses=ColleagueInvitationSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        invitations = selectors.open_invitations()
+        return Response(ColleagueInvitationSerializer(invitations, many=True).data)
+
+    @extend_schema(
+        request=InviteColleaguesSerializer,
+        responses={201: ColleagueInvitationSerializer(many=True)},
+    )
+    def post(self, request: Request) -> Response:
+        data = InviteColleaguesSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        sent = services.invite_colleagues(
+            membership_of(request),
+            self.tenant(),
+            list(data.validated_data["emails"]),
+            role=data.validated_data["role"],
+            message=data.validated_data.get("message", ""),
+        )
+        body = ColleagueInvitationSerializer([s.invitation for s in sent], many=True).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+def _invitation(pk: int) -> ColleagueInvitation:
+    invitation = ColleagueInvitation.objects.filter(pk=pk).first()
+    if invitation is None:
+        raise NotFound(_("Cette invitation n'existe pas."))
+    return invitation
+
+
+class InvitationDetail(_Team):
+    """One invitation; DELETE cancels it (the row stays, its link stops working)."""
+
+    @extend_schema(responses=ColleagueInvitationSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(ColleagueInvitationSerializer(_invitation(pk)).data)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request, pk: int) -> Response:
+        services.revoke_invitation(membership_of(request), self.tenant(), _invitation(pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InvitationResend(_Team):
+    """POST: a new link and a new delay, e-mailed again."""
+
+    @extend_schema(request=None, responses=ColleagueInvitationSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        sent = services.resend_invitation(membership_of(request), self.tenant(), _invitation(pk))
+        return Response(ColleagueInvitationSerializer(sent.invitation).data)
