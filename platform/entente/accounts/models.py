@@ -79,6 +79,8 @@ class Membership(models.Model):
     # Last visit to the tenant, to the nearest `middleware.LAST_SEEN_PRECISION` (admins see it
     # for their invited citizens); written at most that often per person and tenant.
     last_seen_at = models.DateTimeField(_("dernière visite"), null=True, blank=True)
+    # The admin hid the « Premiers pas » of the home page (entente.core.first_steps).
+    first_steps_hidden = models.BooleanField(_("premiers pas masqués"), default=False)
 
     class Meta:
         verbose_name = _("appartenance")

@@ -34,6 +34,16 @@ def remove_member(tenant: Tenant, user: User) -> None:
     Membership.objects.filter(tenant=tenant, user=user).delete()
 
 
+def hide_first_steps(membership: Membership) -> None:
+    """The person no longer wants the home page's « Premiers pas » (idempotent)."""
+    if membership.pk is None:  # a stand-in (federated staff, support reader): nothing to keep
+        return
+    row = Membership.objects.get(pk=membership.pk)
+    if not row.first_steps_hidden:
+        row.first_steps_hidden = True
+        row.save(update_fields=["first_steps_hidden"])  # its signal refreshes the cache
+
+
 # -- Personal API tokens ---------------------------------------------------------------------------
 TOKEN_PREFIX = "ent_"  # noqa: S105 - a public marker, not a secret
 TOKEN_NAME_MAX_LENGTH = 100

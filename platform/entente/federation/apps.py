@@ -26,6 +26,10 @@ class FederationConfig(AppConfig):
 
         navigation.register()  # its entries in the menus (entente.core.navigation)
 
+        from . import first_steps
+
+        first_steps.register()  # its step on new admins' home (entente.core.first_steps)
+
         from . import discovery
 
         discovery.register()  # its usage names and features (entente.core.discovery)

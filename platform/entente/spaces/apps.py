@@ -38,6 +38,10 @@ class SpacesConfig(AppConfig):
 
         navigation.register()  # its entries in the menus (entente.core.navigation)
 
+        from . import first_steps
+
+        first_steps.register()  # its step on new admins' home (entente.core.first_steps)
+
         from entente.search.registry import register_kinds
 
         from .search import KINDS as SEARCH_KINDS

@@ -9,6 +9,7 @@ app_name = "spaces"
 urlpatterns = [
     path("", views.space_list, name="list"),
     path("nouveau/", views.space_create, name="create"),
+    path("premiers-pas/masquer/", views.hide_first_steps, name="hide_first_steps"),
     path("<int:space_id>/", views.space_detail, name="detail"),
     path("<int:space_id>/parametres/", views.space_settings, name="settings"),
     path("<int:space_id>/archiver/", views.space_archive, name="archive"),

@@ -19,8 +19,10 @@ from django.template.loader import get_template, render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from entente.accounts.models import Membership
+from entente.accounts import services as account_services
+from entente.accounts.models import Membership, Role
 from entente.activity.selectors import space_feed
+from entente.core.first_steps import StepState, first_steps
 
 from . import services
 from .forms import AddMemberForm, MemberRoleForm, SpaceFilterForm, SpaceForm
@@ -89,8 +91,24 @@ def tenant_home(request: HttpRequest) -> HttpResponse:
         "more": len(spaces) > DASHBOARD_SPACES,
         "can_create": can_create_space(membership, tenant=request.tenant),  # type: ignore[attr-defined]
         "intercommunal": intercommunal_directories(membership, request.tenant),  # type: ignore[attr-defined]
+        "first_steps": _first_steps(membership, request.tenant),  # type: ignore[attr-defined]
     }
     return render(request, "spaces/home.html", context)
+
+
+def _first_steps(membership: Membership, tenant: Any) -> list[StepState]:
+    """The « Premiers pas » for an admin who has not hidden them, until every one is done."""
+    if membership.role != Role.ADMIN or membership.first_steps_hidden or membership.pk is None:
+        return []
+    steps = first_steps(tenant)
+    return [] if all(step.done for step in steps) else steps
+
+
+@require_POST
+def hide_first_steps(request: HttpRequest) -> HttpResponse:
+    account_services.hide_first_steps(_membership(request))
+    messages.success(request, _("Les premiers pas sont masqués."))
+    return redirect("tenant_home")
 
 
 @require_GET
