@@ -27,6 +27,7 @@ product has one catalogue per language. After collecting, translate the new entr
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -142,6 +143,102 @@ def read_po(path: Path) -> list[Entry]:
                 setattr(current, name, (getattr(current, name) or "") + value)
     finish()
     return entries
+
+
+# -- What the source asks to translate, without GNU gettext ------------------------------------
+# The same keywords as Django's makemessages gives xgettext: name → (context, singular, plural)
+# argument positions (None: absent).
+KEYWORDS: dict[str, tuple[int | None, int, int | None]] = {
+    "_": (None, 0, None),
+    "gettext": (None, 0, None),
+    "gettext_lazy": (None, 0, None),
+    "gettext_noop": (None, 0, None),
+    "ngettext": (None, 0, 1),
+    "ngettext_lazy": (None, 0, 1),
+    "pgettext": (0, 1, None),
+    "pgettext_lazy": (0, 1, None),
+    "npgettext": (0, 1, 2),
+    "npgettext_lazy": (0, 1, 2),
+}
+Message = tuple[str | None, str]  # (context, msgid)
+
+
+def _from_call(name: str, args: list[str | None]) -> Message | None:
+    context, singular, _plural = KEYWORDS[name]
+    if len(args) <= singular or args[singular] is None:
+        return None
+    if context is not None and (len(args) <= context or args[context] is None):
+        return None
+    return (args[context] if context is not None else None, str(args[singular]))
+
+
+def python_messages(source: str) -> set[Message]:
+    """The messages a Python module marks: calls of the keywords with literal arguments."""
+    found: set[Message] = set()
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+        if name not in KEYWORDS:
+            continue
+        args = [a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else None
+                for a in node.args]  # fmt: skip
+        message = _from_call(name, args)
+        if message is not None:
+            found.add(message)
+    return found
+
+
+_STRING = r"""u?(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
+_ARGUMENT = rf"(?:{_STRING}|\w+)"
+_CALL = re.compile(rf"\b({'|'.join(KEYWORDS)})\(\s*({_ARGUMENT}(?:\s*,\s*{_ARGUMENT})*)\s*\)")
+_ARGUMENTS = re.compile(_ARGUMENT)
+
+
+def template_messages(source: str, origin: str) -> set[Message]:
+    """The messages a template marks, read as makemessages reads them: Django's `templatize`
+    turns `{% translate %}` and `{% blocktranslate %}` into keyword calls (the rest of its output
+    is placeholder text, not Python, so the calls are found by pattern)."""
+    from django.utils.translation.template import templatize
+
+    found: set[Message] = set()
+    for call in _CALL.finditer(templatize(source, origin)):
+        args: list[str | None] = [
+            ast.literal_eval(arg) if arg[0] in "u'\"" and not arg.isidentifier() else None
+            for arg in _ARGUMENTS.findall(call.group(2))
+        ]
+        message = _from_call(call.group(1), args)
+        if message is not None:
+            found.add(message)
+    return found
+
+
+def source_messages() -> dict[Message, str]:
+    """Every message the product's code and templates mark, with one file that marks it."""
+    found: dict[Message, str] = {}
+    for path in sorted(ROOT.rglob("*")):
+        relative = path.relative_to(ROOT)
+        if relative.parts[0] in IGNORED or path.suffix not in {".py", ".html", ".txt"}:
+            continue
+        if "migrations" in relative.parts or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".py":
+            messages = python_messages(text)
+        elif "templates" in relative.parts:
+            messages = template_messages(text, str(path))
+        else:
+            continue
+        for message in messages:
+            found.setdefault(message, str(relative))
+    return found
+
+
+def uncollected(language: str = "en") -> dict[Message, str]:
+    """Messages of the source that the catalogue lacks (collect them: `python -m infra.i18n`)."""
+    known = {(entry.msgctxt, entry.msgid) for entry in read_po(catalogue(language))}
+    return {message: where for message, where in source_messages().items() if message not in known}
 
 
 def check() -> int:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import translation
 
 from entente.accounts.models import Role
-from infra.i18n import catalogue, read_po
+from infra.i18n import catalogue, python_messages, read_po, template_messages, uncollected
 from tenants.models import Tenant
 
 from .support import Visitor
@@ -77,6 +77,34 @@ def test_every_entry_of_the_english_catalogue_is_translated() -> None:
 
     assert len(entries) > 100
     assert [entry.msgid for entry in entries if not entry.translated] == []
+
+
+def test_every_string_the_product_marks_is_in_the_english_catalogue() -> None:
+    """A string added to the code or a template without collecting it would stay French in
+    English: collect and translate it (`python -m infra.i18n`, see infra/i18n.py)."""
+    missing = uncollected("en")
+    assert not missing, "\n".join(f"{where}: {msgid!r}" for (_, msgid), where in missing.items())
+
+
+def test_the_extraction_finds_what_makemessages_finds() -> None:
+    """The check above is only as good as its reading of the source: each form is found."""
+    code = (
+        "from django.utils.translation import gettext as _, ngettext, pgettext_lazy\n"
+        "a = _('Un')\nb = ngettext('%(n)s chat', '%(n)s chats', 2)\n"
+        "c = pgettext_lazy('mois', 'Mai')\nd = f\"{_('Dans un f-string')}\"\ne = _(variable)\n"
+    )
+    assert python_messages(code) == {
+        (None, "Un"), (None, "%(n)s chat"), ("mois", "Mai"), (None, "Dans un f-string")
+    }  # fmt: skip
+    page = (
+        '{% load i18n %}<h1>{% translate "Titre" %}</h1><p title="{% translate \'Bulle\' %}">'
+        "{% blocktranslate count counter=n %}{{ counter }} fichier{% plural %}"
+        "{{ counter }} fichiers{% endblocktranslate %}</p>"
+        '{% translate "Mai" context "mois" %}'
+    )
+    assert template_messages(page, "page.html") == {
+        (None, "Titre"), (None, "Bulle"), (None, "%(counter)s fichier"), ("mois", "Mai")
+    }  # fmt: skip
 
 
 def test_the_compiled_catalogue_matches_its_source() -> None:

@@ -33,7 +33,8 @@ class Command(BaseCommand):
         )
         overview = demo_overview(everyone=True)
         self.stdout.write("")
-        self.stdout.write(f"  {_('Plateforme'):<31} {platform_url()}")
+        platform = _("Plateforme")  # outside the f-string, where makemessages finds it
+        self.stdout.write(f"  {platform:<31} {platform_url()}")
         for tenant in overview.tenants:
             self.stdout.write(f"  {tenant.name:<31} {tenant.url()}")
         self.stdout.write("")
