@@ -99,3 +99,7 @@ class LaunchForm(forms.Form):
     def __init__(self, *args: Any, spaces: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["space"].queryset = spaces  # type: ignore[attr-defined]
+        only = list(spaces[:2])
+        if len(only) == 1 and not self.initial.get("space"):
+            # One space to launch into: chosen already, one field less to fill.
+            self.initial["space"] = only[0].pk
