@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gettext
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -84,6 +85,32 @@ def test_every_string_the_product_marks_is_in_the_english_catalogue() -> None:
     English: collect and translate it (`python -m infra.i18n`, see infra/i18n.py)."""
     missing = uncollected("en")
     assert not missing, "\n".join(f"{where}: {msgid!r}" for (_, msgid), where in missing.items())
+
+
+# Words a page may show untranslated: the product's name, and the language switcher's label,
+# bilingual on purpose (someone lost in the other language must still find it).
+UNTRANSLATED_WORDS = {"Entente", "Langue", "Language"}
+TEMPLATES = Path(settings.BASE_DIR) / "platform" / "entente" / "templates"
+_NOT_PROSE = re.compile(
+    r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}|{#.*?#}"
+    r"|{%\s*blocktranslate.*?{%\s*endblocktranslate\s*%}"
+    r"|<(script|style|code)\b.*?</\1>|{%.*?%}|{{.*?}}|<[^>]*>|&[a-z#0-9]+;",
+    re.S,
+)
+
+
+def test_no_template_shows_words_outside_translation() -> None:
+    """Text written straight into a template stays French in English (or English in French):
+    every word a page shows goes through `translate` or `blocktranslate`."""
+    found = {}
+    templates = sorted(TEMPLATES.rglob("*.html"))
+    assert len(templates) > 100
+    for path in templates:
+        prose = _NOT_PROSE.sub(" ", path.read_text(encoding="utf-8"))
+        words = set(re.findall(r"[^\W\d_][\w'’-]+", prose)) - UNTRANSLATED_WORDS
+        if words:
+            found[str(path.relative_to(TEMPLATES))] = sorted(words)
+    assert found == {}
 
 
 def test_the_extraction_finds_what_makemessages_finds() -> None:
