@@ -163,6 +163,7 @@ TENANT_ROUTES: dict[str, str] = {
     "api-meeting-decisions": MEMBERS,
     "api-meeting-minutes-approve": MEMBERS,
     "api-checklist-template-list": MEMBERS,
+    "checklists:install_starter": MEMBERS,
     "api-checklist-template-detail": MEMBERS,
     "api-checklist-template-launch": MEMBERS,
     "api-checklist-list": MEMBERS,

@@ -151,6 +151,7 @@ REACHED_OTHERWISE: dict[str, str] = {
     "citizens:guest_remove": POST_ONLY,
     "citizens:admin_revoke": POST_ONLY,
     "spaces:hide_first_steps": POST_ONLY + " (the home page's « Premiers pas »)",
+    "checklists:install_starter": POST_ONLY + " (the empty « Procédures » page's button)",
     "team:resend": POST_ONLY,
     "team:revoke": POST_ONLY,
     "team:member_role": POST_ONLY,

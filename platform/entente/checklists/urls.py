@@ -8,6 +8,7 @@ app_name = "checklists"
 urlpatterns = [
     path("procedures/", views.template_list, name="template_list"),
     path("procedures/nouvelle/", views.template_create, name="template_create"),
+    path("procedures/courantes/", views.install_starter, name="install_starter"),
     path("procedures/<int:pk>/", views.template_edit, name="template_edit"),
     path("procedures/<int:pk>/supprimer/", views.template_delete, name="template_delete"),
     path("procedures/<int:pk>/lancer/", views.launch, name="launch"),

@@ -27,6 +27,7 @@ from . import selectors, services
 from .forms import ItemForm, LaunchForm, TemplateForm
 from .models import ChecklistItem, ProcedureTemplate, TemplateItem
 from .permissions import TemplateAbilities, template_abilities
+from .starter import PROCEDURES, install_starter_templates
 
 
 def _membership(request: HttpRequest) -> Membership | None:
@@ -80,8 +81,25 @@ def template_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "checklists/template_list.html",
-        {"templates": selectors.templates(), "abilities": abilities},
+        {
+            "templates": selectors.templates(),
+            "abilities": abilities,
+            "starter": [name for name, _description, _items in PROCEDURES],
+        },
     )
+
+
+@require_POST
+def install_starter(request: HttpRequest) -> HttpResponse:
+    """The empty page's button: the usual procedures of a commune, added in one click."""
+    _template_abilities(request, edit=True)
+    made = install_starter_templates(_acting(request))
+    messages.success(
+        request,
+        _("%(count)d procédures courantes ajoutées : relisez-les, puis lancez-en une.")
+        % {"count": len(made)},
+    )
+    return redirect("checklists:template_list")
 
 
 @require_http_methods(["GET", "POST"])

@@ -11,6 +11,7 @@ from entente.checklists import services
 from entente.checklists.models import Checklist, ProcedureTemplate, TemplateItem
 from entente.checklists.permissions import TemplateAbilities
 from entente.checklists.services import ItemSpec
+from entente.checklists.starter import PROCEDURES
 from entente.tasks.models import Task, TaskStatus
 from tests.support.acting import seeding
 from tests.support.actors import ACTORS, SpaceActors
@@ -51,6 +52,28 @@ def test_template_list(actors: SpaceActors, actor: str) -> None:
 
 
 WRITERS = {"editor", "reader", "staff", "admin"}  # agents and admins
+
+
+def test_an_empty_procedures_page_offers_the_usual_procedures_in_one_click(
+    actors: SpaceActors,
+) -> None:
+    client = actors.client("staff")
+    empty = client.get("/procedures/").content.decode()
+    assert "Aucune procédure pour l'instant." in empty
+    for name, _description, _items in PROCEDURES:
+        assert f"<li>{name}</li>" in empty
+    added = client.post("/procedures/courantes/", follow=True).content.decode()
+    assert "3 procédures courantes ajoutées : relisez-les, puis lancez-en une." in added
+    assert "Commencer avec les procédures courantes" not in added
+    with actors.inside():
+        assert ProcedureTemplate.objects.count() == len(PROCEDURES) == 3
+        assert TemplateItem.objects.count() > 10
+    client.post("/procedures/courantes/")  # twice: nothing more
+    with actors.inside():
+        assert ProcedureTemplate.objects.count() == 3
+    # A commenter (an élu) reads procedures but adds none.
+    refused = actors.client("commenter").post("/procedures/courantes/")
+    assert refused.status_code == 403
 
 
 @pytest.mark.parametrize("actor", ACTORS)
