@@ -57,3 +57,20 @@ class ApiTokenForm(forms.Form):
     def expires_at(self) -> datetime | None:
         value = self.cleaned_data["expiry"]
         return None if value == "never" else timezone.now() + timedelta(days=int(value))
+
+
+class NewAccountForm(forms.Form):
+    """The account made on an invitation's page (a colleague's, a citizen's): a name and a
+    password; the address is the invited one."""
+
+    full_name = forms.CharField(
+        label=_("Votre nom"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    password = forms.CharField(
+        label=_("Choisissez un mot de passe"),
+        help_text=_("Au moins 8 caractères ; évitez un mot de passe que vous utilisez ailleurs."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+    )

@@ -8,6 +8,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from allauth.account.models import EmailAddress
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -32,6 +34,24 @@ def add_member(tenant: Tenant, user: User, role: str = Role.AGENT) -> Membership
 
 def remove_member(tenant: Tenant, user: User) -> None:
     Membership.objects.filter(tenant=tenant, user=user).delete()
+
+
+def create_invited_account(email: str, full_name: str, password: str) -> User:
+    """The account of someone who follows an invitation link (a colleague's, a citizen's): the
+    link, received at `email`, proves the address, which is stored as verified."""
+    full_name = " ".join(full_name.split())
+    if not full_name:
+        raise ValidationError({"full_name": _("Indiquez votre nom.")})
+    if len(full_name) > 150:
+        raise ValidationError({"full_name": _("Le nom est trop long : 150 caractères au plus.")})
+    user = User(email=email, full_name=full_name)
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from None
+    user = User.objects.create_user(email, password, full_name=full_name)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
 
 
 def hide_first_steps(membership: Membership) -> None:

@@ -33,17 +33,3 @@ class OpenSectionsForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-
-
-class LightAccountForm(forms.Form):
-    full_name = forms.CharField(
-        label=_("Votre nom"),
-        max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
-    password = forms.CharField(
-        label=_("Choisissez un mot de passe"),
-        help_text=_("Au moins 8 caractères ; évitez un mot de passe que vous utilisez ailleurs."),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        strip=False,
-    )

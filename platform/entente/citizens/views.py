@@ -20,13 +20,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from entente.accounts.forms import NewAccountForm
 from entente.accounts.models import Membership, User
 from entente.spaces.models import Space, Visibility
 from entente.spaces.selectors import SpaceAccess, access_space
 from tenants.models import Tenant
 
 from . import permissions, selectors, services
-from .forms import InviteForm, LightAccountForm, OpenSectionsForm
+from .forms import InviteForm, OpenSectionsForm
 from .models import CitizenInvitation
 
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -69,7 +70,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
             status=410 if refusal and refusal.code in {"expired", "revoked", "used"} else 404,
         )
     has_account = User.objects.filter(email__iexact=invitation.email).exists()
-    form = LightAccountForm(request.POST or None) if user is None and not has_account else None
+    form = NewAccountForm(request.POST or None) if user is None and not has_account else None
     error = ""
     if request.method == "POST":
         try:

@@ -44,17 +44,3 @@ class RoleForm(forms.Form):
         label=_("Rôle"),
         choices=[(r, Role(r).label) for r in (Role.AGENT, Role.ELECTED, Role.ADMIN)],
     )
-
-
-class NewAccountForm(forms.Form):
-    full_name = forms.CharField(
-        label=_("Votre nom"),
-        max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
-    password = forms.CharField(
-        label=_("Choisissez un mot de passe"),
-        help_text=_("Au moins 8 caractères ; évitez un mot de passe que vous utilisez ailleurs."),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        strip=False,
-    )

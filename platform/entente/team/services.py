@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -24,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entente.accounts.models import Membership, Role, User
+from entente.accounts.services import create_invited_account
 from entente.activity.services import record_activity
 from entente.core.events import Event, publish_on_commit
 from entente.core.mail import one_line, parse_addresses
@@ -312,22 +311,6 @@ class Acceptance:
     already_accepted: bool = False
 
 
-def _new_account(email: str, full_name: str, password: str) -> User:
-    full_name = " ".join(full_name.split())
-    if not full_name:
-        raise ValidationError({"full_name": _("Indiquez votre nom.")})
-    if len(full_name) > 150:
-        raise ValidationError({"full_name": _("Le nom est trop long : 150 caractères au plus.")})
-    user = User(email=email, full_name=full_name)
-    try:
-        validate_password(password, user)
-    except ValidationError as error:
-        raise ValidationError({"password": error.messages}) from None
-    user = User.objects.create_user(email, password, full_name=full_name)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
-
-
 @transaction.atomic
 def accept_invitation(
     raw_token: str,
@@ -370,7 +353,7 @@ def accept_invitation(
                 % {"email": invitation.email},
                 "has_account",
             )
-        user = _new_account(invitation.email, full_name, password)
+        user = create_invited_account(invitation.email, full_name, password)
         created = True
     elif not user.is_active:
         raise InvitationRefused(_("Ce compte est désactivé."), "inactive")

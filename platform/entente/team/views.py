@@ -18,11 +18,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from entente.accounts.forms import NewAccountForm
 from entente.accounts.models import Membership, Role, User
 from tenants.models import Tenant
 
 from . import permissions, selectors, services
-from .forms import InviteColleaguesForm, NewAccountForm, RoleForm
+from .forms import InviteColleaguesForm, RoleForm
 from .models import ColleagueInvitation
 
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
