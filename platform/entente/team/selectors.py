@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from entente.accounts.models import Membership, Role
 from tenants.models import Tenant
@@ -39,10 +38,6 @@ def open_invitations() -> QuerySet[ColleagueInvitation]:
     return ColleagueInvitation.objects.filter(
         accepted_at__isnull=True, revoked_at__isnull=True
     ).select_related("invited_by")
-
-
-def pending_count() -> int:
-    return open_invitations().filter(expires_at__gt=timezone.now()).count()
 
 
 def invitation_for_token(raw: str) -> ColleagueInvitation | None:

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -99,9 +101,10 @@ def _invitation(pk: int) -> ColleagueInvitation:
     return invitation
 
 
-def _answer(request: HttpRequest, write: object, success: str) -> HttpResponse:
+def _answer(request: HttpRequest, write: Callable[[], object], success: str) -> HttpResponse:
+    """Run a write of the team page; its refusal becomes an error message, never a lost page."""
     try:
-        write()  # type: ignore[operator]
+        write()
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
