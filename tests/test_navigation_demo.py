@@ -164,7 +164,8 @@ def test_every_page_of_the_demo_passes_axe_for_every_persona(
     demo: World, demo_crawls: dict[str, Crawl], browser: Any
 ) -> None:
     """axe-core (WCAG 2.1 A and AA) on each page a persona reaches by links, as that persona
-    sees it: no serious or critical violation. A route is checked once per kind of person (the
+    sees it, on a desktop window (1280 px) and on a phone (360 px): no serious or critical
+    violation, and on the phone nothing that makes the page scroll sideways. A route is checked once per kind of person (the
     staff of a collectivité, an élu, a citizen, a visitor not logged in, anyone on the bare
     domain): the same page for two of them is one template showing the same controls, and
     each check costs half a second of a browser."""
@@ -188,11 +189,17 @@ def test_every_page_of_the_demo_passes_axe_for_every_persona(
                 todo[route] = (key, url)
         with in_process_browser(browser, clients) as pages:
             for route, (key, url) in todo.items():
-                pages.audit(f"http://{host_name(demo, key)}{url}", audit, f"{name}, {route} {url}")
+                pages.audit(
+                    f"http://{host_name(demo, key)}{url}", audit, f"{name}, {route} {url}",
+                    narrow=True,
+                )
     sys.stdout.write(
-        f"\naxe-core: {persona_pages} pages of {len(demo_crawls)} personas, {audit.pages} checked "
-        f"(one per route and kind of person), {len(audit.violations)} serious or critical "
-        "violations\n"
+        f"\naxe-core: {persona_pages} pages of {len(demo_crawls)} personas, "
+        f"{audit.narrow_pages} checked (one per route and kind of person) at 1280 and at 360 px: "
+        f"{len(audit.violations)} serious or critical violations, {len(audit.overflows)} "
+        "wider than a phone's screen\n"
     )
     assert audit.pages > 40, audit.pages
     assert not audit.violations, "\n".join(audit.violations)
+    assert audit.narrow_pages * 2 == audit.pages  # every page at both sizes
+    assert not audit.overflows, "\n".join(audit.overflows)

@@ -56,6 +56,8 @@ class Audit:
 
     pages: int = 0
     violations: list[str] = field(default_factory=list)
+    narrow_pages: int = 0
+    overflows: list[str] = field(default_factory=list)
 
     def add(self, where: str, results: list[dict[str, Any]]) -> None:
         self.pages += 1
@@ -67,6 +69,39 @@ class Audit:
                 f"{where}: {rule['id']} ({rule['impact']}, {len(rule['nodes'])} nodes) "
                 f"{rule['help']} → {targets}"
             )
+
+
+# The elements that stick out of a narrow window, or nothing when the page fits: what makes a
+# reader scroll sideways (WCAG 1.4.10, reflow). A box inside a container that scrolls on its
+# own (a wide table in its wrapper) does not widen the page and is not counted.
+OVERFLOWING = """() => {
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= width) return [];
+    const sticksOut = (element) => {
+        const box = element.getBoundingClientRect();
+        return box.width > 0 && box.right > width + 1;
+    };
+    const clipped = (element) => {
+        for (let up = element.parentElement; up && up !== document.body; up = up.parentElement) {
+            if (getComputedStyle(up).overflowX !== "visible") return true;
+        }
+        return false;
+    };
+    const found = [];
+    for (const element of document.body.querySelectorAll("*")) {
+        // The outermost element that sticks out is the one to mend, unless it scrolls inside
+        // a container of its own.
+        if (!sticksOut(element) || clipped(element)) continue;
+        if (element.parentElement !== document.body && sticksOut(element.parentElement)) continue;
+        const name = element.tagName.toLowerCase()
+            + (element.id ? "#" + element.id : "")
+            + (element.className && typeof element.className === "string"
+               ? "." + element.className.trim().split(/\\s+/).join(".") : "");
+        const box = element.getBoundingClientRect();
+        found.push(`${name} (${Math.round(box.left)}→${Math.round(box.right)} px)`);
+    }
+    return [`${document.documentElement.scrollWidth} px wide`, ...found.slice(0, 4)];
+}"""
 
 
 @functools.cache
@@ -135,10 +170,16 @@ class InProcessBrowser:
 
     context: Any
     page: Any
+    viewport: dict[str, int]
 
-    def audit(self, url: str, audit: Audit, where: str) -> None:
+    def audit(self, url: str, audit: Audit, where: str, *, narrow: bool = False) -> None:
+        """axe over the page at the context's size, then, if `narrow`, its reflow at 360 px."""
+        if self.page.viewport_size != self.viewport:
+            self.page.set_viewport_size(self.viewport)
         self.page.goto(url, wait_until="load")
         self.check(audit, where)
+        if narrow:
+            self.check_narrow(audit, where)
 
     def check(self, audit: Audit, where: str) -> None:
         """axe over the page as it is now."""
@@ -158,6 +199,18 @@ class InProcessBrowser:
         )
         audit.add(where, results)
 
+    def check_narrow(self, audit: Audit, where: str, width: int = 360, height: int = 740) -> None:
+        """The page as it is now, on a phone-sized window: nothing wider than the window, and
+        axe again (what shows, scrolls or folds away differs there)."""
+        self.page.set_viewport_size({"width": width, "height": height})
+        # The page's own resize handlers (entente.js) run before the next frame is painted.
+        self.page.evaluate("() => new Promise(done => requestAnimationFrame(() => setTimeout(done)))")
+        audit.narrow_pages += 1
+        found = self.page.evaluate(OVERFLOWING)
+        if found:
+            audit.overflows.append(f"{where}: {', '.join(found)}")
+        self.check(audit, f"{where} ({width} px)")
+
 
 @contextmanager
 def in_process_browser(
@@ -165,13 +218,12 @@ def in_process_browser(
 ) -> Iterator[InProcessBrowser]:
     """Yield a page whose requests go to `clients` (host name → test client)."""
     script = axe_or_skip()
-    context = browser.new_context(
-        locale="fr-FR", bypass_csp=True, viewport={"width": width, "height": height}
-    )
+    viewport = {"width": width, "height": height}
+    context = browser.new_context(locale="fr-FR", bypass_csp=True, viewport=viewport)
     context.set_default_timeout(15_000)
     context.route("**/*", _answer(clients, script))
     page = context.new_page()
     try:
-        yield InProcessBrowser(context, page)
+        yield InProcessBrowser(context, page, viewport)
     finally:
         context.close()

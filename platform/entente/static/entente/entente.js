@@ -53,4 +53,37 @@
   document.addEventListener("htmx:afterSettle", function (event) {
     paintLabels(event.target);
   });
+  /* A wide table scrolls inside its wrapper on a small screen: then, and only then, the
+     wrapper takes the keyboard focus (arrows scroll it) and is named after the table's
+     caption or heading, so that keyboard and screen reader users reach what is hidden. */
+  function tableName(wrapper) {
+    var table = wrapper.querySelector("table");
+    var caption = table && table.querySelector("caption");
+    if (caption) return caption.textContent.trim();
+    var labelledBy = table && table.getAttribute("aria-labelledby");
+    var title = labelledBy && document.getElementById(labelledBy);
+    if (title) return title.textContent.trim();
+    for (var node = wrapper.previousElementSibling; node; node = node.previousElementSibling) {
+      if (/^H[1-6]$/.test(node.tagName)) return node.textContent.trim();
+    }
+    return document.title;
+  }
+  function focusScrollingTables(root) {
+    root.querySelectorAll(".table-wrapper").forEach(function (wrapper) {
+      if (wrapper.scrollWidth > wrapper.clientWidth + 1) {
+        wrapper.setAttribute("tabindex", "0");
+        wrapper.setAttribute("role", "region");
+        wrapper.setAttribute("aria-label", tableName(wrapper));
+      } else if (wrapper.getAttribute("role") === "region") {
+        wrapper.removeAttribute("tabindex");
+        wrapper.removeAttribute("role");
+        wrapper.removeAttribute("aria-label");
+      }
+    });
+  }
+  focusScrollingTables(document);
+  window.addEventListener("resize", function () { focusScrollingTables(document); });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    focusScrollingTables(event.target);
+  });
 })();
