@@ -196,6 +196,9 @@ TENANT_ROUTES: dict[str, str] = {
     # The collectivité's team (entente.team, api/v1/team): its staff; the invitation link is
     # the key.
     "team:accept": OPEN,
+    "tour:start": TENANT_STAFF,
+    "tour:step": TENANT_STAFF,
+    "tour:close": TENANT_STAFF,
     "team:members": TENANT_STAFF,
     "team:resend": TENANT_STAFF,
     "team:revoke": TENANT_STAFF,

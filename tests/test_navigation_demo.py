@@ -159,34 +159,44 @@ def test_the_demo_has_people_at_several_levels_and_daily_figures(demo: World) ->
     assert UsageEvent.objects.count() == rows
 
 
-@pytest.mark.browser
-def test_every_page_of_the_demo_passes_axe_for_every_persona(
-    demo: World, demo_crawls: dict[str, Crawl], browser: Any
-) -> None:
-    """axe-core (WCAG 2.1 A and AA) on each page a persona reaches by links, as that persona
-    sees it, on a desktop window (1280 px) and on a phone (360 px): no serious or critical
-    violation, and on the phone nothing that makes the page scroll sideways. A route is checked once per kind of person (the
+def _one_page_per_route_and_kind(
+    demo: World, demo_crawls: dict[str, Crawl]
+) -> dict[str, dict[str, tuple[str, str]]]:
+    """persona → {route → (host key, address)}: each route once per kind of person (the
     staff of a collectivité, an élu, a citizen, a visitor not logged in, anyone on the bare
-    domain): the same page for two of them is one template showing the same controls, and
-    each check costs half a second of a browser."""
+    domain), since the same route for two of them is one template showing the same controls."""
     roles = {person.full_name: dict(person.memberships) for person in FEATURED}
-    audit = Audit()
     done: set[tuple[str, str]] = set()
-    persona_pages = 0
+    chosen: dict[str, dict[str, tuple[str, str]]] = {}
     for name, result in demo_crawls.items():
         actor = demo.actors[name]
-        clients = {
-            host_name(demo, key).split(":")[0]: actor_client(demo, actor, key)
-            for key in actor.hosts
-        }
-        persona_pages += len(result.pages_of)
-        todo = {}
+        todo = chosen.setdefault(name, {})
         for route, (key, url) in sorted(result.pages_of.items()):
             role = roles.get(name, {}).get(key, "anonymous" if actor.user is None else "person")
             kind = KIND_OF_PERSON.get(role, role)
             if (route, kind) not in done:
                 done.add((route, kind))
                 todo[route] = (key, url)
+    return chosen
+
+
+@pytest.mark.browser
+def test_every_page_of_the_demo_passes_axe_for_every_persona(
+    demo: World, demo_crawls: dict[str, Crawl], browser: Any
+) -> None:
+    """axe-core (WCAG 2.1 A and AA) on each page a persona reaches by links, as that persona
+    sees it, on a desktop window (1280 px) and on a phone (360 px): no serious or critical
+    violation, and on the phone nothing that makes the page scroll sideways. A route is
+    checked once per kind of person (`_one_page_per_route_and_kind`): each check costs half a
+    second of a browser."""
+    audit = Audit()
+    persona_pages = sum(len(result.pages_of) for result in demo_crawls.values())
+    for name, todo in _one_page_per_route_and_kind(demo, demo_crawls).items():
+        actor = demo.actors[name]
+        clients = {
+            host_name(demo, key).split(":")[0]: actor_client(demo, actor, key)
+            for key in actor.hosts
+        }
         with in_process_browser(browser, clients) as pages:
             for route, (key, url) in todo.items():
                 pages.audit(
@@ -203,3 +213,4 @@ def test_every_page_of_the_demo_passes_axe_for_every_persona(
     assert not audit.violations, "\n".join(audit.violations)
     assert audit.narrow_pages * 2 == audit.pages  # every page at both sizes
     assert not audit.overflows, "\n".join(audit.overflows)
+

@@ -156,6 +156,7 @@ REACHED_OTHERWISE: dict[str, str] = {
     "team:revoke": POST_ONLY,
     "team:member_role": POST_ONLY,
     "team:member_remove": POST_ONLY,
+    "tour:close": POST_ONLY + " (« Non merci », « Terminer la visite »)",
     "notifications:read": POST_ONLY,
     "notifications:read_all": POST_ONLY,
     "api_token_revoke": POST_ONLY,

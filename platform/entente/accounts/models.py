@@ -37,6 +37,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("actif"), default=True)
     is_staff = models.BooleanField(_("équipe Entente"), default=False)
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
+    # The guided tour (entente.tour): offered on the home page until taken to the end or
+    # declined; one person, one tour, whichever collectivité they work in.
+    tour_closed_at = models.DateTimeField(_("visite guidée close le"), null=True, blank=True)
 
     objects: ClassVar[UserManager] = UserManager()
 

@@ -64,6 +64,17 @@ def hide_first_steps(membership: Membership) -> None:
         row.save(update_fields=["first_steps_hidden"])  # its signal refreshes the cache
 
 
+def close_tour(user: User) -> bool:
+    """The person has taken the guided tour to its end or declined it: it is no longer
+    offered (it stays in the account menu). True when this closed it (idempotent)."""
+    closed = User.objects.filter(pk=user.pk, tour_closed_at__isnull=True).update(
+        tour_closed_at=timezone.now()
+    )
+    if closed:
+        user.tour_closed_at = User.objects.values_list("tour_closed_at", flat=True).get(pk=user.pk)
+    return bool(closed)
+
+
 # -- Personal API tokens ---------------------------------------------------------------------------
 TOKEN_PREFIX = "ent_"  # noqa: S105 - a public marker, not a secret
 TOKEN_NAME_MAX_LENGTH = 100

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from entente.core.navigation import ACCOUNT, ADMINISTRATION, NavEntry, register_entry
+from entente.core.tour import TourStop, register_tour_stop
 
 from .access import may_see_adoption, may_see_discovery
 
@@ -26,4 +27,14 @@ def register() -> None:
     )
     register_entry(
         NavEntry("adoption", ADMINISTRATION, _("Adoption"), "analytics:adoption", _adoption, 90)
+    )
+    register_tour_stop(
+        TourStop(
+            "discovery",
+            ACCOUNT,
+            "discovery",
+            _("Ce que vous avez déjà découvert d'Entente, et la prochaine chose à essayer."),
+            _("Dans le menu de votre compte."),
+            order=90,
+        )
     )

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from entente.core.navigation import MAIN, SPACE, NavEntry, register_entry, request_membership
+from entente.core.tour import TourStop, register_tour_stop
 from entente.spaces.sections import section_open
 
 from .permissions import template_abilities
@@ -39,5 +40,19 @@ def register() -> None:
             _checklists_open,
             order=20,
             kwargs=lambda subject: {"space_id": subject.space.pk},
+        )
+    )
+    register_tour_stop(
+        TourStop(
+            "procedures",
+            MAIN,
+            "procedures",
+            _(
+                "Les démarches qui reviennent (un conseil municipal, un permis de construire…) en "
+                "listes à cocher, pour ne rien oublier même quand la personne qui sait est "
+                "absente."
+            ),
+            _("Dans le menu principal."),
+            order=50,
         )
     )

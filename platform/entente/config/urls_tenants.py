@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("entente.search.urls")),
     path("", include("entente.analytics.urls")),
     path("", include("entente.team.urls")),
+    path("", include("entente.tour.urls")),
 ]
 
 # Refused and missing pages that say why and where to go (entente.core.views).

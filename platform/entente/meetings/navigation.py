@@ -16,6 +16,7 @@ from entente.core.navigation import (
     register_entry,
     request_membership,
 )
+from entente.core.tour import TourStop, register_tour_stop
 from entente.spaces.sections import section_open
 
 from .elected import may_open
@@ -112,5 +113,31 @@ def register() -> None:
             _extracts_open,
             order=17,
             kwargs=lambda subject: {"space_id": subject.space.pk},
+        )
+    )
+    register_tour_stop(
+        TourStop(
+            "elected",
+            MAIN,
+            "elected",
+            _(
+                "Vos prochaines séances, leur ordre du jour et leurs documents, lisibles sur un "
+                "téléphone."
+            ),
+            _("Dans le menu principal ; le lien reçu par e-mail y mène aussi sans mot de passe."),
+            order=35,
+        )
+    )
+    register_tour_stop(
+        TourStop(
+            "my_calendar",
+            MAIN,
+            "my_calendar",
+            _(
+                "Les réunions et les échéances de vos espaces, par mois, par semaine ou en liste. "
+                "Vous pouvez les recevoir dans l'agenda de votre téléphone."
+            ),
+            _("Dans le menu principal."),
+            order=40,
         )
     )

@@ -16,6 +16,7 @@ from entente.core.navigation import (
     register_entry,
     request_membership,
 )
+from entente.core.tour import TourStop, register_tour_stop
 
 
 def _may_open(request: HttpRequest, subject: Any = None) -> bool:
@@ -47,5 +48,18 @@ def register() -> None:
             _may_open,
             order=30,
             hosts=both,
+        )
+    )
+    register_tour_stop(
+        TourStop(
+            "notifications",
+            ACCOUNT,
+            "notifications",
+            _(
+                "Ce qui vous concerne : une tâche confiée, une mention, une réunion. Vous "
+                "choisissez ce qui vous est aussi envoyé par e-mail."
+            ),
+            _("La cloche, en haut de chaque page, et le menu de votre compte."),
+            order=70,
         )
     )

@@ -97,6 +97,7 @@ def _public_rows(user: User) -> dict[str, Any]:
             "language": user.language,
             "date_joined": user.date_joined,
             "last_login": user.last_login,
+            "tour_closed_at": user.tour_closed_at,
         },
         "email_addresses.json": list(
             EmailAddress.objects.filter(user=user).values("email", "verified", "primary")
@@ -281,6 +282,7 @@ def erase_person(user: User, *, requested_by: User) -> ErasureRecord:
     _delete_sessions(user)
     user.email = f"ancien-membre-{user.pk}@efface.invalid"
     user.full_name, user.function = PSEUDONYM, ""
+    user.tour_closed_at = None
     user.is_active = False
     user.set_unusable_password()
     user.save()

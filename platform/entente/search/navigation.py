@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from entente.core.navigation import SEARCH, NavEntry, register_entry, request_membership
+from entente.core.tour import TourStop, register_tour_stop
 
 
 def register() -> None:
@@ -20,5 +21,18 @@ def register() -> None:
             "search:results",
             lambda request, subject: request_membership(request) is not None,
             order=10,
+        )
+    )
+    register_tour_stop(
+        TourStop(
+            "search",
+            SEARCH,
+            "search",
+            _(
+                "Quelques mots suffisent pour retrouver une tâche, un document, une discussion ou "
+                "un espace, avec ou sans accents."
+            ),
+            _("La case « Rechercher », en haut de chaque page."),
+            order=60,
         )
     )

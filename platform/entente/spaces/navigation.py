@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from entente.core.navigation import MAIN, SPACE, NavEntry, register_entry, request_membership
+from entente.core.tour import TourStop, register_tour_stop
 
 
 def is_member(request: HttpRequest, subject: Any = None) -> bool:
@@ -46,5 +47,18 @@ def register() -> None:
             may_manage_space,
             order=910,
             kwargs=_space_kwargs,
+        )
+    )
+    register_tour_stop(
+        TourStop(
+            "spaces",
+            MAIN,
+            "spaces",
+            _(
+                "Chaque groupe de travail ou projet a son espace : ses tâches, ses procédures, ses"
+                " documents, ses discussions et ses réunions, au même endroit, avec ses membres."
+            ),
+            _("Dans le menu principal."),
+            order=20,
         )
     )

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from entente.core.navigation import MAIN, SPACE, TASKS, NavEntry, register_entry, request_membership
+from entente.core.tour import TourStop, register_tour_stop
 from entente.spaces.sections import section_open
 
 from .permissions import may_see_labels
@@ -49,5 +50,18 @@ def register() -> None:
             "tasks:labels",
             lambda request, subject: may_see_labels(request_membership(request)),
             order=10,
+        )
+    )
+    register_tour_stop(
+        TourStop(
+            "my_tasks",
+            MAIN,
+            "my_tasks",
+            _(
+                "Les tâches qui vous sont confiées, avec leur échéance. Cochez-en une quand elle "
+                "est faite : celui qui l'a demandée le voit."
+            ),
+            _("Dans le menu principal."),
+            order=30,
         )
     )

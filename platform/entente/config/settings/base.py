@@ -72,6 +72,7 @@ SHARED_APPS = [
     "entente.notifications",
     "entente.outbox",  # events written with the change that caused them (ARCHITECTURE.md §4)
     "entente.mywork",  # no table: reads the tenants the person reaches
+    "entente.tour",  # no table: the guided tour (its state is the person's, on accounts.User)
     "entente.search",  # the PostgreSQL backend's index lives in the public schema
     "entente.analytics",  # usage log, rollups and discovery (public schema)
     "entente.privacy",  # RGPD: a person's export, erasure, closed tenants' deletion
