@@ -200,7 +200,9 @@ def test_every_page_of_the_demo_passes_axe_for_every_persona(
         with in_process_browser(browser, clients) as pages:
             for route, (key, url) in todo.items():
                 pages.audit(
-                    f"http://{host_name(demo, key)}{url}", audit, f"{name}, {route} {url}",
+                    f"http://{host_name(demo, key)}{url}",
+                    audit,
+                    f"{name}, {route} {url}",
                     narrow=True,
                 )
     sys.stdout.write(
@@ -214,3 +216,69 @@ def test_every_page_of_the_demo_passes_axe_for_every_persona(
     assert audit.narrow_pages * 2 == audit.pages  # every page at both sizes
     assert not audit.overflows, "\n".join(audit.overflows)
 
+
+# Fields a person fills in (a hidden field, a button or a single box to tick is not one).
+NOT_FILLED_IN = {"hidden", "submit", "button", "reset", "checkbox", "radio", "image"}
+
+
+def _needs_help(form: Any) -> bool:
+    """A form where a person fills something in and sends it: a text area, or two fields or
+    more. A single control beside its label (a role picker in a row, the language) explains
+    itself, and a filter (GET) only narrows what is shown."""
+    if (form.get("method") or "get").lower() != "post":
+        return False
+    fields = [
+        field
+        for field in form.iter("input", "select", "textarea")
+        if field.tag != "input" or (field.get("type") or "text").lower() not in NOT_FILLED_IN
+    ]
+    return any(field.tag == "textarea" for field in fields) or len(fields) >= 2
+
+
+def _help_links(form: Any) -> list[str]:
+    """The help beside a form: in the form, or in the section holding it (one sentence for the
+    row forms of a list), or else in the page's main part."""
+    for where in (
+        form,
+        *form.xpath("ancestor::*[self::section or self::article][1]"),
+        *form.xpath("ancestor::main[1]"),
+    ):
+        links = where.xpath('.//*[contains(concat(" ", @class, " "), " form-help ")]//a/@href')
+        if links:
+            return [str(href) for href in links]
+    return []
+
+
+def test_every_form_of_the_demo_offers_help_in_context(
+    demo: World, demo_crawls: dict[str, Crawl]
+) -> None:
+    """Each form a persona meets says in one sentence what it is for and links to the help
+    page of its subject (`{% form_help %}`), and that page answers them."""
+    from lxml import html as lxml_html
+
+    forms = 0
+    missing: list[str] = []
+    help_pages: dict[tuple[str, str], int] = {}
+    for name, todo in _one_page_per_route_and_kind(demo, demo_crawls).items():
+        actor = demo.actors[name]
+        for route, (key, url) in todo.items():
+            client = actor_client(demo, actor, key)
+            page = lxml_html.fromstring(client.get(url).content)
+            for form in page.iter("form"):
+                if not _needs_help(form):
+                    continue
+                forms += 1
+                links = _help_links(form)
+                help_link = next((href for href in links if href.startswith("/aide/")), None)
+                if help_link is None:
+                    missing.append(f"{name}, {route} {url}: form {form.get('action') or '(here)'}")
+                elif (key, help_link) not in help_pages:
+                    help_pages[(key, help_link)] = client.get(help_link).status_code
+    sys.stdout.write(
+        f"\nhelp in context: {forms} forms to fill in on the demo's pages, {len(missing)} "
+        f"without help, {len(help_pages)} help pages linked\n"
+    )
+    assert forms > 20, forms
+    assert not missing, "\n".join(missing)
+    broken = {where: status for where, status in help_pages.items() if status != 200}
+    assert not broken, broken

@@ -204,7 +204,9 @@ class InProcessBrowser:
         axe again (what shows, scrolls or folds away differs there)."""
         self.page.set_viewport_size({"width": width, "height": height})
         # The page's own resize handlers (entente.js) run before the next frame is painted.
-        self.page.evaluate("() => new Promise(done => requestAnimationFrame(() => setTimeout(done)))")
+        self.page.evaluate(
+            "() => new Promise(done => requestAnimationFrame(() => setTimeout(done)))"
+        )
         audit.narrow_pages += 1
         found = self.page.evaluate(OVERFLOWING)
         if found:

@@ -8,6 +8,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Personnes")
 
     def ready(self) -> None:
+        from . import help_topic
+
+        help_topic.register()  # its subject in the help (entente.core.help)
         from entente.search.registry import register_kinds
 
         from . import acting, navigation, signals  # noqa: F401  (acting registers its caches)

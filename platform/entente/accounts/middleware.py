@@ -34,6 +34,7 @@ OPEN_PATHS = (
     "/calendrier/",  # private iCal feeds: the token in the address is the key
     "/mes-seances/acces/",  # the élus' link: its signed token is the key (meetings)
     "/accessibilite/",  # the accessibility statement, owed to everyone (core)
+    "/aide/",  # the help pages, for whoever is stuck, logged in or not (core)
 )
 
 

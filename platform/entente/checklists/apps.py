@@ -8,6 +8,9 @@ class ChecklistsConfig(AppConfig):
     verbose_name = _("Procédures et listes de contrôle")
 
     def ready(self) -> None:
+        from . import help_topic
+
+        help_topic.register()  # its subject in the help (entente.core.help)
         from entente.spaces.sections import SpaceSection, register_section
 
         from .views import space_section_context

@@ -8,6 +8,9 @@ class CitizensConfig(AppConfig):
     verbose_name = _("Citoyens invités")
 
     def ready(self) -> None:
+        from . import help_topic
+
+        help_topic.register()  # its subject in the help (entente.core.help)
         from entente.notifications.registry import register_handlers
         from entente.spaces.sections import set_guest_section_policy
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", core_views.landing, name="landing"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accessibilite/", core_views.accessibility, name="accessibility"),
+    path("aide/", include("entente.core.help_urls")),  # help, for everyone
     path("readyz", core_views.readyz, name="readyz"),
     path("metrics", core_views.metrics, name="metrics"),
     path("comptes/", include("allauth.urls")),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", space_views.tenant_home, name="tenant_home"),
     path("healthz", core_views.healthz, name="tenant_healthz"),
     path("accessibilite/", core_views.accessibility, name="tenant_accessibility"),
+    path("aide/", include("entente.core.help_urls")),  # help, for everyone
     path("readyz", core_views.readyz, name="tenant_readyz"),
     path("comptes/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -14,6 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from .help import help_topic_by_slug, help_topics
+
 
 def landing(request: HttpRequest) -> HttpResponse:
     """What Entente is, and the way in: the free trial's sign-up (entente.signup)."""
@@ -106,6 +108,20 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
         return JsonResponse({"detail": message or _("Action non autorisée.")}, status=403)
     context = {"message": message, "back": _back(request)}
     return render(request, "403.html", context, status=403)
+
+
+@require_safe
+def help_index(request: HttpRequest) -> HttpResponse:
+    """Every subject of the help, each with its one sentence: open to everyone."""
+    return render(request, "core/help_index.html", {"topics": help_topics()})
+
+
+@require_safe
+def help_page(request: HttpRequest, slug: str) -> HttpResponse:
+    topic = help_topic_by_slug(slug)
+    if topic is None:
+        raise Http404(slug)
+    return render(request, "core/help_page.html", {"topic": topic, "topics": help_topics()})
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -14,6 +14,9 @@ class FederationConfig(AppConfig):
     verbose_name = _("Fédération intercommunale")
 
     def ready(self) -> None:
+        from . import help_topic
+
+        help_topic.register()  # its subject in the help (entente.core.help)
         from entente.notifications.registry import register_handlers
 
         from . import signals

@@ -8,6 +8,9 @@ class MailinConfig(AppConfig):
     verbose_name = _("Courriel → tâche")
 
     def ready(self) -> None:
+        from . import help_topic
+
+        help_topic.register()  # its subject in the help (entente.core.help)
         from . import navigation
 
         navigation.register()  # its entries in the menus (entente.core.navigation)

@@ -8,6 +8,9 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Réunions")
 
     def ready(self) -> None:
+        from . import help_topic
+
+        help_topic.register()  # its subject in the help (entente.core.help)
         from entente.spaces.sections import SpaceSection, register_section
 
         from .views import space_section_context

@@ -8,6 +8,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
+        from . import help_topic
+
+        help_topic.register()  # its subject in the help (entente.core.help)
         from entente.core.events import subscribe
         from entente.federation.signals import federation_link_changed
 

@@ -8,6 +8,9 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Données personnelles (RGPD)")
 
     def ready(self) -> None:
+        from . import help_topic
+
+        help_topic.register()  # its subject in the help (entente.core.help)
         from . import navigation
 
         navigation.register()

@@ -13,6 +13,9 @@ class SignupConfig(AppConfig):
     verbose_name = _("Inscriptions")
 
     def ready(self) -> None:
+        from . import help_topic
+
+        help_topic.register()  # its subject in the help (entente.core.help)
         from entente.notifications.registry import register_handlers
 
         from .notifications import HANDLERS

@@ -8,6 +8,9 @@ class SpacesConfig(AppConfig):
     verbose_name = _("Espaces")
 
     def ready(self) -> None:
+        from . import help_topic
+
+        help_topic.register()  # its subject in the help (entente.core.help)
         from entente.notifications.registry import register_handlers
 
         from .notifications import HANDLERS as NOTIFICATION_HANDLERS

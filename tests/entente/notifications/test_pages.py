@@ -111,7 +111,7 @@ def test_mark_one_read_with_htmx_and_all_read(world: World) -> None:
     theirs.refresh_from_db()
     assert theirs.read_at is None
     html = client.get("/notifications/", {"unread": "on"}).content.decode()
-    assert "Aucune notification ici." in html
+    assert "Aucune notification ici :" in html
 
 
 def test_the_inbox_on_the_bare_domain(world: World, client_for: Any) -> None:
