@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.db.models import Q
+from django.db.models import Case, F, Q, When
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -20,6 +20,9 @@ from .acting import ReachedAs, reached_as
 from .models import Membership
 
 LAST_SEEN_PRECISION = timedelta(minutes=10)
+# A request this long after the last one seen starts a new visit: the last one's end is kept
+# as `previous_visit_at`, which « Depuis votre dernière visite » starts from.
+NEW_VISIT_AFTER = timedelta(hours=1)
 MAX_ENTRIES = 100_000
 
 _written: dict[tuple[int, int], float] = {}
@@ -46,7 +49,13 @@ def note_visit(membership: Membership) -> bool:
     updated = (
         Membership.objects.filter(pk=membership.pk)
         .filter(Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=now - LAST_SEEN_PRECISION))
-        .update(last_seen_at=now)
+        .update(
+            last_seen_at=now,
+            previous_visit_at=Case(
+                When(last_seen_at__lt=now - NEW_VISIT_AFTER, then=F("last_seen_at")),
+                default=F("previous_visit_at"),
+            ),
+        )
     )
     return bool(updated)
 

@@ -82,6 +82,9 @@ class Membership(models.Model):
     # Last visit to the tenant, to the nearest `middleware.LAST_SEEN_PRECISION` (admins see it
     # for their invited citizens); written at most that often per person and tenant.
     last_seen_at = models.DateTimeField(_("dernière visite"), null=True, blank=True)
+    # When the visit before this one ended (its last `last_seen_at`, kept once the person comes
+    # back after `last_seen.NEW_VISIT_AFTER`): the home page's « Depuis votre dernière visite ».
+    previous_visit_at = models.DateTimeField(_("visite précédente"), null=True, blank=True)
     # The admin hid the « Premiers pas » of the home page (entente.core.first_steps).
     first_steps_hidden = models.BooleanField(_("premiers pas masqués"), default=False)
 

@@ -14,9 +14,16 @@ def tenant_switcher(request: HttpRequest) -> dict[str, Any]:
         return {}
 
     def entries() -> list[Any]:
+        from entente.federation.reach import reachable_tenants
+
         from .selectors import tenant_switcher as build
 
-        # The page that already read the person's reaches (« Mon travail ») hands them over.
-        return build(user, reaches=getattr(request, "reaches", None))
+        # The page that already read the person's reaches (« Mon travail ») hands them over;
+        # otherwise they are read here and kept for the rest of the page (the home's panel).
+        reaches = getattr(request, "reaches", None)
+        if reaches is None:
+            reaches = reachable_tenants(user)
+            request.reaches = reaches  # type: ignore[attr-defined]
+        return build(user, reaches=reaches)
 
     return {"my_tenants": SimpleLazyObject(entries)}

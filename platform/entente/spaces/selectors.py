@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from entente.accounts.acting import federated_member, is_federated
 from entente.accounts.models import Membership, Role, User
+from entente.activity.models import ActivityEntry
 from tenants.models import Tenant, TenantKind
 
 from .models import Space, SpaceKind, SpaceMembership, Visibility
@@ -61,6 +64,39 @@ def dashboard_spaces(membership: Membership) -> QuerySet[Space]:
         .annotate(is_member=Exists(belongs))
         .order_by("-is_member", "name", "pk")
     )
+
+
+CHANGES_SHOWN = 5
+FIRST_VISIT_WINDOW = timedelta(days=7)  # a first visit is shown the last week instead
+
+
+@dataclass(frozen=True)
+class Changes:
+    since: datetime | None  # the end of the previous visit (None: a first visit)
+    count: int
+    latest: list[ActivityEntry]
+
+
+def changes_since_last_visit(membership: Membership) -> Changes:
+    """What others did in the spaces the person belongs to since their previous visit
+    (`Membership.previous_visit_at`): the home page's « Depuis votre dernière visite ». Staff
+    only: a citizen's project shows them its own sections."""
+    if membership.pk is None or membership.role == Role.GUEST:
+        return Changes(None, 0, [])
+    previous = (
+        Membership.objects.filter(pk=membership.pk)
+        .values_list("previous_visit_at", flat=True)
+        .first()
+    )
+    since = previous or timezone.now() - FIRST_VISIT_WINDOW
+    entries = ActivityEntry.objects.filter(
+        space__in=SpaceMembership.objects.filter(user_id=membership.user_id).values("space_id"),
+        space__archived_at__isnull=True,
+        created_at__gt=since,
+    ).exclude(actor_id=membership.user_id)
+    count = entries.count()
+    latest = list(entries.select_related("space", "actor")[:CHANGES_SHOWN]) if count else []
+    return Changes(previous, count, latest)
 
 
 def space_role_of(user_id: int, space: Space) -> str | None:

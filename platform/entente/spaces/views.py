@@ -33,6 +33,7 @@ from .selectors import (
     SpaceAccess,
     access_space,
     addable_people,
+    changes_since_last_visit,
     dashboard_spaces,
     intercommunal_directories,
     my_spaces,
@@ -92,6 +93,7 @@ def tenant_home(request: HttpRequest) -> HttpResponse:
         "can_create": can_create_space(membership, tenant=request.tenant),  # type: ignore[attr-defined]
         "intercommunal": intercommunal_directories(membership, request.tenant),  # type: ignore[attr-defined]
         "first_steps": _first_steps(membership, request.tenant),  # type: ignore[attr-defined]
+        "changes": changes_since_last_visit(membership),
     }
     return render(request, "spaces/home.html", context)
 

@@ -3,7 +3,9 @@
 - `{% activation_block tenant %}`: the trial's activation on the vendor console's tenant page;
 - `{% discovery_level %}`: the person's level in the header (a link to « Ma découverte »);
 - `{% discovery_suggestion %}`: at most one gentle suggestion on the page it concerns, never on
-  a form in error, never again once dismissed.
+  a form in error, never again once dismissed;
+- `{% home_discovery %}` and `{% home_adoption %}`: the home page's next step to discover and,
+  for admins, the adoption in three figures.
 """
 
 from __future__ import annotations
@@ -17,9 +19,16 @@ from django.http import HttpRequest
 
 from tenants.models import Tenant
 
-from ..access import may_see_discovery
+from ..access import may_see_adoption, may_see_discovery
 from ..discovery import Feature, features
-from ..selectors import header_state, level_for, suggestion_for, trial_activation
+from ..selectors import (
+    header_state,
+    level_for,
+    person_discovery,
+    suggestion_for,
+    tenant_adoption,
+    trial_activation,
+)
 
 register = template.Library()
 
@@ -76,3 +85,30 @@ def discovery_suggestion(context: template.Context) -> dict[str, Any]:
     if state is not None:
         feature = suggestion_for(url_name, state[1], state[2])
     return {"feature": feature, "next": request.get_full_path()}
+
+
+@register.inclusion_tag("analytics/_home_discovery.html", takes_context=True)
+def home_discovery(context: template.Context) -> dict[str, Any]:
+    """The home page's next step of the discovery score: the first feature still to try."""
+    membership = context.get("current_membership")
+    tenant = context.get("current_tenant")
+    if tenant is None or membership is None or not may_see_discovery(membership):
+        return {"feature": None}
+    discovery = person_discovery(membership.user_id, tenant)
+    feature = discovery.next_to_try[0] if discovery.next_to_try else None
+    return {"feature": feature, "percent": discovery.percent, "level": discovery.level}
+
+
+@register.inclusion_tag("analytics/_home_adoption.html", takes_context=True)
+def home_adoption(context: template.Context) -> dict[str, Any]:
+    """For a tenant's admins, on the home page: how many use Entente, in three figures."""
+    membership = context.get("current_membership")
+    tenant = context.get("current_tenant")
+    if tenant is None or not may_see_adoption(membership):
+        return {"adoption": None}
+    adoption = tenant_adoption(tenant, days=7)
+    return {
+        "adoption": adoption,
+        "active_share": adoption.share(adoption.active_7_days),
+        "halfway": adoption.above.get(50, 0),
+    }
