@@ -13,6 +13,7 @@ from django_tenants.utils import tenant_context
 
 from entente.accounts.last_seen import forget_visits, note_visit
 from entente.accounts.models import Membership, Role, User
+from entente.meetings.services import MeetingSpec, create_meeting
 from entente.spaces.models import SpaceRole
 from entente.spaces.services import add_space_member, create_space
 from entente.tasks.services import create_task
@@ -66,6 +67,11 @@ def test_pressing_work_changes_since_the_last_visit_and_the_next_discovery(
         )
         create_task(_membership(bruno, tenant_a), space=elsewhere, title="Entretiens annuels")
         create_task(_membership(anne, tenant_a), space=roads, title="Ma propre tâche")
+        create_meeting(
+            _membership(bruno, tenant_a),
+            space=roads,
+            spec=MeetingSpec("Point voirie", timezone.localtime() + datetime.timedelta(minutes=2)),
+        )
     html = client_for(tenant_a, anne).get("/").content.decode()
 
     work = _section(html, "home-work-title")
@@ -74,6 +80,9 @@ def test_pressing_work_changes_since_the_last_visit_and_the_next_discovery(
     assert "Commander le sel" in work
     assert 'href="/mon-travail/?filter=overdue"' in work
     assert work.index("Reboucher") < work.index("Commander")  # overdue first
+    meetings = work[work.index("Vos réunions de la semaine") :]
+    assert "Point voirie" in meetings
+    assert "1 réunion" in work
 
     changes = _section(html, "home-changes-title")
     assert "Depuis votre dernière visite" in changes
