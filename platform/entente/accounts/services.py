@@ -67,11 +67,10 @@ def hide_first_steps(membership: Membership) -> None:
 def close_tour(user: User) -> bool:
     """The person has taken the guided tour to its end or declined it: it is no longer
     offered (it stays in the account menu). True when this closed it (idempotent)."""
-    closed = User.objects.filter(pk=user.pk, tour_closed_at__isnull=True).update(
-        tour_closed_at=timezone.now()
-    )
+    now = timezone.now()
+    closed = User.objects.filter(pk=user.pk, tour_closed_at__isnull=True).update(tour_closed_at=now)
     if closed:
-        user.tour_closed_at = User.objects.values_list("tour_closed_at", flat=True).get(pk=user.pk)
+        user.tour_closed_at = now
     return bool(closed)
 
 
