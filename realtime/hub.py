@@ -114,8 +114,27 @@ class _Publisher:
             return self._loop
 
     def run(self, coroutine: Coroutine[Any, Any, Any]) -> None:
-        future = asyncio.run_coroutine_threadsafe(coroutine, self._running_loop())
-        future.result(timeout=self.TIMEOUT_SECONDS)
+        loop = self._running_loop()
+        future = asyncio.run_coroutine_threadsafe(coroutine, loop)
+        try:
+            future.result(timeout=self.TIMEOUT_SECONDS)
+        except BaseException:
+            future.cancel()
+            self._discard(loop)
+            raise
+
+    def _discard(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Start again with a new loop, hence new Redis connections, after a publish that failed
+        or timed out. Its connection may hold a reply never read (a Redis frozen for a minute,
+        then back): every later command read an earlier one's reply, the group's members came
+        back empty and events went nowhere, with no error, until the worker restarted
+        (`python -m infra.faults.redis_killed --freeze 60`, then `infra.faults.sockets_restarted`).
+        """
+        with self._lock:
+            if self._loop is loop:
+                self._loop = None
+        # One more turn first, for the cancelled publish to end.
+        loop.call_soon_threadsafe(lambda: loop.call_soon(loop.stop))
 
 
 _publisher = _Publisher()

@@ -6,6 +6,7 @@ Otherwise it stays open and silent: no event reaches it while its page believes 
 from __future__ import annotations
 
 import asyncio
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from unittest import mock
@@ -71,3 +72,38 @@ async def _lose_the_layer() -> tuple[list[int | None], list[tuple[str, str]]]:
         assert hub._task is not None
         hub._task.cancel()
     return [socket.closed_with for socket in sockets], layer.joins
+
+
+def test_a_publish_that_times_out_leaves_its_connections_behind(monkeypatch: Any) -> None:
+    """A publish that did not finish in time may have left its Redis connection with a reply
+    never read (a Redis frozen, then back): the next publish must not reuse that loop and its
+    connections, or it reads the stale reply and sends to nobody, silently. The fault run
+    `infra.faults.sockets_restarted` after `redis_killed --freeze 60` showed it; here, the
+    mechanism: a timed-out publish discards its loop, the next one gets a new loop and works."""
+    publisher = hub_module._Publisher()
+    monkeypatch.setattr(publisher, "TIMEOUT_SECONDS", 0.2)
+    done: list[str] = []
+
+    async def frozen() -> None:
+        await asyncio.sleep(60)
+
+    async def quick() -> None:
+        done.append("sent")
+
+    first = publisher._running_loop()
+    try:
+        publisher.run(frozen())
+    except TimeoutError:
+        pass
+    else:
+        raise AssertionError("a publish past its time limit must fail")
+    second = publisher._running_loop()
+    assert second is not first
+    publisher.run(quick())
+    assert done == ["sent"]
+    for _ in range(50):  # the discarded loop stops (its thread ends)
+        if not first.is_running():
+            break
+        threading.Event().wait(0.02)
+    assert not first.is_running()
+    second.call_soon_threadsafe(second.stop)

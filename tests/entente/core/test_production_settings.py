@@ -219,3 +219,14 @@ def test_django_pool_sets_the_search_path_on_every_checkout() -> None:
     lines = result.stdout.splitlines()
     assert "same-session True" in lines
     assert "paths t_pool_alpha, public | public | t_pool_beta, public" in lines
+
+
+def test_broker_reads_time_out_so_a_frozen_redis_cannot_hang_the_worker() -> None:
+    """Without a socket timeout kombu's health check waits on a frozen Redis forever and the
+    worker and beat take no task again, silently (infra/faults/redis_killed.py --freeze 60)."""
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    assert 0 < options["socket_timeout"] <= 60
+    assert options["health_check_interval"] < options["socket_timeout"]
+    from entente.config.celery_app import app
+
+    assert app.conf.broker_transport_options["socket_timeout"] == options["socket_timeout"]

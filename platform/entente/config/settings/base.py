@@ -407,6 +407,16 @@ CELERY_TASK_ALWAYS_EAGER = False
 # Tasks go to this queue unless routed; test runs use their own so no dev worker takes them.
 CELERY_TASK_DEFAULT_QUEUE: str = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker that stops answering without closing its connections (a frozen or partitioned Redis)
+# must not hang the worker: without a socket timeout, kombu's periodic health check waits for
+# its PING forever and the worker takes no task again, silently, even once Redis is back
+# (`python -m infra.faults.redis_killed --freeze 60`). Reads time out, kombu reconnects.
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
+    "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=15.0),
+    "socket_connect_timeout": 5.0,
+    "socket_keepalive": True,
+    "health_check_interval": 10,
+}
 # A task killed by a lost broker connection is redelivered (acks_late), not left half-done.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # Worker logs go through LOGGING below, so each line carries the task's tenant schema.
