@@ -18,6 +18,7 @@ from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.permissions import BasePermission
 
 from entente.accounts.acting import acting_membership
+from entente.accounts.mfa import lacks_required_factor, policy_refusal
 from entente.accounts.models import Membership
 
 if TYPE_CHECKING:
@@ -50,4 +51,10 @@ class IsTenantMember(BasePermission):
             tenant = getattr(request, "tenant", None)
             name = tenant.name if tenant is not None else _("cette collectivité")
             raise PermissionDenied(_("Vous n'êtes pas membre de %(tenant)s.") % {"tenant": name})
+        # A token's request never met the middleware's two-factor check: the same rule here.
+        tenant = request.tenant  # type: ignore[attr-defined]
+        membership = request.membership  # type: ignore[attr-defined]
+        token = "HTTP_AUTHORIZATION" in request.META
+        if token and lacks_required_factor(tenant, membership):
+            raise PermissionDenied(policy_refusal(tenant), code="mfa_required")
         return True

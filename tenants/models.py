@@ -43,6 +43,14 @@ class TenantPlan(models.TextChoices):
     FEDERATION = "federation", _("Intercommunal")
 
 
+class MfaPolicy(models.TextChoices):
+    """Who must have a second factor (an authenticator app or a security key) to work here."""
+
+    NOBODY = "nobody", _("Personne (chacun choisit)")
+    ADMINS = "admins", _("Les administrateurs")
+    STAFF = "staff", _("Toute l'équipe (administrateurs, agents et élus)")
+
+
 # States in which people may open the tenant's pages. A closing tenant stays open, read-only,
 # until its closing date, so that its people can read and export everything (tenants.lifecycle).
 OPEN_STATES = frozenset(
@@ -74,6 +82,14 @@ class Tenant(TenantMixin):
     # Set when vendor staff start closing the tenant (tenants.lifecycle.start_closing).
     closing_on = models.DateField(_("date de fermeture"), null=True, blank=True)
     failure_reason = models.TextField(_("raison de l'échec"), blank=True)
+    # Read on every request by the membership check (entente.accounts.mfa): a column here costs
+    # no query, where a row in the tenant's schema would cost one.
+    mfa_required_for = models.CharField(
+        _("double authentification exigée de"),
+        max_length=8,
+        choices=MfaPolicy.choices,
+        default=MfaPolicy.NOBODY,
+    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

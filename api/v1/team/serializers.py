@@ -11,6 +11,7 @@ from rest_framework import serializers
 from api.fields import ModelSerializer, Serializer, StrictCharField
 from entente.accounts.models import Role
 from entente.team.models import INVITED_ROLES, ColleagueInvitation
+from tenants.models import MfaPolicy
 
 
 class ColleagueSerializer(Serializer[Any]):
@@ -19,6 +20,23 @@ class ColleagueSerializer(Serializer[Any]):
     email = serializers.EmailField(source="user.email")
     role = serializers.ChoiceField(choices=INVITED_ROLES)
     last_seen_at = serializers.DateTimeField(allow_null=True)
+
+
+class MfaPolicySerializer(Serializer[Any]):
+    mfa_required_for = serializers.ChoiceField(
+        choices=MfaPolicy.choices,
+        help_text=_(
+            "nobody : chacun choisit ; admins : les administrateurs ; staff : administrateurs, "
+            "agents et élus."
+        ),
+    )
+
+
+class SecuritySerializer(MfaPolicySerializer):
+    lacking_second_factor = ColleagueSerializer(
+        many=True,
+        help_text=_("Les personnes que la règle concerne et qui n'ont pas encore de second moyen."),
+    )
 
 
 class RoleSerializer(Serializer[Any]):

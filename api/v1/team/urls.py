@@ -11,6 +11,7 @@ urlpatterns = [
         views.ColleagueDetail.as_view(),
         name="api-team-member-detail",
     ),
+    path("team/security/", views.Security.as_view(), name="api-team-security"),
     path("team/invitations/", views.InvitationList.as_view(), name="api-team-invitation-list"),
     path(
         "team/invitations/<int:pk>/",

@@ -22,7 +22,9 @@ from .serializers import (
     ColleagueInvitationSerializer,
     ColleagueSerializer,
     InviteColleaguesSerializer,
+    MfaPolicySerializer,
     RoleSerializer,
+    SecuritySerializer,
 )
 
 
@@ -136,3 +138,38 @@ class InvitationResend(_Team):
     def post(self, request: Request, pk: int) -> Response:
         sent = services.resend_invitation(membership_of(request), self.tenant(), _invitation(pk))
         return Response(ColleagueInvitationSerializer(sent.invitation).data)
+
+
+class Security(_Team):
+    """The two-factor rule (admins): who must use it, and who it covers without one yet;
+    PATCH `{"mfa_required_for": …}` changes it."""
+
+    def _body(self) -> Any:
+        tenant = self.tenant()
+        return SecuritySerializer(
+            {
+                "mfa_required_for": tenant.mfa_required_for,
+                "lacking_second_factor": selectors.colleagues_lacking_second_factor(tenant),
+            }
+        ).data
+
+    def _require_admin(self, request: Request) -> None:
+        if not permissions.may_manage_team(membership_of(request)):
+            raise PermissionDenied(
+                _("Seuls les administrateurs choisissent les règles de sécurité.")
+            )
+
+    @extend_schema(responses=SecuritySerializer)
+    def get(self, request: Request) -> Response:
+        self._require_admin(request)
+        return Response(self._body())
+
+    @extend_schema(request=MfaPolicySerializer, responses=SecuritySerializer)
+    def patch(self, request: Request) -> Response:
+        self._require_admin(request)
+        data = MfaPolicySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.set_mfa_policy(
+            membership_of(request), self.tenant(), data.validated_data["mfa_required_for"]
+        )
+        return Response(self._body())

@@ -1,4 +1,5 @@
-"""allauth hooks: no open sign-up, and where a person lands after logging in."""
+"""allauth hooks: no open sign-up, where a person lands after logging in, and the second factors
+a collectivité's policy makes a person keep."""
 
 from __future__ import annotations
 
@@ -7,9 +8,13 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from . import mfa
 from .selectors import memberships_of
 
 
@@ -38,3 +43,24 @@ class AccountAdapter(DefaultAccountAdapter):
         name = f"Entente ({tenant.name})" if tenant is not None else "Entente"
         site = SimpleNamespace(name=name, domain=request.get_host())
         super().send_mail(template_prefix, email, {**context, "current_site": site})
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "cannot_delete_authenticator": mfa.REMOVAL_REFUSAL,
+    }
+
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        """Not the last second factor of someone a collectivité's policy covers."""
+        return mfa.may_remove(authenticator)
+
+    def get_public_key_credential_rp_entity(self) -> dict[str, str]:
+        """Security keys belong to the platform's domain, not to one collectivité's host: a key
+        added on Legé's host opens the EPCI's too (one account across every collectivité).
+        A collectivité on its own custom domain keeps its host."""
+        entity = super().get_public_key_credential_rp_entity()
+        host, domain = entity["id"], settings.ENTENTE_DOMAIN
+        if host == domain or host.endswith(f".{domain}"):
+            entity["id"] = domain
+        return entity

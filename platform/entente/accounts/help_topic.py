@@ -26,7 +26,7 @@ def register() -> None:
                 _(
                     "Un bon mot de passe est long : une phrase de quelques mots convient. Vous "
                     "pouvez ajouter une seconde étape de connexion (une application "
-                    "d'authentification)."
+                    "d'authentification ou une clé de sécurité)."
                 ),
                 _(
                     "Les jetons d'API servent aux logiciels qui lisent ou écrivent dans Entente à "
@@ -34,5 +34,40 @@ def register() -> None:
                 ),
             ),
             order=120,
+        )
+    )
+    register_help_topic(
+        HelpTopic(
+            "two_factor",
+            "double-authentification",
+            _("Double authentification"),
+            _(
+                "Après le mot de passe, un second moyen prouve que c'est bien vous : un code de "
+                "votre téléphone ou une clé de sécurité."
+            ),
+            (
+                _(
+                    "Avec une application d'authentification (FreeOTP, Aegis, Google "
+                    "Authenticator…), scannez le QR code affiché par Entente, puis saisissez le "
+                    "code à six chiffres qu'elle montre. À chaque connexion, elle vous donne un "
+                    "nouveau code."
+                ),
+                _(
+                    "Avec une clé de sécurité (USB, NFC ou le lecteur d'empreinte de votre "
+                    "ordinateur), donnez-lui un nom et touchez-la quand le navigateur le demande."
+                ),
+                _(
+                    "Notez les codes de secours que vous donne Entente et gardez-les hors de "
+                    "l'ordinateur : chacun ouvre la porte une fois si vous perdez votre second "
+                    "moyen."
+                ),
+                _(
+                    "Une collectivité peut l'exiger de ses administrateurs ou de toute son équipe "
+                    "(page Équipe, « Sécurité »). Tant que vous n'avez pas activé de second moyen, "
+                    "ses pages vous conduisent à la page qui explique comment ; vous ne pouvez pas "
+                    "retirer votre dernier second moyen tant qu'elle l'exige."
+                ),
+            ),
+            order=125,
         )
     )

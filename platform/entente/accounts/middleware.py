@@ -9,18 +9,23 @@ Who reaches the tenant, and with which membership (their own, a federated stand-
 reader), is `entente.accounts.acting.acting_membership`'s answer, from its per-process caches:
 a member's request costs no query for it. The result is `request.membership`, which every page
 and the API read.
+
+Then the collectivité's two-factor policy (`entente.accounts.mfa`): a person it covers who has
+no second factor yet is sent to the page that says why and how, or refused by the API.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from .acting import acting_membership
+from .mfa import SETUP_PATHS, lacks_required_factor, policy_refusal
 
 # /invitation/: a citizen's invitation link (entente.citizens) opens before they are a member.
 OPEN_PATHS = (
@@ -71,4 +76,11 @@ class TenantMembershipMiddleware:
                 )
             return render(request, "accounts/not_a_member.html", {"tenant": tenant}, status=403)
         request.membership = membership  # type: ignore[attr-defined]
+        if lacks_required_factor(tenant, membership) and not request.path.startswith(SETUP_PATHS):
+            if is_api:
+                return JsonResponse(
+                    {"detail": policy_refusal(tenant), "code": "mfa_required"}, status=403
+                )
+            query = urlencode({"next": request.get_full_path()})
+            return HttpResponseRedirect(f"{SETUP_PATHS[0]}?{query}")
         return self.get_response(request)

@@ -15,6 +15,12 @@ urlpatterns = [
     path("aide/", include("entente.core.help_urls")),  # help, for everyone
     path("readyz", core_views.readyz, name="readyz"),
     path("metrics", core_views.metrics, name="metrics"),
+    # Before allauth's own: the same address, with the collectivités' two-factor rule.
+    path(
+        "comptes/2fa/webauthn/keys/<int:pk>/remove/",
+        account_views.remove_security_key,
+        name="remove_security_key",
+    ),
     path("comptes/", include("allauth.urls")),
     path("mes-collectivites/", account_views.choose_tenant, name="choose_tenant"),
     path("mon-compte/jetons/", account_views.api_tokens, name="api_tokens"),

@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from entente.accounts import views as account_views
 from entente.accounts.language import set_language
 from entente.core import views as core_views
 from entente.spaces import views as space_views
@@ -12,7 +13,14 @@ urlpatterns = [
     path("accessibilite/", core_views.accessibility, name="tenant_accessibility"),
     path("aide/", include("entente.core.help_urls")),  # help, for everyone
     path("readyz", core_views.readyz, name="tenant_readyz"),
+    # Before allauth's own: the same address, with the collectivités' two-factor rule.
+    path(
+        "comptes/2fa/webauthn/keys/<int:pk>/remove/",
+        account_views.remove_security_key,
+        name="remove_security_key",
+    ),
     path("comptes/", include("allauth.urls")),
+    path("double-authentification/", account_views.mfa_required, name="mfa_required"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", include("api.urls")),
     path("federation/", include("entente.federation.urls")),

@@ -12,6 +12,7 @@ from django.db.models.expressions import OrderBy
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from entente.accounts import mfa
 from entente.accounts.models import Membership, Role
 from tenants.models import FederationLink, FederationState, Tenant, TenantEvent, TenantKind
 
@@ -105,6 +106,30 @@ def admins_of(tenant: Tenant) -> QuerySet[Membership]:
         .select_related("user")
         .order_by("user__email")
     )
+
+
+@dataclass(frozen=True)
+class WithoutSecondFactor:
+    membership: Membership
+    covered: bool  # the collectivité's two-factor policy asks them for one
+
+
+def staff_without_second_factor(tenant: Tenant) -> list[WithoutSecondFactor]:
+    """The collectivité's staff who have no second factor, those its policy covers first."""
+    staff = list(
+        Membership.objects.filter(tenant=tenant)
+        .exclude(role=Role.GUEST)
+        .select_related("user")
+        .order_by("user__email")
+    )
+    holders = mfa.users_with_second_factor([member.user_id for member in staff])
+    roles = mfa.roles_covered(tenant)
+    lacking = [
+        WithoutSecondFactor(member, member.role in roles)
+        for member in staff
+        if member.user_id not in holders
+    ]
+    return sorted(lacking, key=lambda row: not row.covered)
 
 
 def federation_links_of(tenant: Tenant) -> QuerySet[FederationLink]:

@@ -68,6 +68,7 @@ def tenant_detail(request: HttpRequest, tenant_id: int) -> HttpResponse:
             "tenant": tenant,
             "days_left": days_left(tenant),
             "admins": selectors.admins_of(tenant),
+            "without_second_factor": selectors.staff_without_second_factor(tenant),
             "member_count": tenant.memberships.count(),
             "links": selectors.federation_links_of(tenant),
             "counts": selectors.content_counts(tenant) if tenant.is_open else {},

@@ -18,7 +18,8 @@ read-only page of a person's meetings, never their documents or any write.
 Refused, whatever the token: a person who is not an élu (`Role.ELECTED`) of that tenant, who
 is deactivated or erased, vendor staff, anyone with a second factor (the link would bypass it:
 admins who turned MFA on log in with it), a token of another tenant or purpose, an expired one,
-one issued before the person revoked their links, and every link of a tenant whose admins
+one issued before the person revoked their links, every link of a tenant whose two-factor policy
+covers its élus (`entente.accounts.mfa`), and every link of a tenant whose admins
 turned the sign-in off (`ElectedLinkPolicy`; the mails then carry the plain address of
 « Mes séances », which asks for the password). Each of those is re-checked on every request
 the grant serves, so revoking or turning the policy off ends the grants already opened.
@@ -43,6 +44,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
+from entente.accounts import mfa
 from entente.accounts.acting import is_support_reader
 from entente.accounts.models import Membership, Role, User
 from tenants.models import Tenant
@@ -118,13 +120,18 @@ def may_sign_in_by_link(user: User) -> bool:
     return not Authenticator.objects.filter(user_id=user.pk).exists()
 
 
+def two_factor_required(tenant: Tenant) -> bool:
+    """The collectivité requires a second factor of its élus: a link opens no page without it."""
+    return Role.ELECTED in mfa.roles_covered(tenant)
+
+
 def _is_elected(user_id: int, tenant: Tenant) -> bool:
     return Membership.objects.filter(user_id=user_id, tenant=tenant, role=Role.ELECTED).exists()
 
 
 def person_of_grant(grant: Grant, tenant: Tenant) -> User | None:
     """The person the grant opens « Mes séances » for on this tenant (its schema), or None."""
-    if not policy_allows():
+    if two_factor_required(tenant) or not policy_allows():
         return None
     revoked = (
         ElectedLinkRevocation.objects.filter(person_id=grant.user_id)
@@ -155,7 +162,7 @@ def link_for(user: User, tenant: Tenant, *, now: datetime.datetime | None = None
     if not _is_elected(user.pk, tenant):
         return None
     with schema_context(tenant.schema_name):
-        allowed = policy_allows()
+        allowed = policy_allows() and not two_factor_required(tenant)
     if allowed and may_sign_in_by_link(user):
         token = make_token(user, tenant, now=now)
         return tenant.url(

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from entente.accounts.models import Role
+from tenants.models import MfaPolicy
 
 
 class InviteColleaguesForm(forms.Form):
@@ -43,4 +44,17 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(
         label=_("Rôle"),
         choices=[(r, Role(r).label) for r in (Role.AGENT, Role.ELECTED, Role.ADMIN)],
+    )
+
+
+class MfaPolicyForm(forms.Form):
+    mfa_required_for = forms.ChoiceField(
+        label=_("Qui doit utiliser la double authentification ?"),
+        help_text=_(
+            "Les personnes concernées qui n'en ont pas encore sont conduites, à leur prochaine "
+            "page, vers l'activation d'une application d'authentification ou d'une clé de "
+            "sécurité."
+        ),
+        choices=MfaPolicy.choices,
+        widget=forms.RadioSelect,
     )

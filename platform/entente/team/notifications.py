@@ -12,7 +12,8 @@ from entente.notifications.models import NotificationKind
 from entente.notifications.registry import EventHandler
 from entente.notifications.services import Draft, Notice, Occurrence, admin_ids, who
 
-from .services import INVITED, JOINED
+from .selectors import colleagues_lacking_second_factor
+from .services import INVITED, JOINED, MFA_POLICY_CHANGED
 
 
 def _invited(event: Occurrence) -> list[Notice]:
@@ -62,4 +63,34 @@ def _joined(event: Occurrence) -> list[Notice]:
     return [Notice(draft, recipients, event.key("team_joined", newcomer.pk), actor=newcomer)]
 
 
-HANDLERS = (EventHandler(INVITED, _invited), EventHandler(JOINED, _joined))
+def _mfa_required(event: Occurrence) -> list[Notice]:
+    """The collectivité now requires a second factor: those it covers who have none yet are told
+    before their next page sends them to set one up. Read when delivered: someone who added one
+    meanwhile is not told."""
+    recipients = {member.user_id for member in colleagues_lacking_second_factor(event.tenant)}
+    admin = event.person("changed_by")
+    if admin is not None:
+        recipients.discard(admin.pk)
+    if not recipients:
+        return []
+    draft = Draft(
+        kind=NotificationKind.TEAM,
+        title=_("%(tenant)s demande la double authentification à son équipe")
+        % {"tenant": event.tenant.name},
+        body=_(
+            "Activez une application d'authentification ou une clé de sécurité : cela prend deux "
+            "minutes."
+        ),
+        url=event.url("mfa_required"),
+        object_type="tenant",
+        object_id=event.tenant.pk,
+    )
+    key = event.key("team_mfa_required", event.payload.get("policy"), event.event_key)
+    return [Notice(draft, recipients, key, actor=admin)]
+
+
+HANDLERS = (
+    EventHandler(INVITED, _invited),
+    EventHandler(JOINED, _joined),
+    EventHandler(MFA_POLICY_CHANGED, _mfa_required),
+)

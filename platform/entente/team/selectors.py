@@ -6,6 +6,7 @@ import hashlib
 
 from django.db.models import QuerySet
 
+from entente.accounts import mfa
 from entente.accounts.models import Membership, Role
 from tenants.models import Tenant
 
@@ -31,6 +32,19 @@ def colleagues_of(tenant: Tenant) -> QuerySet[Membership]:
 
 def colleague(tenant: Tenant, user_id: int) -> Membership | None:
     return colleagues_of(tenant).filter(user_id=user_id).first()
+
+
+def second_factor_holders(members: list[Membership]) -> set[int]:
+    """Of these colleagues, the ids of those who have a second factor (one query)."""
+    return mfa.users_with_second_factor([member.user_id for member in members])
+
+
+def colleagues_lacking_second_factor(tenant: Tenant) -> list[Membership]:
+    """The colleagues the collectivité's two-factor policy covers who have no second factor."""
+    roles = mfa.roles_covered(tenant)
+    covered = [member for member in colleagues_of(tenant) if member.role in roles]
+    holders = second_factor_holders(covered)
+    return [member for member in covered if member.user_id not in holders]
 
 
 def open_invitations() -> QuerySet[ColleagueInvitation]:

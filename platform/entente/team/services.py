@@ -1,5 +1,5 @@
 """Writes of the collectivité's team: invite colleagues, re-send, cancel, accept, change a role,
-remove a colleague.
+remove a colleague, choose who must use two-factor authentication.
 
 Every write checks who acts (agents and admins invite, an agent never gives the admin role;
 admins change roles and remove), validates with French messages, writes in one transaction,
@@ -21,13 +21,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from entente.accounts import mfa
 from entente.accounts.models import Membership, Role, User
 from entente.accounts.services import create_invited_account
 from entente.activity.services import record_activity
 from entente.core.events import Event, publish_on_commit
 from entente.core.mail import one_line, parse_addresses
 from entente.spaces.models import SpaceMembership
-from tenants.models import Tenant
+from tenants.models import MfaPolicy, Tenant
 
 from .models import ColleagueInvitation, InvitationState
 from .permissions import may_invite_colleagues, may_manage_team, roles_given_by
@@ -36,6 +37,7 @@ from .selectors import token_hash
 MESSAGE_MAX_LENGTH = 2000
 INVITED = "team.invited"
 JOINED = "team.joined"
+MFA_POLICY_CHANGED = "team.mfa_policy_changed"
 
 
 def invitation_days() -> int:
@@ -472,3 +474,58 @@ def remove_colleague(membership: Membership | None, tenant: Tenant, user_id: int
         object_id=user_id,
         summary=_("a retiré %(name)s de l'équipe") % {"name": name},
     )
+
+
+# -- Two-factor policy ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_mfa_policy(membership: Membership | None, tenant: Tenant, policy: str) -> Tenant:
+    """An admin chooses who must have a second factor. Those it newly covers who lack one are
+    told by a notification and sent to set one up at their next page (entente.accounts.mfa)."""
+    acting = _require_manage(membership, tenant)
+    if policy not in MfaPolicy.values:
+        raise ValidationError(
+            {
+                "mfa_required_for": _("Choisissez parmi : %(choices)s.")
+                % {"choices": ", ".join(str(label) for label in MfaPolicy.labels)}
+            }
+        )
+    row = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    if row.mfa_required_for == policy:
+        return row
+    if acting.role in mfa.ROLES_COVERED[MfaPolicy(policy)] and not mfa.has_second_factor(
+        acting.user_id
+    ):
+        # As GitHub does: the admin first proves the way in works, so no one is locked out.
+        raise ValidationError(
+            {
+                "mfa_required_for": _(
+                    "Activez d'abord votre propre double authentification (Mon compte, "
+                    "« Double authentification ») : cette règle s'appliquera aussi à vous."
+                )
+            }
+        )
+    row.mfa_required_for = policy
+    row.save(update_fields=["mfa_required_for", "updated_at"])  # post_save evicts routing caches
+    tenant.mfa_required_for = policy
+    record_activity(
+        actor=acting.user,
+        verb="team.mfa_policy_changed",
+        object_type="tenant",
+        object_id=tenant.pk,
+        summary=(
+            _("n'exige plus la double authentification")
+            if policy == MfaPolicy.NOBODY
+            else _("a exigé la double authentification de : %(who)s")
+            % {"who": MfaPolicy(policy).label}
+        ),
+    )
+    publish_on_commit(
+        Event(
+            MFA_POLICY_CHANGED,
+            tenant_schema=tenant.schema_name,
+            payload={"policy": policy, "changed_by": acting.user_id},
+        )
+    )
+    return row

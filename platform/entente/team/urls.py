@@ -7,6 +7,7 @@ from . import views
 app_name = "team"
 urlpatterns = [
     path("equipe/", views.team_page, name="members"),
+    path("equipe/securite/", views.security_page, name="security"),
     path("equipe/invitations/<int:pk>/renvoyer/", views.resend, name="resend"),
     path("equipe/invitations/<int:pk>/annuler/", views.revoke, name="revoke"),
     path("equipe/<int:user_id>/role/", views.member_role, name="member_role"),

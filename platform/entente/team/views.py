@@ -2,6 +2,7 @@
 
 - `/equipe/`: its staff see who works here; agents and admins invite colleagues;
   admins change roles and remove.
+- `/equipe/securite/`: admins choose who must use two-factor authentication and see who lacks it.
 - `/invitation/collegue/<token>/`: the e-mail's link (open to anyone: the token is the key).
 """
 
@@ -20,12 +21,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from entente.accounts import mfa
 from entente.accounts.forms import NewAccountForm
 from entente.accounts.models import Membership, Role, User
 from tenants.models import Tenant
 
 from . import permissions, selectors, services
-from .forms import InviteColleaguesForm, RoleForm
+from .forms import InviteColleaguesForm, MfaPolicyForm, RoleForm
 from .models import ColleagueInvitation
 
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -80,7 +82,9 @@ def team_page(request: HttpRequest) -> HttpResponse:
                 return redirect("team:members")
     manage = permissions.may_manage_team(membership)
     colleagues = list(selectors.colleagues_of(tenant))
+    holders = selectors.second_factor_holders(colleagues) if manage else set()
     context = {
+        "second_factor": holders,
         "tenant": tenant,
         "colleagues": colleagues,
         "admins": sum(1 for c in colleagues if c.role == Role.ADMIN),
@@ -92,6 +96,33 @@ def team_page(request: HttpRequest) -> HttpResponse:
     }
     status = 400 if form is not None and form.errors else 200
     return render(request, "team/members.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def security_page(request: HttpRequest) -> HttpResponse:
+    """Who must use two-factor authentication here, and who it covers without one yet."""
+    membership, tenant = _staff(request), _tenant(request)
+    if not permissions.may_manage_team(membership):
+        raise PermissionDenied(_("Seuls les administrateurs choisissent les règles de sécurité."))
+    form = MfaPolicyForm(
+        request.POST if request.method == "POST" else None,  # an empty POST is still a POST
+        initial={"mfa_required_for": tenant.mfa_required_for},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_mfa_policy(membership, tenant, form.cleaned_data["mfa_required_for"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("La règle de double authentification est enregistrée."))
+            return redirect("team:security")
+    context = {
+        "tenant": tenant,
+        "form": form,
+        "lacking": selectors.colleagues_lacking_second_factor(tenant),
+        "i_have_one": mfa.has_second_factor(membership.user_id),
+    }
+    return render(request, "team/security.html", context, status=400 if form.errors else 200)
 
 
 def _invitation(pk: int) -> ColleagueInvitation:

@@ -249,7 +249,13 @@ ACCOUNT_FORMS = {
     "reset_password": "entente.accounts.forms.ResetPasswordForm",
     "add_email": "entente.accounts.forms.AddEmailForm",
 }
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# A second factor is an authenticator app (TOTP) or a security key (WebAuthn); a collectivité may
+# require one (entente.accounts.mfa). The adapter keeps the last one of a person it covers.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_ADAPTER = "entente.accounts.adapters.MFAAdapter"
+# Over plain http (make run, the tests) browsers still offer WebAuthn on *.localhost, which
+# python-fido2 refuses to verify; production is https and keeps the check.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = ENTENTE_SCHEME == "http"
 
 # -- Languages ----------------------------------------------------------------------------------
 LANGUAGE_CODE = "fr"

@@ -55,6 +55,7 @@ check_production_settings(DEBUG, SECRET_KEY, ALLOWED_HOSTS, metrics_token=METRIC
 # -- HTTPS --------------------------------------------------------------------------------------
 # TLS ends at the ingress, which says so in X-Forwarded-Proto.
 ENTENTE_SCHEME = "https"
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False  # security keys' origins are checked against the host
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 # Probes (kubelet) and Prometheus call the pods directly over plain HTTP.
