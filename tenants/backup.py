@@ -41,8 +41,8 @@ from django.utils import timezone
 
 from entente.core.db import connection
 
-from . import deploy, provisioning, template
-from .models import Domain, Tenant, TenantState
+from . import deploy, provisioning, routing, template
+from .models import Domain, MfaPolicy, Tenant, TenantState
 
 FORMAT = 1
 
@@ -128,7 +128,7 @@ def _applied(schema_name: str) -> list[list[str]]:
 
 def _tenant_fields(tenant: Tenant) -> dict[str, Any]:
     keep = ["name", "slug", "kind", "official_code", "country", "population", "departement"]
-    keep += ["state", "plan", "trial_ends_at", "closing_on"]
+    keep += ["state", "plan", "trial_ends_at", "closing_on", "mfa_required_for"]
     values = {name: getattr(tenant, name) for name in keep}
     return json.loads(json.dumps(values, default=str))
 
@@ -266,6 +266,10 @@ def restore_tenant(archive: Path, *, as_slug: str | None = None) -> RestoreRepor
             if schema != old_schema:
                 _rewrite_file_paths(schema, old_schema)
             _restore_memberships(tenant, manifest.get("memberships", []))
+            # Its two-factor rule goes with its people, into a copy too (older archives: none).
+            Tenant.objects.filter(pk=tenant.pk).update(
+                mfa_required_for=fields.get("mfa_required_for", MfaPolicy.NOBODY)
+            )
             if slug == fields["slug"]:
                 Tenant.objects.filter(pk=tenant.pk).update(
                     state=fields["state"], plan=fields["plan"]
@@ -289,6 +293,7 @@ def restore_tenant(archive: Path, *, as_slug: str | None = None) -> RestoreRepor
             for exp in expected
             for name, check in [(exp.table, got[exp.table])]
         }
+    routing.note_change({routing.TENANT: [tenant.pk]})  # update() above sends no post_save
     tenant.refresh_from_db()
     return RestoreReport(
         tenant=tenant,

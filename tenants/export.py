@@ -47,7 +47,7 @@ from django_tenants.utils import schema_context, tenant_context
 
 from entente.core.db import connection
 
-from .models import Tenant
+from .models import MfaPolicy, Tenant
 
 FORMAT = 2
 SCHEMA_FILE = "schema.json"
@@ -391,7 +391,12 @@ def write_archive(tenant: Tenant, out: IO[bytes]) -> dict[str, Any]:
         archive.writestr(SCHEMA_FILE, _dump(archive_json_schema()))
         manifest = {
             "format": FORMAT,
-            "tenant": {"name": tenant.name, "slug": tenant.slug, "kind": tenant.kind},
+            "tenant": {
+                "name": tenant.name,
+                "slug": tenant.slug,
+                "kind": tenant.kind,
+                "mfa_required_for": tenant.mfa_required_for,  # its two-factor rule
+            },
             "schema_name": tenant.schema_name,
             "exported_at": timezone.now(),
             "schema": SCHEMA_FILE,
@@ -476,6 +481,10 @@ def restore_archive(source: Path | IO[bytes], *, slug: str, name: str) -> Import
         tenant = provisioning.create_tenant(
             name=name, kind=kind, official_code=f"R{slug}"[:16], slug=slug
         )
+        policy = manifest["tenant"].get("mfa_required_for", MfaPolicy.NOBODY)  # older: none
+        if policy in MfaPolicy.values and policy != tenant.mfa_required_for:
+            tenant.mfa_required_for = policy
+            tenant.save(update_fields=["mfa_required_for"])
         rows: dict[str, int] = {}
         with transaction.atomic():
             people, created = _map_people(json.loads(archive.read(PEOPLE_FILE)))

@@ -202,6 +202,9 @@ TENANT_ROUTES: dict[str, str] = {
     "tour:step": TENANT_STAFF,
     "tour:close": TENANT_STAFF,
     "team:members": TENANT_STAFF,
+    "team:security": TENANT_ADMINS,
+    "api-team-security": TENANT_ADMINS,
+    "mfa_required": MEMBERS,  # a member the two-factor policy stops (accounts.mfa)
     "team:resend": TENANT_STAFF,
     "team:revoke": TENANT_STAFF,
     "team:member_role": TENANT_STAFF,

@@ -23,7 +23,7 @@ from entente.documents.selectors import tree_root
 from entente.spaces.services import create_space
 from entente.tasks import services as tasks
 from tenants import export
-from tenants.models import Tenant
+from tenants.models import MfaPolicy, Tenant
 from tests.support.acting import member
 from tests.support.export_roundtrip import assert_round_trip
 
@@ -69,7 +69,13 @@ def test_a_tenant_restores_equal_with_its_files(
     tenant_a: Tenant, make_user: Callable[..., User]
 ) -> None:
     _fill(tenant_a, make_user(tenant=tenant_a, role=Role.ADMIN, full_name="Odile Bréhier"))
-    counts = assert_round_trip(tenant_a)
+    tenant_a.mfa_required_for = MfaPolicy.ADMINS  # this object only: the row stays as it was
+    try:
+        counts = assert_round_trip(tenant_a)
+    finally:
+        tenant_a.mfa_required_for = MfaPolicy.NOBODY
+    copy = Tenant.objects.get(slug="copie-export")
+    assert copy.mfa_required_for == MfaPolicy.ADMINS  # the two-factor rule goes with it
     assert counts["task_attachments"] == 1
     # Plan.pdf's two versions, and the task's attachment, which is a document of its space.
     assert counts["document_versions"] == 3

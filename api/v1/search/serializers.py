@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from api.fields import Serializer, StrictCharField
+from api.fields import QueryDateField, Serializer, StrictCharField
 from entente.search.forms import kind_choices
 from entente.search.query import DATE, MAX_LIMIT, RELEVANCE, SearchQuery, strip_marks
 from entente.search.selectors import Found
@@ -24,8 +24,8 @@ class SearchParamsSerializer(Serializer[Any]):
         required=False, min_value=1, help_text="Un espace de cette collectivité (avec tenant)"
     )
     author = serializers.IntegerField(required=False, min_value=1)
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
+    date_from = QueryDateField(required=False)
+    date_to = QueryDateField(required=False)
     sort = serializers.ChoiceField(choices=[RELEVANCE, DATE], default=RELEVANCE)
     page = serializers.IntegerField(
         required=False, min_value=1, max_value=10_000, help_text="Numéro de page (à partir de 1)"

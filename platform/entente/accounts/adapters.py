@@ -3,10 +3,12 @@ a collectivité's policy makes a person keep."""
 
 from __future__ import annotations
 
+import time
 from types import SimpleNamespace
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
@@ -35,6 +37,19 @@ class AccountAdapter(DefaultAccountAdapter):
         if len(memberships) == 1:
             return memberships[0].tenant.url("/")
         return reverse("choose_tenant")
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """Not for a person who logged in minutes ago: asked for a second factor right after
+        logging in (a collectivité's policy), typing the password again would be one step too
+        many. Later, within the same session, sensitive changes ask for it again as usual."""
+        request = allauth_context.request
+        records = request.session.get(AUTHENTICATION_METHODS_SESSION_KEY) if request else None
+        if isinstance(records, list) and records:
+            logged_in_at = records[0].get("at")
+            window = settings.ACCOUNT_REAUTHENTICATION_TIMEOUT
+            if isinstance(logged_in_at, int | float) and time.time() - logged_in_at < window:
+                return False
+        return super().is_reauthentication_required(app=app, **kwargs)
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """allauth's e-mails greet with the site's name: say "Entente (Legé)", not a host name."""

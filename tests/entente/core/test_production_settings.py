@@ -58,6 +58,7 @@ LOAD_SETTINGS = """
     django.setup()
     from django.conf import settings
     print("loaded", settings.SECURE_SSL_REDIRECT, sorted(settings.SECURE_REDIRECT_EXEMPT))
+    print("webauthn origins checked:", not settings.MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN)
 """
 
 
@@ -65,6 +66,7 @@ def test_valid_environment_loads() -> None:
     result = run_python(LOAD_SETTINGS, production_env())
     assert result.returncode == 0, result.stderr
     assert "loaded True ['^healthz$', '^metrics$', '^readyz$']" in result.stdout
+    assert "webauthn origins checked: True" in result.stdout
 
 
 @pytest.mark.parametrize(

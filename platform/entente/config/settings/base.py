@@ -240,6 +240,9 @@ ACCOUNT_CHANGE_EMAIL = True
 # Clicking the link in the confirmation e-mail finishes the login that asked for it.
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+# Sensitive changes (second factors, e-mail) ask for the password again once this many seconds
+# have passed since it was last given, the login included (AccountAdapter).
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Entente] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = ENTENTE_SCHEME
 # People join a tenant by invitation or by the trial sign-up, not by allauth's open sign-up.
