@@ -64,7 +64,14 @@ def server_environment(**extra: str) -> dict[str, str]:
 @contextmanager
 def live_asgi_server(**extra_env: str) -> Iterator[str]:
     """Start uvicorn on a free loopback port; yield its port as a string; stop it after."""
-    port = free_port()
+    with live_asgi_server_at(free_port(), **extra_env) as port:
+        yield port
+
+
+@contextmanager
+def live_asgi_server_at(port: int, **extra_env: str) -> Iterator[str]:
+    """The same on `port`, chosen earlier when something must know it before the server
+    starts (an identity provider's redirect URI)."""
     process = subprocess.Popen(
         [
             sys.executable, "-m", "uvicorn", "entente.config.asgi:application",

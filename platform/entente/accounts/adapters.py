@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
@@ -50,6 +51,25 @@ class AccountAdapter(DefaultAccountAdapter):
             if isinstance(logged_in_at, int | float) and time.time() - logged_in_at < window:
                 return False
         return super().is_reauthentication_required(app=app, **kwargs)
+
+    def is_safe_url(self, url: str) -> bool:
+        """Also a collectivité's page on the platform's own port: an identity provider's
+        sign-in runs on the platform's domain and returns there (entente.sso). allauth's
+        check reads `.entente.localhost` in ALLOWED_HOSTS without a port, as in production."""
+        if super().is_safe_url(url):
+            return True
+        parts = urlsplit(url)
+        host, domain = (parts.hostname or "").lower(), settings.ENTENTE_DOMAIN
+        try:
+            port = parts.port
+        except ValueError:  # « :abc »
+            return False
+        expected = int(settings.ENTENTE_PORT) if settings.ENTENTE_PORT else None
+        return (
+            parts.scheme == settings.ENTENTE_SCHEME
+            and (host == domain or host.endswith(f".{domain}"))
+            and port == expected
+        )
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """allauth's e-mails greet with the site's name: say "Entente (Legé)", not a host name."""

@@ -21,6 +21,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.files.base import ContentFile
@@ -101,6 +102,15 @@ def _public_rows(user: User) -> dict[str, Any]:
         },
         "email_addresses.json": list(
             EmailAddress.objects.filter(user=user).values("email", "verified", "primary")
+        ),
+        # Identity providers linked to the account (ProConnect), with what they said of them.
+        "identity_providers.json": list(
+            SocialAccount.objects.filter(user=user).values(
+                "provider", "uid", "date_joined", "last_login", "extra_data"
+            )
+        ),
+        "second_factors.json": list(
+            Authenticator.objects.filter(user=user).values("type", "created_at", "last_used_at")
         ),
         "memberships.json": list(
             Membership.objects.filter(user=user).values(
@@ -278,6 +288,7 @@ def erase_person(user: User, *, requested_by: User) -> ErasureRecord:
     JoinRequest.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
+    SocialAccount.objects.filter(user=user).delete()  # the provider's identifier and claims
     Membership.objects.filter(user=user).delete()
     _delete_sessions(user)
     user.email = f"ancien-membre-{user.pk}@efface.invalid"

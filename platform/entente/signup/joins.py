@@ -89,6 +89,26 @@ def request_to_join(
     return join_request
 
 
+@transaction.atomic
+def request_to_join_as(user: User, tenant: Tenant, *, via: str) -> JoinRequest:
+    """A person whose address an identity provider proved (entente.sso) asks to join: the
+    request skips the confirmation e-mail and goes to the admins at once."""
+    now = timezone.now()
+    join_request = JoinRequest.objects.create(
+        tenant=tenant,
+        full_name=user.full_name or user.email,
+        email=user.email.lower(),
+        function=user.function or "",
+        message=_("Compte ouvert par %(provider)s.") % {"provider": via},
+        created_at=now,
+        expires_at=now + timedelta(hours=confirmation_hours()),
+    )
+    answer = _confirm_join(str(join_request.public_id))
+    if isinstance(answer, SignupRefused):  # cannot happen: made this instant, unconfirmed
+        raise answer
+    return answer[0]
+
+
 def confirm_join_request(token: str) -> tuple[JoinRequest, bool]:
     """The requester proved their address: the admins are told. Returns (request, first_time).
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django_tenants.utils import tenant_context
@@ -60,6 +61,13 @@ def person(tenant_a: Tenant, tenant_b: Tenant, make_user: Callable[..., User]) -
     colleague = make_user(tenant=tenant_a, full_name="Paul Morice")
     Membership.objects.create(user=gwen, tenant=tenant_b, role=Role.AGENT)
     create_api_token(gwen, name="Tableur de Gwendoline", expires_at=None)
+    # Signed in once with ProConnect: the provider's identifier and what it said of her.
+    SocialAccount.objects.create(
+        user=gwen,
+        provider="proconnect",
+        uid="pc-4512",
+        extra_data={"userinfo": {"sub": "pc-4512", "email": EMAIL, "usual_name": NAME}},
+    )
     for tenant in (tenant_a, tenant_b):
         acting = member(gwen, tenant)
         with tenant_context(tenant):

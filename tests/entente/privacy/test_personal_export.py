@@ -40,6 +40,9 @@ def test_the_zip_holds_every_kind_of_their_data_in_every_tenant(
     profile = json.loads(archive.read("profile.json"))
     assert (profile["email"], profile["full_name"]) == (EMAIL, NAME)
     assert {"api_tokens.json", "notifications.json", "memberships.json"} <= names
+    [linked] = json.loads(archive.read("identity_providers.json"))
+    assert (linked["provider"], linked["uid"]) == ("proconnect", "pc-4512")
+    assert json.loads(archive.read("second_factors.json")) == []
     for tenant in (tenant_a, tenant_b):
         mine = {n.split("/", 1)[1] for n in names if n.startswith(f"{tenant.slug}/")}
         assert {"tasks.json", "task_comments.json", "task_attachments.json"} <= mine

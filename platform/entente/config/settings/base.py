@@ -87,6 +87,9 @@ SHARED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "entente.sso",  # sign-in through an identity provider (ProConnect)
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served from our static files, never a CDN
@@ -224,9 +227,18 @@ CSRF_COOKIE_DOMAIN = f".{ENTENTE_DOMAIN}"
 SESSION_COOKIE_NAME = "entente_session"
 CSRF_COOKIE_NAME = "entente_csrftoken"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+
+
+def default_trusted_origins(scheme: str, domain: str, port: str) -> list[str]:
+    """The platform's domain and every collectivité's host: a login page posts to the
+    platform's domain (entente.sso), which checks its Origin, port included."""
+    suffix = f":{port}" if port else ""
+    return [f"{scheme}://{domain}{suffix}", f"{scheme}://*.{domain}{suffix}"]
+
+
 CSRF_TRUSTED_ORIGINS: list[str] = env.list(
     "DJANGO_CSRF_TRUSTED_ORIGINS",
-    default=[f"{ENTENTE_SCHEME}://{ENTENTE_DOMAIN}", f"{ENTENTE_SCHEME}://*.{ENTENTE_DOMAIN}"],
+    default=default_trusted_origins(ENTENTE_SCHEME, ENTENTE_DOMAIN, ENTENTE_PORT),
 )
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
@@ -252,6 +264,43 @@ ACCOUNT_FORMS = {
     "reset_password": "entente.accounts.forms.ResetPasswordForm",
     "add_email": "entente.accounts.forms.AddEmailForm",
 }
+# -- Sign-in through an identity provider (entente.sso) ------------------------------------------
+# ProConnect, the State's OpenID Connect federation for public agents: on when its client is set.
+# The callback is on the platform's domain only: `<scheme>://<ENTENTE_DOMAIN>/comptes/oidc/
+# proconnect/login/callback/` is the one redirect URI to declare to ProConnect.
+ENTENTE_PROCONNECT_URL: str = env("ENTENTE_PROCONNECT_URL", default="")
+ENTENTE_PROCONNECT_CLIENT_ID: str = env("ENTENTE_PROCONNECT_CLIENT_ID", default="")
+ENTENTE_PROCONNECT_SECRET: str = env("ENTENTE_PROCONNECT_SECRET", default="")
+SOCIALACCOUNT_ADAPTER = "entente.sso.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # a verified address opens the account it belongs to
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_STORE_TOKENS = False  # we keep who signed in, never their provider's tokens
+SOCIALACCOUNT_PROVIDERS: dict[str, Any] = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": (
+            [
+                {
+                    "provider_id": "proconnect",
+                    "name": "ProConnect",
+                    "client_id": ENTENTE_PROCONNECT_CLIENT_ID,
+                    "secret": ENTENTE_PROCONNECT_SECRET,
+                    "settings": {
+                        "server_url": ENTENTE_PROCONNECT_URL,
+                        "token_auth_method": "client_secret_post",
+                        "scope": ["openid", "email", "given_name", "usual_name"],
+                        # Agents' professional addresses, vouched for by their administration.
+                        "trust_email": True,
+                    },
+                }
+            ]
+            if ENTENTE_PROCONNECT_URL and ENTENTE_PROCONNECT_CLIENT_ID
+            else []
+        ),
+    }
+}
+
 # A second factor is an authenticator app (TOTP) or a security key (WebAuthn); a collectivité may
 # require one (entente.accounts.mfa). The adapter keeps the last one of a person it covers.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]

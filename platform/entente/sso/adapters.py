@@ -1,0 +1,85 @@
+"""allauth's socialaccount hooks: who a provider may sign in, and what a newcomer gets.
+
+- **An existing account** is opened by the provider's address when the provider vouches for it
+  (`email_verified`, or the app's `trust_email`: ProConnect's agents sign in with the
+  professional address their administration gave them). The provider is then linked to the
+  account, so the next sign-in finds it by its identifier even if the address changed.
+- **A newcomer** gets an account (the provider proved the address) and, for the collectivité
+  whose page they came from, a request to join it that its admins accept or refuse: a provider
+  proves who someone is, never that they work here (`entente.signup.joins`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialLogin
+from django.contrib import messages
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from entente.accounts.models import Membership, User
+from tenants import routing
+from tenants.models import Tenant
+
+
+def trusts_email(sociallogin: SocialLogin) -> bool:
+    app = getattr(sociallogin.provider, "app", None)
+    return bool(app is not None and (app.settings or {}).get("trust_email"))
+
+
+def tenant_of_next(sociallogin: SocialLogin) -> Tenant | None:
+    """The collectivité whose page the person started from (the `next` of the sign-in)."""
+    target = str(sociallogin.state.get("next") or "")
+    host = (urlsplit(target).hostname or "").lower()
+    return routing.tenant_for_host(host) if host else None
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
+        """A provider that proved the address may open an account (never a membership)."""
+        return any(address.verified for address in sociallogin.email_addresses) or trusts_email(
+            sociallogin
+        )
+
+    def authenticate_by_email(self, sociallogin: SocialLogin) -> tuple[Any, str] | None:
+        if trusts_email(sociallogin):
+            for address in sociallogin.email_addresses:
+                address.verified = True
+        return super().authenticate_by_email(sociallogin)
+
+    def populate_user(
+        self, request: HttpRequest, sociallogin: SocialLogin, data: dict[str, Any]
+    ) -> User:
+        """Our `User` has one `full_name`: ProConnect says `given_name` and `usual_name`."""
+        user: User = super().populate_user(request, sociallogin, data)
+        claims = sociallogin.account.extra_data
+        claims = claims.get("userinfo") or claims.get("id_token") or claims
+        first = str(claims.get("given_name") or data.get("first_name") or "").strip()
+        last = str(claims.get("usual_name") or claims.get("family_name") or "").strip()
+        user.full_name = " ".join(part for part in (first, last) if part)[:150]
+        if trusts_email(sociallogin):
+            for address in sociallogin.email_addresses:
+                address.verified = True
+        return user
+
+    def save_user(self, request: HttpRequest, sociallogin: SocialLogin, form: Any = None) -> User:
+        """A newcomer: their account, then their request to join the collectivité they came
+        from (its admins are told, as for any request)."""
+        from entente.signup.joins import request_to_join_as
+
+        user: User = super().save_user(request, sociallogin, form)
+        tenant = tenant_of_next(sociallogin)
+        if tenant is not None and not Membership.objects.filter(user=user, tenant=tenant).exists():
+            request_to_join_as(user, tenant, via=sociallogin.provider.name)
+            messages.info(
+                request,
+                _(
+                    "Votre compte est créé. Votre demande d'accès à %(tenant)s est envoyée à ses "
+                    "administrateurs : vous recevrez un e-mail dès qu'ils l'auront acceptée."
+                )
+                % {"tenant": tenant.name},
+            )
+        return user
