@@ -41,7 +41,7 @@ from django.utils import timezone
 
 from entente.core.db import connection
 
-from . import deploy, provisioning, routing, template
+from . import deploy, provisioning, routing, signals, template
 from .models import Domain, MfaPolicy, Tenant, TenantState
 
 FORMAT = 1
@@ -295,6 +295,7 @@ def restore_tenant(archive: Path, *, as_slug: str | None = None) -> RestoreRepor
         }
     routing.note_change({routing.TENANT: [tenant.pk]})  # update() above sends no post_save
     tenant.refresh_from_db()
+    signals.tenant_restored.send(sender=Tenant, tenant=tenant)
     return RestoreReport(
         tenant=tenant,
         checks=[(exp, got.get(exp.table)) for exp in expected],

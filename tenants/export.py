@@ -469,7 +469,7 @@ def _map_people(people: list[dict[str, Any]]) -> tuple[dict[int, int], int]:
 
 def restore_archive(source: Path | IO[bytes], *, slug: str, name: str) -> ImportReport:
     """Re-import an export into a new tenant `slug` (provisioned here; refused if it exists)."""
-    from . import provisioning
+    from . import provisioning, signals
 
     if Tenant.objects.filter(slug=slug).exists():
         raise ExportImportError(f"a tenant {slug!r} exists already")
@@ -503,6 +503,7 @@ def restore_archive(source: Path | IO[bytes], *, slug: str, name: str) -> Import
                 _reset_sequences(tenant.schema_name)
         files = sum(1 for entry in manifest.get("attachments", []))
     connection.set_schema_to_public()
+    signals.tenant_restored.send(sender=Tenant, tenant=tenant)
     return ImportReport(tenant, rows, files, created)
 
 

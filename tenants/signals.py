@@ -10,10 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models.signals import post_delete, post_save, pre_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from . import routing
 from .models import Domain, Tenant
+
+# Sent with `tenant=` once a backup or an export has been restored into it and committed: what
+# derives from its rows (the search index) is rebuilt by those who keep it (entente.search),
+# which `tenants` may not import.
+tenant_restored = Signal()
 
 
 @receiver([post_save, post_delete], sender=Tenant)

@@ -209,6 +209,26 @@ REACHED_OTHERWISE: dict[str, str] = {
     "mfa_view_recovery_codes": "allauth's MFA management, behind a fresh reauthentication",
     "mfa_download_recovery_codes": "allauth's MFA management, behind a fresh reauthentication",
     "mfa_authenticate": "the login's second step, for people with an authenticator",
+    "account_reauthenticate": "asked before touching second factors, once the login is 5 min old",
+    "mfa_reauthenticate": "the same, for people with an authenticator",
+    "mfa_reauthenticate_webauthn": "the same, by a security key",
+    "mfa_list_webauthn": "« Mon compte » › double authentification, for people with a key",
+    "mfa_edit_webauthn": "renaming a security key, from that list",
+    "mfa_remove_webauthn": "removing a security key, from that list (POST)",
+    "remove_security_key": "the same address, guarded by the collectivité's policy (POST)",
+    "mfa_required": "where a collectivité's two-factor policy sends who lacks one (accounts.mfa)",
+    "openid_connect_login": POST_ONLY + " (the login page's « S'identifier avec ProConnect »)",
+    "openid_connect_callback": "the identity provider's return (ProConnect), on the platform",
+    # allauth's older addresses of the same pages, without names.
+    "comptes/social/login/cancelled/": "shown when someone cancels at the identity provider",
+    "comptes/social/login/error/": "shown when the identity provider answers an error",
+    "comptes/social/signup/": "allauth's sign-up form after a provider (never: auto sign-up)",
+    "comptes/social/connections/": "« Mon compte » › accounts linked, with ProConnect configured",
+    # allauth serves the same four under their current names at comptes/3rdparty/ too.
+    "socialaccount_login_cancelled": "shown when someone cancels at the identity provider",
+    "socialaccount_login_error": "shown when the identity provider answers an error",
+    "socialaccount_signup": "allauth's sign-up form after a provider (never: auto sign-up)",
+    "socialaccount_connections": "« Mon compte » › accounts linked, with ProConnect configured",
 }
 
 ADMIN_WITHIN_TWO_CLICKS = (

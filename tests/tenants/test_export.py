@@ -20,6 +20,7 @@ from entente.discussions.services import add_comment as comment_thread
 from entente.discussions.services import create_thread
 from entente.documents import services as documents
 from entente.documents.selectors import tree_root
+from entente.search.models import SearchEntry
 from entente.spaces.services import create_space
 from entente.tasks import services as tasks
 from tenants import export
@@ -76,6 +77,9 @@ def test_a_tenant_restores_equal_with_its_files(
         tenant_a.mfa_required_for = MfaPolicy.NOBODY
     copy = Tenant.objects.get(slug="copie-export")
     assert copy.mfa_required_for == MfaPolicy.ADMINS  # the two-factor rule goes with it
+    # Its search entries are rebuilt: the restored task is found in the copy.
+    found = set(SearchEntry.objects.filter(tenant_id=copy.pk).values_list("kind", flat=True))
+    assert {"space", "task", "document", "discussion"} <= found
     assert counts["task_attachments"] == 1
     # Plan.pdf's two versions, and the task's attachment, which is a document of its space.
     assert counts["document_versions"] == 3

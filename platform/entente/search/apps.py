@@ -14,6 +14,12 @@ class SearchConfig(AppConfig):
 
         subscribe(on_event)
 
+        from tenants.signals import tenant_restored
+
+        from .subscribers import reindex_restored
+
+        tenant_restored.connect(reindex_restored, dispatch_uid="search-reindex-restored")
+
         from . import navigation
 
         navigation.register()  # offered by the "page not found" page (entente.core.navigation)

@@ -6,7 +6,10 @@ that interface). Only events some registered kind listens to send a message, wit
 
 from __future__ import annotations
 
+from typing import Any
+
 from entente.core.events import Event
+from tenants.models import Tenant
 
 from .registry import kinds_for_verb
 
@@ -23,3 +26,11 @@ def on_event(event: Event) -> None:
     from .tasks import index_after_event
 
     index_after_event.delay(event.tenant_schema, dict(event.payload))
+
+
+def reindex_restored(sender: Any, *, tenant: Tenant, **kwargs: Any) -> None:
+    """A tenant restored from a backup or an export: its rows came back without going through
+    the services, so nothing indexed them. Rebuild its entries (the restore has committed)."""
+    from .services import reindex_tenant
+
+    reindex_tenant(tenant)
