@@ -1,7 +1,8 @@
 """In a real browser: signing in with ProConnect (OpenID Connect), against a real provider.
 
 The provider is a separate Django process on django-oauth-toolkit (tests/support/oidc.py) that
-answers as ProConnect does (`email`, `given_name`, `usual_name`, no `email_verified`). Chromium
+answers as ProConnect does (`email`, `given_name`, `usual_name`, no `email_verified`; userinfo
+as a signed JWT). Chromium
 starts on a collectivité's login page, signs in at the provider, and comes back:
 
 - an agent who already has an Entente account lands in that collectivité, signed in, and their
@@ -22,7 +23,7 @@ from django.conf import settings
 from entente.accounts.models import Membership, User
 from entente.signup.models import JoinRequest, JoinState
 from tests.support.live import LIVE_DB, free_port, live_asgi_server_at
-from tests.support.oidc import oidc_provider
+from tests.support.oidc import CLIENT_ID, oidc_provider
 
 pytestmark = [pytest.mark.browser, LIVE_DB]
 
@@ -58,7 +59,10 @@ def test_an_agent_signs_in_with_proconnect_and_lands_in_their_collectivite(
             assert page.locator("h1").first.inner_text().strip() == "Espaces"
             with django_db_blocker.unblock():
                 linked = SocialAccount.objects.get(user=agent, provider="proconnect")
-            assert linked.extra_data["userinfo"]["usual_name"] == "Garnier"
+            claims = linked.extra_data["userinfo"]
+            assert claims["usual_name"] == "Garnier"
+            # Read from the signed answer (ProConnect's `application/jwt`), checked for us.
+            assert (claims["aud"], claims["iss"]) == (CLIENT_ID, provider.issuer)
 
             page.context.clear_cookies()
             _sign_in_with_proconnect(page, f"{lege}/comptes/login/", "nouvel")

@@ -24,6 +24,8 @@ from entente.accounts.models import Membership, User
 from tenants import routing
 from tenants.models import Tenant
 
+from .userinfo import signed_userinfo_as_json
+
 
 def trusts_email(sociallogin: SocialLogin) -> bool:
     app = getattr(sociallogin.provider, "app", None)
@@ -38,6 +40,12 @@ def tenant_of_next(sociallogin: SocialLogin) -> Tenant | None:
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def get_requests_session(self) -> Any:
+        """Every call to a provider: a signed userinfo (ProConnect's) is read as its claims."""
+        session = super().get_requests_session()
+        session.hooks["response"].append(signed_userinfo_as_json)
+        return session
+
     def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
         """A provider that proved the address may open an account (never a membership)."""
         return any(address.verified for address in sociallogin.email_addresses) or trusts_email(

@@ -62,3 +62,25 @@ def test_a_sign_in_returns_only_to_the_platforms_hosts(rf: Any) -> None:
         assert not adapter.is_safe_url("http://entente.localhost.evil.example:8000/")
         assert not adapter.is_safe_url("https://evil.example/")
         assert not adapter.is_safe_url("http://lege.entente.localhost:abc/")
+
+
+def _answer(url: str, content_type: str, body: bytes) -> Any:
+    import requests
+
+    response = requests.Response()
+    response.status_code, response.url, response._content = 200, url, body
+    response.headers["Content-Type"] = content_type
+    return response
+
+
+@override_settings(SOCIALACCOUNT_PROVIDERS=PROVIDERS)
+def test_a_signed_userinfo_from_no_configured_provider_is_refused() -> None:
+    import requests
+
+    from entente.sso.userinfo import signed_userinfo_as_json
+
+    plain = _answer("http://127.0.0.1:9/o/userinfo/", "application/json", b'{"sub": "1"}')
+    assert signed_userinfo_as_json(plain).json() == {"sub": "1"}  # JSON goes through as it is
+    stranger = _answer("https://idp.evil.example/userinfo", "application/jwt", b"a.b.c")
+    with pytest.raises(requests.HTTPError):
+        signed_userinfo_as_json(stranger)
