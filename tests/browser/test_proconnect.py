@@ -7,6 +7,7 @@ starts on a collectivité's login page, signs in at the provider, and comes back
 
 - an agent who already has an Entente account lands in that collectivité, signed in, and their
   account is now linked to the provider;
+- logging out of Entente ends the provider's session too (its `end_session_endpoint`);
 - a newcomer gets an account and a request to join, which the collectivité's admins see; the
   page says so, and shows nothing of the collectivité.
 """
@@ -64,7 +65,12 @@ def test_an_agent_signs_in_with_proconnect_and_lands_in_their_collectivite(
             # Read from the signed answer (ProConnect's `application/jwt`), checked for us.
             assert (claims["aud"], claims["iss"]) == (CLIENT_ID, provider.issuer)
 
-            page.context.clear_cookies()
+            # Logging out of Entente ends the ProConnect session too, and comes back: the next
+            # sign-in asks the provider's password again (the helper waits for its page).
+            page.locator("form[action='/comptes/logout/'] button").evaluate(
+                "button => button.form.requestSubmit(button)"
+            )
+            page.wait_for_url(f"http://{settings.ENTENTE_DOMAIN}:{served}/")
             _sign_in_with_proconnect(page, f"{lege}/comptes/login/", "nouvel")
             assert "pas membre de Legé" in page.content()
             assert "Votre demande d'accès à Legé est envoyée à ses administrateurs" in (

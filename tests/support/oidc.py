@@ -1,7 +1,8 @@
 """Start the test OpenID Connect provider (tests/support/oidc_provider) in its own process.
 
 `oidc_provider(redirect_uri)` migrates a throwaway SQLite database, registers Entente as a
-confidential client with that redirect URI, and serves the provider on a free loopback port
+confidential client with that redirect URI (and its host's `/` to come back to after the
+provider's logout), and serves the provider on a free loopback port
 with Django's server; `add_person` creates someone who can sign in there. Entente is then
 started with `environment()`, which points its ProConnect settings at it.
 """
@@ -20,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.error import URLError
+from urllib.parse import urlsplit
 from urllib.request import urlopen
 
 from cryptography.hazmat.primitives import serialization
@@ -43,6 +45,7 @@ SETUP = """
             client_type=Application.CLIENT_CONFIDENTIAL,
             authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
             redirect_uris=task["redirect_uri"], skip_authorization=True,
+            post_logout_redirect_uris=task["logout_uri"],
             algorithm=Application.RS256_ALGORITHM,
         )
     else:
@@ -111,6 +114,7 @@ def oidc_provider(redirect_uri: str) -> Iterator[Provider]:
             "client_id": CLIENT_ID,
             "secret": CLIENT_SECRET,
             "redirect_uri": redirect_uri,
+            "logout_uri": "{}://{}/".format(*urlsplit(redirect_uri)[:2]),
         }
         _django(env, "-c", textwrap.dedent(SETUP), json.dumps(client))
         port = free_port()

@@ -52,6 +52,12 @@ class AccountAdapter(DefaultAccountAdapter):
                 return False
         return super().is_reauthentication_required(app=app, **kwargs)
 
+    def get_logout_redirect_url(self, request: HttpRequest) -> str:
+        """After a ProConnect sign-in, through ProConnect's logout, then back to the platform."""
+        from entente.sso.logout import provider_logout_url
+
+        return provider_logout_url(request) or super().get_logout_redirect_url(request)
+
     def is_safe_url(self, url: str) -> bool:
         """Also a collectivité's page on the platform's own port: an identity provider's
         sign-in runs on the platform's domain and returns there (entente.sso). allauth's

@@ -24,7 +24,7 @@ from entente.accounts.models import Membership, User
 from tenants import routing
 from tenants.models import Tenant
 
-from .userinfo import signed_userinfo_as_json
+from .userinfo import remember_id_token, signed_userinfo_as_json
 
 
 def trusts_email(sociallogin: SocialLogin) -> bool:
@@ -41,9 +41,10 @@ def tenant_of_next(sociallogin: SocialLogin) -> Tenant | None:
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def get_requests_session(self) -> Any:
-        """Every call to a provider: a signed userinfo (ProConnect's) is read as its claims."""
+        """Every call to a provider: a signed userinfo (ProConnect's) is read as its claims; the
+        ID token is kept in the session for the provider's logout."""
         session = super().get_requests_session()
-        session.hooks["response"].append(signed_userinfo_as_json)
+        session.hooks["response"].extend([signed_userinfo_as_json, remember_id_token])
         return session
 
     def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:

@@ -1,9 +1,14 @@
-"""ProConnect answers its userinfo endpoint with a signed JWT (`application/jwt`), as OpenID
+"""What passes between allauth and an OpenID Connect provider, seen by our response hook.
+
+ProConnect answers its userinfo endpoint with a signed JWT (`application/jwt`), as OpenID
 Connect allows; allauth's provider reads JSON only. Every HTTP call allauth makes goes through
 `SocialAccountAdapter.get_requests_session`, whose session gets `signed_userinfo_as_json` as a
 response hook: a signed answer is verified (signature against the provider's published keys,
 issuer, audience: our client id, expiry) and handed on as the JSON of its claims. A forged or
 expired one raises, and the sign-in fails as allauth fails any provider error.
+
+The same hook keeps the raw ID token of the token endpoint's answer in the person's session
+(`remember_id_token`): ProConnect's logout needs it as `id_token_hint` (entente.sso.logout).
 """
 
 from __future__ import annotations
@@ -13,10 +18,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from allauth.core import context
 from allauth.socialaccount.internal import jwtkit
 from django.conf import settings
 
 SIGNED = "application/jwt"
+SESSION_ID_TOKEN = "sso_id_token"  # noqa: S105 (a session key: {"issuer", "id_token"})
 
 
 def _origin(url: str) -> tuple[str, str]:
@@ -33,7 +40,7 @@ def _app_for(url: str) -> dict[str, Any] | None:
     return None
 
 
-def _discovery(issuer: str) -> dict[str, Any]:
+def discovery(issuer: str) -> dict[str, Any]:
     response = requests.get(f"{issuer}/.well-known/openid-configuration", timeout=5)
     response.raise_for_status()
     config: dict[str, Any] = response.json()
@@ -48,7 +55,7 @@ def signed_userinfo_as_json(response: requests.Response, *args: Any, **kwargs: A
     if app is None:
         raise requests.HTTPError("a signed answer from an unknown provider", response=response)
     issuer = str(app["settings"]["server_url"]).rstrip("/")
-    config = _discovery(issuer)
+    config = discovery(issuer)
     claims = jwtkit.verify_and_decode(
         credential=response.text.strip(),
         keys_url=config["jwks_uri"],
@@ -58,4 +65,21 @@ def signed_userinfo_as_json(response: requests.Response, *args: Any, **kwargs: A
     )
     response._content = json.dumps(claims).encode()
     response.headers["Content-Type"] = "application/json"
+    return response
+
+
+def remember_id_token(response: requests.Response, *args: Any, **kwargs: Any) -> Any:
+    """The token endpoint's answer: keep its ID token (not the access token) for the logout."""
+    kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    request = context.request
+    app = _app_for(response.url)
+    if kind != "application/json" or not response.ok or app is None or request is None:
+        return response
+    try:
+        raw = response.json().get("id_token")
+    except ValueError:
+        return response
+    if isinstance(raw, str) and raw:
+        issuer = str(app["settings"]["server_url"]).rstrip("/")
+        request.session[SESSION_ID_TOKEN] = {"issuer": issuer, "id_token": raw}
     return response

@@ -84,3 +84,12 @@ def test_a_signed_userinfo_from_no_configured_provider_is_refused() -> None:
     stranger = _answer("https://idp.evil.example/userinfo", "application/jwt", b"a.b.c")
     with pytest.raises(requests.HTTPError):
         signed_userinfo_as_json(stranger)
+
+
+def test_a_logout_without_a_provider_sign_in_stays_ours(
+    tenant_a: Tenant, make_user: Any, client_for: Any
+) -> None:
+    client = client_for(tenant_a, make_user(tenant=tenant_a))
+    answer = client.post("/comptes/logout/")
+    assert answer.status_code == 302
+    assert answer["Location"] == "/"

@@ -42,6 +42,10 @@ OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,
     "OIDC_RSA_PRIVATE_KEY": os.environ.get("OIDC_PROVIDER_KEY", ""),
     "PKCE_REQUIRED": True,
+    # ProConnect's logout: the service sends the person to end_session_endpoint, and back.
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
     "SCOPES": {
         "openid": "OpenID Connect",
         "email": "Adresse e-mail",
