@@ -10,6 +10,7 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.test import Client
 from django.urls import reverse
 from django_tenants.utils import tenant_context
@@ -24,6 +25,7 @@ from entente.notifications.services import Draft, mark_read
 from entente.spaces.models import Visibility
 from entente.spaces.services import create_space
 from realtime.middleware import CLOSE_ANONYMOUS, CLOSE_BAD_MESSAGE, CLOSE_NOT_A_MEMBER
+from tenants.models import MfaPolicy, Tenant
 from tests.support.live import LIVE_DB, live_asgi_server
 
 from .live_client import hello, notify, open_socket, receive, receive_until, send, session_cookie
@@ -150,6 +152,27 @@ def test_wrong_origin_anonymous_and_non_member_are_refused(
         )
         assert hello(member) == ([], 0)
         member.close()
+
+
+def test_a_member_the_two_factor_policy_stops_gets_no_socket_until_they_have_one(
+    committed_user: Any, tenant_a: Any, django_db_blocker: Any
+) -> None:
+    alice = committed_user({"tenant_a": "agent"})
+    with django_db_blocker.unblock():
+        Tenant.objects.filter(pk=tenant_a.pk).update(mfa_required_for=MfaPolicy.STAFF)
+    try:
+        with live_asgi_server() as port:
+            lege = tenant_a.primary_host
+            stopped = open_socket(port, lege, cookie=session_cookie(alice))
+            assert _close_code(stopped) == CLOSE_NOT_A_MEMBER
+            with django_db_blocker.unblock():
+                TOTP.activate(alice, generate_totp_secret())
+            ws = open_socket(port, lege, cookie=session_cookie(alice))
+            hello(ws)
+            ws.close()
+    finally:
+        with django_db_blocker.unblock():
+            Tenant.objects.filter(pk=tenant_a.pk).update(mfa_required_for=MfaPolicy.NOBODY)
 
 
 def test_catch_up_after_a_disconnect_and_after_a_server_restart(
