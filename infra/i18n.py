@@ -22,6 +22,10 @@ The first is the same as running, from the repository root:
 Every file scanned writes to the first of LOCALE_PATHS (platform/entente/locale), so the whole
 product has one catalogue per language. After collecting, translate the new entries (empty
 `msgstr`, or marked `#, fuzzy` by msgmerge's guesses), then compile again.
+
+`locale/fr` is not ours to collect: it holds a few corrections of a dependency's French
+(allauth's), which Django reads before the dependency's own catalogue. It is edited by hand and
+compiled with `manage.py compilemessages -l fr`; this module leaves it alone.
 """
 
 from __future__ import annotations

@@ -42,6 +42,8 @@ def test_login_asks_for_the_code_in_our_shell_then_opens_the_tenant(
     assert shape.h1_count == 1
     assert 'class="entrance"' in page.content.decode()
     assert [field.get("id") for field in shape.inputs] == ["id_code", "language-select"]
+    # allauth's own French says « clé secrète »; our catalogue corrects it (locale/fr).
+    assert "Utiliser une clé de sécurité" in page.content.decode()
     assert "id_code" in shape.label_targets
 
     wrong = visitor.post(tenant_a, "/comptes/2fa/authenticate/", {"code": "000000"})
