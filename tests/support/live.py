@@ -61,6 +61,25 @@ def server_environment(**extra: str) -> dict[str, str]:
     }
 
 
+def wait_until_it_answers(
+    process: subprocess.Popen[bytes], request: Request, name: str, seconds: float = 30
+) -> None:
+    """Poll `request` until it answers 200; fail if `process` exits or `seconds` pass."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited with code {process.returncode}")
+        try:
+            with urlopen(request, timeout=1) as response:  # noqa: S310 (loopback only)
+                if response.status == 200:
+                    return
+        except (URLError, OSError):
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{name} did not answer {request.full_url} within {seconds:.0f} s")
+        time.sleep(0.1)
+
+
 @contextmanager
 def live_asgi_server(**extra_env: str) -> Iterator[str]:
     """Start uvicorn on a free loopback port; yield its port as a string; stop it after."""
@@ -81,22 +100,11 @@ def live_asgi_server_at(port: int, **extra_env: str) -> Iterator[str]:
         env=server_environment(ENTENTE_PORT=str(port), **extra_env),
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"uvicorn exited with code {process.returncode}")
-            request = Request(
-                f"http://127.0.0.1:{port}/healthz", headers={"Host": settings.ENTENTE_DOMAIN}
-            )
-            try:
-                with urlopen(request, timeout=1) as response:  # noqa: S310 (loopback only)
-                    if response.status == 200:
-                        break
-            except (URLError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not answer /healthz within 30 s")
-            time.sleep(0.1)
+        wait_until_it_answers(
+            process,
+            Request(f"http://127.0.0.1:{port}/healthz", headers={"Host": settings.ENTENTE_DOMAIN}),
+            "uvicorn",
+        )
         yield str(port)
     finally:
         process.terminate()

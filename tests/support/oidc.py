@@ -15,19 +15,17 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.error import URLError
 from urllib.parse import urlsplit
-from urllib.request import urlopen
+from urllib.request import Request
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from tests.support.live import ROOT, free_port
+from tests.support.live import ROOT, free_port, wait_until_it_answers
 
 CLIENT_ID = "entente-tests"
 CLIENT_SECRET = "secret-du-client-de-test"
@@ -127,19 +125,8 @@ def oidc_provider(redirect_uri: str) -> Iterator[Provider]:
         )
         issuer = f"http://127.0.0.1:{port}/o"
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                if process.poll() is not None:
-                    raise RuntimeError(f"the OIDC provider exited with {process.returncode}")
-                try:
-                    with urlopen(f"{issuer}/.well-known/openid-configuration", timeout=1) as r:  # noqa: S310
-                        if r.status == 200:
-                            break
-                except (URLError, OSError):
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError("the OIDC provider did not answer within 30 s")
-                time.sleep(0.1)
+            discovery = Request(f"{issuer}/.well-known/openid-configuration")  # noqa: S310
+            wait_until_it_answers(process, discovery, "the OIDC provider")
             yield Provider(issuer, env)
         finally:
             process.terminate()
