@@ -76,7 +76,7 @@ class TenantMembershipMiddleware:
                 )
             return render(request, "accounts/not_a_member.html", {"tenant": tenant}, status=403)
         request.membership = membership  # type: ignore[attr-defined]
-        if lacks_required_factor(tenant, membership) and not request.path.startswith(SETUP_PATHS):
+        if not request.path.startswith(SETUP_PATHS) and lacks_required_factor(tenant, membership):
             if is_api:
                 return JsonResponse(
                     {"detail": policy_refusal(tenant), "code": "mfa_required"}, status=403

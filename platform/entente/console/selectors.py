@@ -14,6 +14,7 @@ from django_tenants.utils import tenant_context
 
 from entente.accounts import mfa
 from entente.accounts.models import Membership, Role
+from entente.team.selectors import colleagues_of, second_factor_holders
 from tenants.models import FederationLink, FederationState, Tenant, TenantEvent, TenantKind
 
 from .models import SUPPORT_ACTIONS, AuditEntry, SupportGrant
@@ -116,20 +117,15 @@ class WithoutSecondFactor:
 
 def staff_without_second_factor(tenant: Tenant) -> list[WithoutSecondFactor]:
     """The collectivité's staff who have no second factor, those its policy covers first."""
-    staff = list(
-        Membership.objects.filter(tenant=tenant)
-        .exclude(role=Role.GUEST)
-        .select_related("user")
-        .order_by("user__email")
-    )
-    holders = mfa.users_with_second_factor([member.user_id for member in staff])
+    staff = list(colleagues_of(tenant))
+    holders = second_factor_holders(staff)
     roles = mfa.roles_covered(tenant)
     lacking = [
         WithoutSecondFactor(member, member.role in roles)
         for member in staff
         if member.user_id not in holders
     ]
-    return sorted(lacking, key=lambda row: not row.covered)
+    return sorted(lacking, key=lambda row: not row.covered)  # stable: by name within each
 
 
 def federation_links_of(tenant: Tenant) -> QuerySet[FederationLink]:

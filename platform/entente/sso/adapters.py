@@ -32,6 +32,13 @@ def trusts_email(sociallogin: SocialLogin) -> bool:
     return bool(app is not None and (app.settings or {}).get("trust_email"))
 
 
+def vouch_for_addresses(sociallogin: SocialLogin) -> None:
+    """A provider that vouches for its addresses (`trust_email`) makes them verified."""
+    if trusts_email(sociallogin):
+        for address in sociallogin.email_addresses:
+            address.verified = True
+
+
 def tenant_of_next(sociallogin: SocialLogin) -> Tenant | None:
     """The collectivité whose page the person started from (the `next` of the sign-in)."""
     target = str(sociallogin.state.get("next") or "")
@@ -54,9 +61,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         )
 
     def authenticate_by_email(self, sociallogin: SocialLogin) -> tuple[Any, str] | None:
-        if trusts_email(sociallogin):
-            for address in sociallogin.email_addresses:
-                address.verified = True
+        vouch_for_addresses(sociallogin)
         return super().authenticate_by_email(sociallogin)
 
     def populate_user(
@@ -69,9 +74,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         first = str(claims.get("given_name") or data.get("first_name") or "").strip()
         last = str(claims.get("usual_name") or claims.get("family_name") or "").strip()
         user.full_name = " ".join(part for part in (first, last) if part)[:150]
-        if trusts_email(sociallogin):
-            for address in sociallogin.email_addresses:
-                address.verified = True
+        vouch_for_addresses(sociallogin)
         return user
 
     def save_user(self, request: HttpRequest, sociallogin: SocialLogin, form: Any = None) -> User:
