@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("entente.search.urls")),
     path("", include("entente.analytics.urls")),
     path("", include("entente.team.urls")),
+    path("", include("entente.sso.urls")),
     path("", include("entente.tour.urls")),
 ]
 

@@ -7,6 +7,7 @@
 - **A newcomer** gets an account (the provider proved the address) and, for the collectivité
   whose page they came from, a request to join it that its admins accept or refuse: a provider
   proves who someone is, never that they work here (`entente.signup.joins`).
+- **A collectivité's own SAML directory** proves less: see `entente.sso.saml`.
 """
 
 from __future__ import annotations
@@ -14,16 +15,21 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from allauth.account.utils import filter_users_by_email
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
-from allauth.socialaccount.models import SocialLogin
+from allauth.socialaccount.models import SocialApp, SocialLogin
+from allauth.socialaccount.providers.base import AuthProcess
 from django.contrib import messages
 from django.http import HttpRequest
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from entente.accounts.models import Membership, User
 from tenants import routing
 from tenants.models import Tenant
 
+from . import saml
 from .userinfo import remember_id_token, signed_userinfo_as_json
 
 
@@ -54,15 +60,57 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         session.hooks["response"].extend([signed_userinfo_as_json, remember_id_token])
         return session
 
+    def list_apps(
+        self, request: HttpRequest | None, provider: str | None = None, client_id: str | None = None
+    ) -> list[SocialApp]:
+        """Settings' apps (ProConnect) and, on a collectivité's host, its SAML directory."""
+        found: list[SocialApp] = super().list_apps(request, provider=provider, client_id=client_id)
+        return found + saml.apps(request, provider, client_id)
+
+    def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
+        """A collectivité's directory asserting the address of an account it may not open: the
+        person is told to sign in with their password and link it from their account."""
+        if (
+            not saml.is_saml(sociallogin)
+            or sociallogin.is_existing
+            or sociallogin.state.get("process") == AuthProcess.CONNECT
+        ):
+            return
+        for address in sociallogin.email_addresses:
+            if filter_users_by_email(address.email):
+                tenant = saml.tenant_of(sociallogin)
+                raise ImmediateHttpResponse(
+                    render(
+                        request,
+                        "sso/link_first.html",
+                        {"provider_name": sociallogin.provider.name, "tenant": tenant},
+                        status=403,
+                    )
+                )
+
+    def authenticate_by_email(self, sociallogin: SocialLogin) -> tuple[Any, str] | None:
+        if saml.is_saml(sociallogin):
+            tenant = saml.tenant_of(sociallogin)
+            for address in sociallogin.email_addresses:
+                users = filter_users_by_email(address.email, prefer_verified=True)
+                if (
+                    tenant is not None
+                    and len(users) == 1
+                    and saml.may_open_by_address(users[0], tenant, address.email)
+                ):
+                    return users[0], address.email
+            return None
+        vouch_for_addresses(sociallogin)
+        return super().authenticate_by_email(sociallogin)
+
     def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
-        """A provider that proved the address may open an account (never a membership)."""
+        """A provider that proved the address may open an account (never a membership); a
+        collectivité's directory too, the address then confirmed by e-mail (`saml`)."""
+        if saml.is_saml(sociallogin):
+            return bool(sociallogin.email_addresses)
         return any(address.verified for address in sociallogin.email_addresses) or trusts_email(
             sociallogin
         )
-
-    def authenticate_by_email(self, sociallogin: SocialLogin) -> tuple[Any, str] | None:
-        vouch_for_addresses(sociallogin)
-        return super().authenticate_by_email(sociallogin)
 
     def populate_user(
         self, request: HttpRequest, sociallogin: SocialLogin, data: dict[str, Any]
@@ -72,7 +120,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         claims = sociallogin.account.extra_data
         claims = claims.get("userinfo") or claims.get("id_token") or claims
         first = str(claims.get("given_name") or data.get("first_name") or "").strip()
-        last = str(claims.get("usual_name") or claims.get("family_name") or "").strip()
+        last = str(
+            claims.get("usual_name") or claims.get("family_name") or data.get("last_name") or ""
+        ).strip()
         user.full_name = " ".join(part for part in (first, last) if part)[:150]
         vouch_for_addresses(sociallogin)
         return user
@@ -83,6 +133,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         from entente.signup.joins import request_to_join_as
 
         user: User = super().save_user(request, sociallogin, form)
+        if saml.is_saml(sociallogin):
+            return user  # its request waits for the address's confirmation (saml.py)
         tenant = tenant_of_next(sociallogin)
         if tenant is not None and not Membership.objects.filter(user=user, tenant=tenant).exists():
             request_to_join_as(user, tenant, via=sociallogin.provider.name)

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from entente.accounts import mfa
 from entente.accounts.forms import NewAccountForm
 from entente.accounts.models import Membership, Role, User
+from entente.sso.models import SamlConnection
 from tenants.models import Tenant
 
 from . import permissions, selectors, services
@@ -121,6 +122,7 @@ def security_page(request: HttpRequest) -> HttpResponse:
         "form": form,
         "lacking": selectors.colleagues_lacking_second_factor(tenant),
         "i_have_one": mfa.has_second_factor(membership.user_id),
+        "directory": SamlConnection.objects.filter(tenant=tenant).first(),
     }
     return render(request, "team/security.html", context, status=400 if form.errors else 200)
 

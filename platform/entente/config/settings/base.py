@@ -89,7 +89,8 @@ SHARED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
-    "entente.sso",  # sign-in through an identity provider (ProConnect)
+    "allauth.socialaccount.providers.saml",
+    "entente.sso",  # sign-in through an identity provider (ProConnect, a collectivité's SAML)
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served from our static files, never a CDN

@@ -1,0 +1,60 @@
+"""The admins' form of the collectivité's SAML directory."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import SamlConnection
+
+
+class SamlConnectionForm(forms.ModelForm):
+    metadata = forms.CharField(
+        label=_("Métadonnées du fournisseur (facultatif)"),
+        help_text=_(
+            "Collez ici le fichier XML de métadonnées que donne votre annuaire : l'identifiant, "
+            "les adresses et le certificat en seront lus, sans les saisir."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+    class Meta:
+        model = SamlConnection
+        fields = [
+            "label",
+            "idp_entity_id",
+            "sso_url",
+            "slo_url",
+            "x509cert",
+            "email_attribute",
+            "first_name_attribute",
+            "last_name_attribute",
+            "enabled",
+        ]
+        widgets = {
+            "x509cert": forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+            "sso_url": forms.TextInput(attrs={"inputmode": "url", "spellcheck": "false"}),
+            "slo_url": forms.TextInput(attrs={"inputmode": "url", "spellcheck": "false"}),
+        }
+        help_texts = {
+            "idp_entity_id": _("Souvent l'adresse des métadonnées de l'annuaire."),
+            "email_attribute": _("Laissé vide : les noms usuels (mail, emailaddress…)."),
+            "first_name_attribute": _("Laissé vide : les noms usuels (givenName…)."),
+            "last_name_attribute": _("Laissé vide : les noms usuels (sn, surname…)."),
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for name in ("sso_url", "slo_url"):  # checked by the service, with a clearer message
+            self.fields[name] = forms.CharField(
+                label=self.fields[name].label,
+                required=name == "sso_url",
+                max_length=500,
+                widget=self.fields[name].widget,
+                help_text=self.fields[name].help_text,
+            )
+        if str(self.data.get("metadata") or "").strip():
+            # Pasted metadata gives the directory's values: they need not be typed as well.
+            for name in ("idp_entity_id", "sso_url", "x509cert"):
+                self.fields[name].required = False
