@@ -204,6 +204,8 @@ TENANT_ROUTES: dict[str, str] = {
     "team:members": TENANT_STAFF,
     "team:security": TENANT_ADMINS,
     "api-team-security": TENANT_ADMINS,
+    "sso:saml": TENANT_ADMINS,  # the collectivité's SAML directory (entente.sso)
+    "api-team-saml": TENANT_ADMINS,
     "mfa_required": MEMBERS,  # a member the two-factor policy stops (accounts.mfa)
     "team:resend": TENANT_STAFF,
     "team:revoke": TENANT_STAFF,

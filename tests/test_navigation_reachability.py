@@ -219,6 +219,11 @@ REACHED_OTHERWISE: dict[str, str] = {
     "mfa_required": "where a collectivité's two-factor policy sends who lacks one (accounts.mfa)",
     "openid_connect_login": POST_ONLY + " (the login page's « S'identifier avec ProConnect »)",
     "openid_connect_callback": "the identity provider's return (ProConnect), on the platform",
+    "saml_login": POST_ONLY + " (a collectivité's login page: « Se connecter avec <annuaire> »)",
+    "saml_acs": "where a collectivité's SAML directory posts its answer",
+    "saml_finish_acs": "the same answer, read back on our own host (allauth)",
+    "saml_sls": "where a collectivité's SAML directory sends a logout",
+    "saml_metadata": "allauth's, behind ours at the same address (saml_service_provider_metadata)",
     # allauth's older addresses of the same pages, without names.
     "comptes/social/login/cancelled/": "shown when someone cancels at the identity provider",
     "comptes/social/login/error/": "shown when the identity provider answers an error",
@@ -228,7 +233,6 @@ REACHED_OTHERWISE: dict[str, str] = {
     "socialaccount_login_cancelled": "shown when someone cancels at the identity provider",
     "socialaccount_login_error": "shown when the identity provider answers an error",
     "socialaccount_signup": "allauth's sign-up form after a provider (never: auto sign-up)",
-    "socialaccount_connections": "« Mon compte » › accounts linked, with ProConnect configured",
 }
 
 ADMIN_WITHIN_TWO_CLICKS = (

@@ -76,3 +76,33 @@ class InviteColleaguesSerializer(Serializer[Any]):
     )
     role = serializers.ChoiceField(choices=INVITED_ROLES, default=Role.AGENT)
     message = StrictCharField(required=False, allow_blank=True, max_length=2000)
+
+
+class ServiceProviderSerializer(Serializer[Any]):
+    entity_id = serializers.URLField(help_text=_("L'identifiant d'Entente, à déclarer à l'annuaire."))
+    metadata_url = serializers.URLField()
+    acs_url = serializers.URLField(help_text=_("Où l'annuaire envoie sa réponse (HTTP-POST)."))
+    sls_url = serializers.URLField()
+
+
+class SamlConnectionSerializer(Serializer[Any]):
+    """The directory's values; `metadata` (its XML) may stand for the three it describes."""
+
+    label = StrictCharField(max_length=80)
+    metadata = StrictCharField(required=False, allow_blank=True, write_only=True)
+    idp_entity_id = StrictCharField(max_length=500, required=False, allow_blank=True)
+    sso_url = StrictCharField(max_length=500, required=False, allow_blank=True)
+    slo_url = StrictCharField(max_length=500, required=False, allow_blank=True)
+    x509cert = StrictCharField(required=False, allow_blank=True)
+    email_attribute = StrictCharField(max_length=200, required=False, allow_blank=True)
+    first_name_attribute = StrictCharField(max_length=200, required=False, allow_blank=True)
+    last_name_attribute = StrictCharField(max_length=200, required=False, allow_blank=True)
+    enabled = serializers.BooleanField(default=True)
+
+
+class SamlSerializer(Serializer[Any]):
+    connection = SamlConnectionSerializer(allow_null=True)
+    service_provider = ServiceProviderSerializer()
+    linked_accounts = serializers.IntegerField(
+        help_text=_("Les comptes qui se sont déjà connectés par cet annuaire.")
+    )

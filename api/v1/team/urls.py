@@ -12,6 +12,7 @@ urlpatterns = [
         name="api-team-member-detail",
     ),
     path("team/security/", views.Security.as_view(), name="api-team-security"),
+    path("team/saml/", views.Saml.as_view(), name="api-team-saml"),
     path("team/invitations/", views.InvitationList.as_view(), name="api-team-invitation-list"),
     path(
         "team/invitations/<int:pk>/",

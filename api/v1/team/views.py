@@ -13,8 +13,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from allauth.socialaccount.models import SocialAccount
+
 from api.base import membership_of
 from api.permissions import IsTenantMember
+from entente.sso import saml
+from entente.sso import services as sso_services
+from entente.sso.models import SamlConnection
 from entente.team import permissions, selectors, services
 from entente.team.models import ColleagueInvitation
 
@@ -24,6 +29,8 @@ from .serializers import (
     InviteColleaguesSerializer,
     MfaPolicySerializer,
     RoleSerializer,
+    SamlConnectionSerializer,
+    SamlSerializer,
     SecuritySerializer,
 )
 
@@ -173,3 +180,52 @@ class Security(_Team):
             membership_of(request), self.tenant(), data.validated_data["mfa_required_for"]
         )
         return Response(self._body())
+
+
+class Saml(_Team):
+    """The collectivité's SAML directory (admins): what its IT declares (`service_provider`),
+    its values; PUT sets them (`metadata`, the directory's XML, may stand for its entity ID,
+    addresses and certificate); DELETE removes it."""
+
+    def _require_admin(self, request: Request) -> None:
+        if not permissions.may_manage_team(membership_of(request)):
+            raise PermissionDenied(
+                _("Seuls les administrateurs choisissent les règles de sécurité.")
+            )
+
+    def _body(self) -> Any:
+        tenant = self.tenant()
+        return SamlSerializer(
+            {
+                "connection": SamlConnection.objects.filter(tenant=tenant).first(),
+                "service_provider": saml.service_provider_urls(tenant),
+                "linked_accounts": SocialAccount.objects.filter(
+                    provider=saml.provider_id(tenant)
+                ).count(),
+            }
+        ).data
+
+    @extend_schema(responses=SamlSerializer)
+    def get(self, request: Request) -> Response:
+        self._require_admin(request)
+        return Response(self._body())
+
+    @extend_schema(request=SamlConnectionSerializer, responses=SamlSerializer)
+    def put(self, request: Request) -> Response:
+        self._require_admin(request)
+        data = SamlConnectionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        metadata = str(values.pop("metadata", "") or "").strip()
+        if metadata:
+            values.update(sso_services.read_idp_metadata(metadata))
+        sso_services.set_saml_connection(
+            membership_of(request), self.tenant(), sso_services.SamlSettings(**values)
+        )
+        return Response(self._body())
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request) -> Response:
+        self._require_admin(request)
+        sso_services.remove_saml_connection(membership_of(request), self.tenant())
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -6,6 +6,7 @@ from entente.accounts import views as account_views
 from entente.accounts.language import set_language
 from entente.core import views as core_views
 from entente.spaces import views as space_views
+from entente.sso import views as sso_views
 
 urlpatterns = [
     path("", space_views.tenant_home, name="tenant_home"),
@@ -18,6 +19,12 @@ urlpatterns = [
         "comptes/2fa/webauthn/keys/<int:pk>/remove/",
         account_views.remove_security_key,
         name="remove_security_key",
+    ),
+    # Before allauth's: our SAML metadata answers before a directory is set (entente.sso).
+    path(
+        "comptes/saml/<str:organization_slug>/metadata/",
+        sso_views.service_provider_metadata,
+        name="saml_service_provider_metadata",
     ),
     path("comptes/", include("allauth.urls")),
     path("double-authentification/", account_views.mfa_required, name="mfa_required"),

@@ -30,6 +30,7 @@ from tenants import routing
 from tenants.models import Tenant
 
 from . import saml
+from .logout import remember_saml_sign_in
 from .userinfo import remember_id_token, signed_userinfo_as_json
 
 
@@ -69,24 +70,25 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
         """A collectivité's directory asserting the address of an account it may not open: the
-        person is told to sign in with their password and link it from their account."""
-        if (
-            not saml.is_saml(sociallogin)
-            or sociallogin.is_existing
-            or sociallogin.state.get("process") == AuthProcess.CONNECT
-        ):
+        person is told to sign in with their password and link it from their account. A sign-in
+        it may make is remembered for the directory's logout, with ours (`logout`)."""
+        if not saml.is_saml(sociallogin):
             return
-        for address in sociallogin.email_addresses:
-            if filter_users_by_email(address.email):
-                tenant = saml.tenant_of(sociallogin)
-                raise ImmediateHttpResponse(
-                    render(
-                        request,
-                        "sso/link_first.html",
-                        {"provider_name": sociallogin.provider.name, "tenant": tenant},
-                        status=403,
+        tenant = saml.tenant_of(sociallogin)
+        linking = sociallogin.state.get("process") == AuthProcess.CONNECT
+        if not sociallogin.is_existing and not linking:
+            for address in sociallogin.email_addresses:
+                if filter_users_by_email(address.email):
+                    raise ImmediateHttpResponse(
+                        render(
+                            request,
+                            "sso/link_first.html",
+                            {"provider_name": sociallogin.provider.name, "tenant": tenant},
+                            status=403,
+                        )
                     )
-                )
+        if tenant is not None:
+            remember_saml_sign_in(request, tenant.slug, str(sociallogin.account.uid))
 
     def authenticate_by_email(self, sociallogin: SocialLogin) -> tuple[Any, str] | None:
         if saml.is_saml(sociallogin):

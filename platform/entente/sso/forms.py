@@ -19,6 +19,19 @@ class SamlConnectionForm(forms.ModelForm):
         required=False,
     )
 
+    # Checked by the service, with a clearer message than a URL field's.
+    sso_url = forms.CharField(
+        label=_("adresse de connexion (SSO)"),
+        max_length=500,
+        widget=forms.TextInput(attrs={"inputmode": "url", "spellcheck": "false"}),
+    )
+    slo_url = forms.CharField(
+        label=_("adresse de déconnexion (SLO)"),
+        max_length=500,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "url", "spellcheck": "false"}),
+    )
+
     class Meta:
         model = SamlConnection
         fields = [
@@ -34,8 +47,6 @@ class SamlConnectionForm(forms.ModelForm):
         ]
         widgets = {
             "x509cert": forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
-            "sso_url": forms.TextInput(attrs={"inputmode": "url", "spellcheck": "false"}),
-            "slo_url": forms.TextInput(attrs={"inputmode": "url", "spellcheck": "false"}),
         }
         help_texts = {
             "idp_entity_id": _("Souvent l'adresse des métadonnées de l'annuaire."),
@@ -46,14 +57,6 @@ class SamlConnectionForm(forms.ModelForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        for name in ("sso_url", "slo_url"):  # checked by the service, with a clearer message
-            self.fields[name] = forms.CharField(
-                label=self.fields[name].label,
-                required=name == "sso_url",
-                max_length=500,
-                widget=self.fields[name].widget,
-                help_text=self.fields[name].help_text,
-            )
         if str(self.data.get("metadata") or "").strip():
             # Pasted metadata gives the directory's values: they need not be typed as well.
             for name in ("idp_entity_id", "sso_url", "x509cert"):

@@ -9,10 +9,11 @@ from __future__ import annotations
 from allauth.socialaccount.models import SocialAccount
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
+from onelogin.saml2.settings import OneLogin_Saml2_Settings
 
 from entente.accounts.models import Membership, Role
 from tenants.models import Tenant
@@ -69,3 +70,32 @@ def saml_page(request: HttpRequest) -> HttpResponse:
         "linked": SocialAccount.objects.filter(provider=saml.provider_id(tenant)).count(),
     }
     return render(request, "sso/saml.html", context, status=400 if form.errors else 200)
+
+
+@require_GET
+def service_provider_metadata(request: HttpRequest, organization_slug: str) -> HttpResponse:
+    """Our SAML metadata on a collectivité's host, at allauth's address, before any directory
+    is set: its IT declares Entente first, then gives the admins the directory's values."""
+    tenant = getattr(request, "tenant", None)
+    if not isinstance(tenant, Tenant) or tenant.slug != organization_slug:
+        raise Http404
+    urls = saml.service_provider_urls(tenant)
+    metadata = OneLogin_Saml2_Settings(
+        settings={
+            "strict": True,
+            "sp": {
+                "entityId": urls["entity_id"],
+                "assertionConsumerService": {
+                    "url": urls["acs_url"],
+                    "binding": "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST",
+                },
+                "singleLogoutService": {
+                    "url": urls["sls_url"],
+                    "binding": "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect",
+                },
+            },
+            "security": {"wantAssertionsSigned": True},
+        },
+        sp_validation_only=True,
+    ).get_sp_metadata()
+    return HttpResponse(metadata, content_type="application/samlmetadata+xml")

@@ -79,14 +79,16 @@ def sign_in(
     directory: IdentityProvider,
     username: str,
     process: str = "login",
+    browser: requests.Session | None = None,
 ) -> Any:
-    """Entente → the directory's login form → its signed answer posted to Entente's ACS."""
+    """Entente → the directory's login form → its signed answer posted to Entente's ACS.
+    `browser` holds the directory's cookies, as a browser would."""
     start = client.post(
         f"/comptes/saml/{tenant.slug}/login/", {"process": process, "next": "/espaces/"}
     )
     assert start.status_code == 302, start.content[:500]
     assert start["Location"].startswith(directory.sso_url)
-    browser = requests.Session()
+    browser = browser if browser is not None else requests.Session()
     form = browser.get(start["Location"], timeout=10).text
     answer = browser.post(
         directory.sso_url,
@@ -228,7 +230,9 @@ def test_only_the_collectivites_host_offers_its_directory(
     _connect(tenant_a, make_user, directory, client_for)
     assert "Annuaire de test" not in client_for(tenant_b).get("/comptes/login/").content.decode()
     assert "Annuaire de test" not in client_for(None).get("/comptes/login/").content.decode()
-    assert client_for(tenant_b).get(f"/comptes/saml/{tenant_b.slug}/metadata/").status_code == 404
+    # Our metadata answers on each collectivité's own host, for its own slug only.
+    assert client_for(tenant_b).get(f"/comptes/saml/{tenant_b.slug}/metadata/").status_code == 200
+    assert client_for(tenant_b).get(f"/comptes/saml/{tenant_a.slug}/metadata/").status_code == 404
     SamlConnection.objects.filter(tenant=tenant_a).update(enabled=False)
     assert "Annuaire de test" not in client_for(tenant_a).get("/comptes/login/").content.decode()
 
@@ -316,3 +320,78 @@ def test_only_admins_set_the_directory(tenant_a: Tenant, make_user: Any, client_
     assert client_for(tenant_a, agent).get("/equipe/connexion-unique/").status_code == 403
     with tenant_context(tenant_a), pytest.raises(services.PermissionDenied):
         services.remove_saml_connection(Membership.objects.get(user=agent), tenant_a)
+
+
+def test_the_api_sets_reads_and_removes_the_directory(
+    tenant_a: Tenant, make_user: Any, directory: IdentityProvider, client_for: Any
+) -> None:
+    admin = _admin(tenant_a, make_user)
+    api = client_for(tenant_a, admin.user)
+    empty = api.get("/api/v1/team/saml/").json()
+    assert empty["connection"] is None
+    assert empty["service_provider"]["acs_url"].endswith(f"/comptes/saml/{tenant_a.slug}/acs/")
+
+    refused = api.put(
+        "/api/v1/team/saml/",
+        {"label": "Annuaire", "idp_entity_id": "x", "sso_url": directory.sso_url, "x509cert": "?"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400
+    assert "x509cert" in str(refused.json())
+    saved = api.put(
+        "/api/v1/team/saml/",
+        {"label": "Annuaire API", "metadata": directory.metadata()},
+        content_type="application/json",
+    )
+    assert saved.status_code == 200, saved.content
+    assert saved.json()["connection"]["sso_url"] == directory.sso_url
+    assert saved.json()["linked_accounts"] == 0
+    assert "metadata" not in saved.json()["connection"]
+
+    assert api.delete("/api/v1/team/saml/").status_code == 204
+    assert not SamlConnection.objects.filter(tenant=tenant_a).exists()
+    agent = make_user(tenant=tenant_a, role=Role.AGENT)
+    assert client_for(tenant_a, agent).get("/api/v1/team/saml/").status_code == 403
+
+
+def test_the_other_admins_are_told(
+    tenant_a: Tenant,
+    make_user: Any,
+    directory: IdentityProvider,
+    client_for: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Who may sign in changed: an admin who did not make the change hears of it."""
+    from entente.notifications.models import Notification
+
+    other = _admin(tenant_a, make_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        _connect(tenant_a, make_user, directory, client_for)
+    notice = Notification.objects.get(user=other.user)
+    assert "Annuaire de test" in notice.title
+    assert notice.url.endswith("/equipe/connexion-unique/")
+
+
+def test_logging_out_of_entente_ends_the_directorys_session_too(
+    tenant_a: Tenant, make_user: Any, directory: IdentityProvider, client_for: Any
+) -> None:
+    """On a mairie's shared workstation, the next person meets the directory's password."""
+    _connect(tenant_a, make_user, directory, client_for)
+    agent = _agent(directory, make_user, tenant_a, "sacha")
+    client, browser = client_for(tenant_a), requests.Session()
+    sign_in(client, tenant_a, directory, "sacha", browser=browser)
+    assert client.get("/espaces/").wsgi_request.user == agent
+
+    logout = client.post("/comptes/logout/")
+
+    assert logout.status_code == 302
+    assert logout["Location"].startswith(f"{directory.slo_url}?SAMLRequest=")
+    back = browser.get(logout["Location"], allow_redirects=False, timeout=10)
+    assert back.status_code == 302
+    sls = urlsplit(back.headers["Location"])
+    assert sls.path == f"/comptes/saml/{tenant_a.slug}/sls/"
+    assert client.get(f"{sls.path}?{sls.query}").status_code == 302
+    assert not client.get("/espaces/").wsgi_request.user.is_authenticated
+    # The directory asks for its password again.
+    start = client.post(f"/comptes/saml/{tenant_a.slug}/login/", {"process": "login"})
+    assert 'name="password"' in browser.get(start["Location"], timeout=10).text
