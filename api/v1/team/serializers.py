@@ -79,7 +79,9 @@ class InviteColleaguesSerializer(Serializer[Any]):
 
 
 class ServiceProviderSerializer(Serializer[Any]):
-    entity_id = serializers.URLField(help_text=_("L'identifiant d'Entente, à déclarer à l'annuaire."))
+    entity_id = serializers.URLField(
+        help_text=_("L'identifiant d'Entente, à déclarer à l'annuaire.")
+    )
     metadata_url = serializers.URLField()
     acs_url = serializers.URLField(help_text=_("Où l'annuaire envoie sa réponse (HTTP-POST)."))
     sls_url = serializers.URLField()
