@@ -168,6 +168,7 @@ def export_tenant(slug: str, archive: Path) -> dict[str, Any]:
             "fingerprint": template.migration_fingerprint(),
             "migrations": applied,
             "tenant": _tenant_fields(tenant),
+            "settings": signals.exported_settings(tenant),  # kept by apps (SAML directory)
             "domains": domains,
             "memberships": memberships,
             "tables": [check.__dict__ for check in checks],
@@ -295,7 +296,9 @@ def restore_tenant(archive: Path, *, as_slug: str | None = None) -> RestoreRepor
         }
     routing.note_change({routing.TENANT: [tenant.pk]})  # update() above sends no post_save
     tenant.refresh_from_db()
-    signals.tenant_restored.send(sender=Tenant, tenant=tenant)
+    signals.tenant_restored.send(
+        sender=Tenant, tenant=tenant, settings=manifest.get("settings") or {}
+    )
     return RestoreReport(
         tenant=tenant,
         checks=[(exp, got.get(exp.table)) for exp in expected],

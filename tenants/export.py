@@ -356,6 +356,8 @@ def _copy_into(archive: zipfile.ZipFile, stored: str, inside: str) -> str:
 
 def write_archive(tenant: Tenant, out: IO[bytes]) -> dict[str, Any]:
     """Write the tenant's export as a ZIP into `out`; returns its manifest."""
+    from . import signals
+
     listed: list[dict[str, Any]] = []
     files: list[dict[str, Any]] = []
     person_ids: set[int] = set()
@@ -398,6 +400,7 @@ def write_archive(tenant: Tenant, out: IO[bytes]) -> dict[str, Any]:
                 "mfa_required_for": tenant.mfa_required_for,  # its two-factor rule
             },
             "schema_name": tenant.schema_name,
+            "settings": signals.exported_settings(tenant),  # kept by apps (SAML directory)
             "exported_at": timezone.now(),
             "schema": SCHEMA_FILE,
             "people": PEOPLE_FILE,
@@ -503,7 +506,9 @@ def restore_archive(source: Path | IO[bytes], *, slug: str, name: str) -> Import
                 _reset_sequences(tenant.schema_name)
         files = sum(1 for entry in manifest.get("attachments", []))
     connection.set_schema_to_public()
-    signals.tenant_restored.send(sender=Tenant, tenant=tenant)
+    signals.tenant_restored.send(
+        sender=Tenant, tenant=tenant, settings=manifest.get("settings") or {}
+    )
     return ImportReport(tenant, rows, files, created)
 
 

@@ -19,6 +19,16 @@ from .models import Domain, Tenant
 # derives from its rows (the search index) is rebuilt by those who keep it (entente.search),
 # which `tenants` may not import.
 tenant_restored = Signal()
+# Sent with `tenant=` and `settings=` (a dict) while an export or a backup is written: the apps
+# that keep one of the tenant's settings in the public schema (entente.sso's SAML directory)
+# add it under their label; `tenant_restored` hands the same dict back (`settings=`).
+tenant_exporting = Signal()
+
+
+def exported_settings(tenant: Tenant) -> dict[str, Any]:
+    collected: dict[str, Any] = {}
+    tenant_exporting.send(sender=Tenant, tenant=tenant, settings=collected)
+    return collected
 
 
 @receiver([post_save, post_delete], sender=Tenant)

@@ -22,6 +22,7 @@ from entente.documents import services as documents
 from entente.documents.selectors import tree_root
 from entente.search.models import SearchEntry
 from entente.spaces.services import create_space
+from entente.sso.models import SamlConnection
 from entente.tasks import services as tasks
 from tenants import export
 from tenants.models import MfaPolicy, Tenant
@@ -71,12 +72,25 @@ def test_a_tenant_restores_equal_with_its_files(
 ) -> None:
     _fill(tenant_a, make_user(tenant=tenant_a, role=Role.ADMIN, full_name="Odile Bréhier"))
     tenant_a.mfa_required_for = MfaPolicy.ADMINS  # this object only: the row stays as it was
+    directory = SamlConnection.objects.create(
+        tenant=tenant_a,
+        label="Annuaire de Legé",
+        idp_entity_id="https://annuaire.lege.fr/saml",
+        sso_url="https://annuaire.lege.fr/sso",
+        x509cert="MIIB",
+    )
     try:
         counts = assert_round_trip(tenant_a)
     finally:
         tenant_a.mfa_required_for = MfaPolicy.NOBODY
     copy = Tenant.objects.get(slug="copie-export")
     assert copy.mfa_required_for == MfaPolicy.ADMINS  # the two-factor rule goes with it
+    copied = SamlConnection.objects.get(tenant=copy)  # and the SAML directory
+    assert (copied.label, copied.sso_url, copied.x509cert) == (
+        directory.label,
+        directory.sso_url,
+        directory.x509cert,
+    )
     # Its search entries are rebuilt: the restored task is found in the copy.
     found = set(SearchEntry.objects.filter(tenant_id=copy.pk).values_list("kind", flat=True))
     assert {"space", "task", "document", "discussion"} <= found

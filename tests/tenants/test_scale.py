@@ -303,8 +303,14 @@ def test_export_then_restore_gives_the_same_data_and_files(
     attachment.parent.mkdir(parents=True)
     attachment.write_text("Réunion du conseil", encoding="utf-8")
     archive = tmp_path / "legé.tar.gz"
+    from entente.sso.models import SamlConnection
+
+    SamlConnection.objects.create(
+        tenant=source, label="Annuaire", idp_entity_id="e", sso_url="https://a.fr/", x509cert="M"
+    )
 
     manifest = backup.export_tenant(source.slug, archive)
+    assert manifest["settings"]["sso.saml"]["label"] == "Annuaire"  # the SAML directory
     with tarfile.open(archive) as tar:
         assert "media/tasks/1/compte-rendu.txt" in tar.getnames()
     spaces = {t["table"]: t["rows"] for t in manifest["tables"]}[Space._meta.db_table]
@@ -316,6 +322,7 @@ def test_export_then_restore_gives_the_same_data_and_files(
         report = backup.restore_tenant(archive, as_slug=copy_slug)
         assert report.equal, backup.describe_checks(report)
         copy = report.tenant
+        assert SamlConnection.objects.get(tenant=copy).sso_url == "https://a.fr/"
         connection.set_tenant(copy)
         assert set(Space.objects.values_list("name", flat=True)) >= {"Voirie", "École"}
         connection.set_schema_to_public()

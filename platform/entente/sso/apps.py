@@ -21,6 +21,13 @@ class SsoConfig(AppConfig):
 
         email_confirmed.connect(_asks_to_join, dispatch_uid="sso-saml-join")
 
+        from tenants.signals import tenant_exporting, tenant_restored
+
+        from .saml import export_connection, restore_connection
+
+        tenant_exporting.connect(export_connection, dispatch_uid="sso-saml-export")
+        tenant_restored.connect(restore_connection, dispatch_uid="sso-saml-restore")
+
 
 def _asks_to_join(sender: object, request: object, email_address: object, **kwargs: object) -> None:
     from .saml import ask_to_join_once_confirmed

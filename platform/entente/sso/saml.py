@@ -183,3 +183,37 @@ def tenant_of(sociallogin: SocialLogin) -> Tenant | None:
     app = getattr(sociallogin.provider, "app", None)
     slug = getattr(app, "client_id", None)
     return Tenant.objects.filter(slug=slug).first() if slug else None
+
+
+EXPORTED_FIELDS = (
+    "label",
+    "idp_entity_id",
+    "sso_url",
+    "slo_url",
+    "x509cert",
+    "email_attribute",
+    "first_name_attribute",
+    "last_name_attribute",
+    "enabled",
+)
+SETTINGS_KEY = "sso.saml"
+
+
+def export_connection(sender: object, tenant: Tenant, settings: dict[str, Any], **_: Any) -> None:
+    """`tenant_exporting`: the directory goes with the export and the backup (no secret in it:
+    the directory's public certificate and addresses)."""
+    connection = SamlConnection.objects.filter(tenant=tenant).first()
+    if connection is not None:
+        settings[SETTINGS_KEY] = {name: getattr(connection, name) for name in EXPORTED_FIELDS}
+
+
+def restore_connection(
+    sender: object, tenant: Tenant, settings: dict[str, Any] | None = None, **_: Any
+) -> None:
+    """`tenant_restored`: the archive's directory, set again (an archive without one leaves
+    the tenant's as it is: archives older than this setting hold none)."""
+    kept = (settings or {}).get(SETTINGS_KEY)
+    if not isinstance(kept, dict):
+        return
+    values = {name: kept[name] for name in EXPORTED_FIELDS if name in kept}
+    SamlConnection.objects.update_or_create(tenant=tenant, defaults=values)
