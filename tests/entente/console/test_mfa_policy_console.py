@@ -31,3 +31,24 @@ def test_the_console_lists_who_lacks_a_second_factor(
     assert "agent-sans-cle@mairie.test (Agent)</li>" in text
     assert "avec-cle@mairie.test" not in text
     routing.clear_local()  # the policy was changed by update(): no cache keeps it
+
+
+def test_the_console_shows_the_collectivites_saml_directory(
+    console: Client, tenant_a: Tenant
+) -> None:
+    from entente.sso.models import SamlConnection
+
+    def section() -> str:
+        page = console.get(f"/console/collectivites/{tenant_a.pk}/").content.decode()
+        return page.split("(SAML)</h2>")[1].split("<h2>")[0]
+
+    assert "Aucun annuaire" in section()
+    SamlConnection.objects.create(
+        tenant=tenant_a,
+        label="Annuaire de Legé",
+        idp_entity_id="https://annuaire.lege.fr/saml",
+        sso_url="https://annuaire.lege.fr/sso",
+        x509cert="MIIB",
+    )
+    assert "« Annuaire de Legé » (https://annuaire.lege.fr/saml)" in section()
+    assert "proposée sur la page de connexion" in section()
