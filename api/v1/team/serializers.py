@@ -90,7 +90,7 @@ class ServiceProviderSerializer(Serializer[Any]):
 class SamlConnectionSerializer(Serializer[Any]):
     """The directory's values; `metadata` (its XML) may stand for the three it describes."""
 
-    label = StrictCharField(max_length=80)
+    label = StrictCharField(max_length=80)  # type: ignore[assignment]  # a field, not Field.label
     metadata = StrictCharField(required=False, allow_blank=True, write_only=True)
     idp_entity_id = StrictCharField(max_length=500, required=False, allow_blank=True)
     sso_url = StrictCharField(max_length=500, required=False, allow_blank=True)
