@@ -11,6 +11,9 @@ class SsoConfig(AppConfig):
     verbose_name = _("Connexion par un fournisseur d'identité")
 
     def ready(self) -> None:
+        from . import help_topic
+
+        help_topic.register()  # its subject in the help (entente.core.help)
         from entente.notifications.registry import register_handlers
 
         from .notifications import HANDLERS
