@@ -173,6 +173,9 @@ def test_an_account_that_serves_elsewhere_must_be_linked_by_its_owner_first(
     assert "Annuaire de test" in connections
     sign_in(owner, tenant_a, directory, "dominique", process="connect")
     assert SocialAccount.objects.filter(user=agent, provider=saml.provider_id(tenant_a)).exists()
+    linked = owner.get("/comptes/3rdparty/").content.decode()
+    assert 'name="account"' in linked
+    assert "Délier</button>" in linked
     # From then on the directory opens it.
     later = client_for(tenant_a)
     sign_in(later, tenant_a, directory, "dominique")
