@@ -32,6 +32,7 @@ MACHINE_TOKEN = "machine_token"  # a machine holding a configured bearer token (
 TENANT_ADMINS = "tenant_admins"  # the admins of the host's tenant only (its other members: 403)
 TENANT_STAFF = "tenant_staff"  # its admins, agents and élus (its citizens, federated staff: 403)
 WEBHOOK_SECRET = "webhook_secret"  # a mail provider holding ENTENTE_INBOUND_WEBHOOK_SECRET
+SCIM_TOKEN = "scim_token"  # the host's collectivité's directory, holding its SCIM token
 
 # Tenant hosts (<slug>.<ENTENTE_DOMAIN>): route name → policy.
 TENANT_ROUTES: dict[str, str] = {
@@ -206,6 +207,13 @@ TENANT_ROUTES: dict[str, str] = {
     "api-team-security": TENANT_ADMINS,
     "sso:saml": TENANT_ADMINS,  # the collectivité's SAML directory (entente.sso)
     "api-team-saml": TENANT_ADMINS,
+    "scim:settings": TENANT_ADMINS,  # the directory's SCIM token (entente.scim)
+    "scim:config": SCIM_TOKEN,
+    "scim:resource_types": SCIM_TOKEN,
+    "scim:users": SCIM_TOKEN,
+    "scim:user": SCIM_TOKEN,
+    "scim:groups": SCIM_TOKEN,
+    "scim:group": SCIM_TOKEN,
     "mfa_required": MEMBERS,  # a member the two-factor policy stops (accounts.mfa)
     "team:resend": TENANT_STAFF,
     "team:revoke": TENANT_STAFF,
@@ -613,6 +621,34 @@ def test_webhook_routes_refuse_missing_and_wrong_secrets(
                 route.path, b"Subject: x\r\n\r\n", "message/rfc822", headers=headers
             )
             assert response.status_code == 401, (route.pattern, response.status_code)
+
+
+@pytest.mark.parametrize(
+    "route",
+    [r for r in routes_of(TENANT_URLCONF) if policy_for(r, TENANT_ROUTES) == SCIM_TOKEN],
+    ids=lambda r: r.name,
+)
+def test_scim_routes_open_to_the_hosts_token_only(
+    route: Route, tenant_a: Any, tenant_b: Any, make_user: Any, client_for: Any
+) -> None:
+    """Neither people (its admins, vendor staff) nor another collectivité's token (more in
+    tests/entente/scim)."""
+    from entente.accounts.models import Membership
+    from entente.scim.services import new_token
+
+    admin_b = make_user(tenant=tenant_b, role="admin")
+    with tenant_context(tenant_b):
+        token_b = new_token(Membership.objects.get(user=admin_b, tenant=tenant_b), tenant_b)
+    staff = make_user(is_staff=True, is_superuser=True)
+    tenant_admin = make_user(tenant=tenant_a, role="admin")
+    for client, headers in (
+        (client_for(tenant_a), {}),
+        (client_for(tenant_a, tenant_admin), {}),
+        (client_for(tenant_a, staff), {}),
+        (client_for(tenant_a), {"Authorization": f"Bearer {token_b}"}),
+    ):
+        response = client.get(route.path, headers=headers)
+        assert response.status_code == 401, (route.pattern, response.status_code)
 
 
 # -- Websockets (realtime/routing.py) -------------------------------------------------------------

@@ -223,6 +223,12 @@ REACHED_OTHERWISE: dict[str, str] = {
     "saml_acs": "where a collectivité's SAML directory posts its answer",
     "saml_finish_acs": "the same answer, read back on our own host (allauth)",
     "saml_sls": "where a collectivité's SAML directory sends a logout",
+    "scim:config": "SCIM 2.0 for a collectivité's directory, its token as key (entente.scim)",
+    "scim:resource_types": "the same",
+    "scim:users": "the same",
+    "scim:user": "the same",
+    "scim:groups": "the same",
+    "scim:group": "the same",
     "saml_metadata": "allauth's, behind ours at the same address (saml_service_provider_metadata)",
     # allauth's older addresses of the same pages, without names.
     "comptes/social/login/cancelled/": "shown when someone cancels at the identity provider",

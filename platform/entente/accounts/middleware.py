@@ -40,6 +40,7 @@ OPEN_PATHS = (
     "/mes-seances/acces/",  # the élus' link: its signed token is the key (meetings)
     "/accessibilite/",  # the accessibility statement, owed to everyone (core)
     "/aide/",  # the help pages, for whoever is stuck, logged in or not (core)
+    "/scim/",  # a collectivité's directory: its SCIM token is the key (entente.scim)
 )
 
 

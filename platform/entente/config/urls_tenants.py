@@ -47,6 +47,7 @@ urlpatterns = [
     path("", include("entente.analytics.urls")),
     path("", include("entente.team.urls")),
     path("", include("entente.sso.urls")),
+    path("", include("entente.scim.urls")),
     path("", include("entente.tour.urls")),
 ]
 

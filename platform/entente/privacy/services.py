@@ -42,6 +42,7 @@ from entente.mailin.models import InboundAddress
 from entente.notifications.models import DigestRun, Notification, NotificationPreference
 from entente.search.services import forget_tenant, reindex_tenant
 from entente.signup.models import JoinRequest
+from entente.scim.models import ScimUser
 from tenants import export
 from tenants.backup import media_dir
 from tenants.models import FederationLink, Tenant, TenantState
@@ -107,6 +108,12 @@ def _public_rows(user: User) -> dict[str, Any]:
         "identity_providers.json": list(
             SocialAccount.objects.filter(user=user).values(
                 "provider", "uid", "date_joined", "last_login", "extra_data"
+            )
+        ),
+        # What collectivités' directories (SCIM) keep of them: their id there, active or not.
+        "directory_records.json": list(
+            ScimUser.objects.filter(user=user).values(
+                "tenant__name", "external_id", "active", "role", "created_at", "updated_at"
             )
         ),
         "second_factors.json": list(
@@ -289,6 +296,7 @@ def erase_person(user: User, *, requested_by: User) -> ErasureRecord:
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     SocialAccount.objects.filter(user=user).delete()  # the provider's identifier and claims
+    ScimUser.objects.filter(user=user).delete()  # a directory's id for them (entente.scim)
     Membership.objects.filter(user=user).delete()
     _delete_sessions(user)
     user.email = f"ancien-membre-{user.pk}@efface.invalid"

@@ -22,6 +22,7 @@ from entente.documents.selectors import tree_root
 from entente.notifications.models import Notification
 from entente.privacy.models import ErasureRecord
 from entente.privacy.services import erase_person, text_columns
+from entente.scim.models import ScimUser
 from entente.search.models import SearchEntry
 from entente.search.services import reindex_tenant
 from entente.spaces.services import create_space
@@ -68,6 +69,8 @@ def person(tenant_a: Tenant, tenant_b: Tenant, make_user: Callable[..., User]) -
         uid="pc-4512",
         extra_data={"userinfo": {"sub": "pc-4512", "email": EMAIL, "usual_name": NAME}},
     )
+    # Provisioned by Legé's directory (SCIM), which knows her by her address.
+    ScimUser.objects.create(tenant=tenant_a, user=gwen, external_id=EMAIL, role=Role.ADMIN)
     for tenant in (tenant_a, tenant_b):
         acting = member(gwen, tenant)
         with tenant_context(tenant):

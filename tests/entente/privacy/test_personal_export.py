@@ -43,6 +43,8 @@ def test_the_zip_holds_every_kind_of_their_data_in_every_tenant(
     [linked] = json.loads(archive.read("identity_providers.json"))
     assert (linked["provider"], linked["uid"]) == ("proconnect", "pc-4512")
     assert json.loads(archive.read("second_factors.json")) == []
+    [directory] = json.loads(archive.read("directory_records.json"))
+    assert (directory["tenant__name"], directory["external_id"]) == (tenant_a.name, EMAIL)
     for tenant in (tenant_a, tenant_b):
         mine = {n.split("/", 1)[1] for n in names if n.startswith(f"{tenant.slug}/")}
         assert {"tasks.json", "task_comments.json", "task_attachments.json"} <= mine

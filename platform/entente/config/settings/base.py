@@ -91,6 +91,7 @@ SHARED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "allauth.socialaccount.providers.saml",
     "entente.sso",  # sign-in through an identity provider (ProConnect, a collectivité's SAML)
+    "entente.scim",  # a collectivité's directory provisions its people (SCIM 2.0)
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served from our static files, never a CDN
