@@ -40,9 +40,9 @@ from entente.core.db import connection
 from entente.core.links import platform_url
 from entente.mailin.models import InboundAddress
 from entente.notifications.models import DigestRun, Notification, NotificationPreference
+from entente.scim.models import ScimUser
 from entente.search.services import forget_tenant, reindex_tenant
 from entente.signup.models import JoinRequest
-from entente.scim.models import ScimUser
 from tenants import export
 from tenants.backup import media_dir
 from tenants.models import FederationLink, Tenant, TenantState
