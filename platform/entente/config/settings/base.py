@@ -609,14 +609,18 @@ METRICS_TOKEN: str = env("METRICS_TOKEN", default="")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"tenant_context": {"()": "django_tenants.log.TenantContextFilter"}},
+    "filters": {
+        "tenant_context": {"()": "django_tenants.log.TenantContextFilter"},
+        # No e-mail address in any log line: logs cannot be erased (entente.core.logging).
+        "mask_addresses": {"()": "entente.core.logging.MaskAddresses"},
+    },
     "formatters": {
         "tenant": {"format": "%(asctime)s %(levelname)s [%(schema_name)s] %(name)s: %(message)s"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["tenant_context"],
+            "filters": ["mask_addresses", "tenant_context"],
             "formatter": "tenant",
         },
     },
