@@ -208,6 +208,7 @@ TENANT_ROUTES: dict[str, str] = {
     "sso:saml": TENANT_ADMINS,  # the collectivité's SAML directory (entente.sso)
     "api-team-saml": TENANT_ADMINS,
     "scim:settings": TENANT_ADMINS,  # the directory's SCIM token (entente.scim)
+    "api-team-scim-token": TENANT_ADMINS,
     "scim:config": SCIM_TOKEN,
     "scim:resource_types": SCIM_TOKEN,
     "scim:users": SCIM_TOKEN,

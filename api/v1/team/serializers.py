@@ -108,3 +108,14 @@ class SamlSerializer(Serializer[Any]):
     linked_accounts = serializers.IntegerField(
         help_text=_("Les comptes qui se sont déjà connectés par cet annuaire.")
     )
+
+
+class ScimTokenSerializer(Serializer[Any]):
+    scim_url = serializers.URLField(help_text=_("L'adresse SCIM à donner à l'annuaire."))
+    active = serializers.BooleanField()
+    prefix = StrictCharField(allow_null=True, help_text=_("Le début du jeton actif."))
+    created_at = serializers.DateTimeField(allow_null=True)
+    last_used_at = serializers.DateTimeField(allow_null=True)
+    token = StrictCharField(
+        required=False, help_text=_("Le nouveau jeton, dans la réponse à POST seulement.")
+    )

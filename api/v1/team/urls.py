@@ -13,6 +13,7 @@ urlpatterns = [
     ),
     path("team/security/", views.Security.as_view(), name="api-team-security"),
     path("team/saml/", views.Saml.as_view(), name="api-team-saml"),
+    path("team/scim-token/", views.ScimTokenView.as_view(), name="api-team-scim-token"),
     path("team/invitations/", views.InvitationList.as_view(), name="api-team-invitation-list"),
     path(
         "team/invitations/<int:pk>/",

@@ -16,6 +16,9 @@ from rest_framework.views import APIView
 
 from api.base import membership_of
 from api.permissions import IsTenantMember
+from entente.scim import resources as scim_resources
+from entente.scim import services as scim_services
+from entente.scim.models import ScimToken
 from entente.sso import saml
 from entente.sso import services as sso_services
 from entente.sso.models import SamlConnection
@@ -30,6 +33,7 @@ from .serializers import (
     RoleSerializer,
     SamlConnectionSerializer,
     SamlSerializer,
+    ScimTokenSerializer,
     SecuritySerializer,
 )
 
@@ -227,4 +231,46 @@ class Saml(_Team):
     def delete(self, request: Request) -> Response:
         self._require_admin(request)
         sso_services.remove_saml_connection(membership_of(request), self.tenant())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ScimTokenView(_Team):
+    """The collectivité's SCIM token (admins): whether one is active; POST makes a new one
+    (the previous stops) and answers it, this once; DELETE revokes it."""
+
+    def _require_admin(self, request: Request) -> None:
+        if not permissions.may_manage_team(membership_of(request)):
+            raise PermissionDenied(
+                _("Seuls les administrateurs choisissent les règles de sécurité.")
+            )
+
+    def _body(self, token: str | None = None) -> Any:
+        tenant = self.tenant()
+        current = ScimToken.objects.filter(tenant=tenant).first()
+        body = {
+            "scim_url": scim_resources.base_url(tenant),
+            "active": current is not None,
+            "prefix": current.prefix if current else None,
+            "created_at": current.created_at if current else None,
+            "last_used_at": current.last_used_at if current else None,
+        }
+        if token is not None:
+            body["token"] = token
+        return ScimTokenSerializer(body).data
+
+    @extend_schema(responses=ScimTokenSerializer)
+    def get(self, request: Request) -> Response:
+        self._require_admin(request)
+        return Response(self._body())
+
+    @extend_schema(request=None, responses={201: ScimTokenSerializer})
+    def post(self, request: Request) -> Response:
+        self._require_admin(request)
+        raw = scim_services.new_token(membership_of(request), self.tenant())
+        return Response(self._body(raw), status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request) -> Response:
+        self._require_admin(request)
+        scim_services.revoke_token(membership_of(request), self.tenant())
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -13,3 +13,8 @@ class ScimConfig(AppConfig):
         from . import help_topic
 
         help_topic.register()  # its subject in the help (entente.core.help)
+        from entente.notifications.registry import register_handlers
+
+        from .notifications import HANDLERS
+
+        register_handlers(HANDLERS)

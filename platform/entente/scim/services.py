@@ -32,12 +32,14 @@ from django.utils.translation import gettext as _
 
 from entente.accounts.models import Membership, Role, User
 from entente.activity.services import record_activity
+from entente.core.events import Event, publish_on_commit
 from entente.core.mail import one_line
 from entente.spaces.models import SpaceMembership
 from tenants.models import Tenant
 
 from .models import ScimToken, ScimUser
 
+TOKEN_CHANGED = "scim.token_changed"  # noqa: S105 - an event name
 TOKEN_PREFIX = "scim_"  # noqa: S105 - the tokens' visible prefix, no secret
 STAFF_ROLES = (Role.ADMIN, Role.AGENT, Role.ELECTED)
 
@@ -93,7 +95,18 @@ def new_token(membership: Membership | None, tenant: Tenant) -> str:
         object_id=tenant.pk,
         summary=_("a créé un jeton de provisionnement SCIM"),
     )
+    _announce(tenant, acting, made=True)
     return raw
+
+
+def _announce(tenant: Tenant, acting: Membership, *, made: bool) -> None:
+    publish_on_commit(
+        Event(
+            TOKEN_CHANGED,
+            tenant_schema=tenant.schema_name,
+            payload={"changed_by": acting.user_id, "made": made},
+        )
+    )
 
 
 @transaction.atomic
@@ -107,6 +120,7 @@ def revoke_token(membership: Membership | None, tenant: Tenant) -> None:
             object_id=tenant.pk,
             summary=_("a révoqué le jeton de provisionnement SCIM"),
         )
+        _announce(tenant, acting, made=False)
 
 
 def token_opens(tenant: Tenant, raw: str) -> bool:

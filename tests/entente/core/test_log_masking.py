@@ -30,7 +30,7 @@ def written() -> Iterator[io.StringIO]:
     try:
         yield buffer
     finally:
-        handler.setStream(previous)  # type: ignore[arg-type]
+        handler.setStream(previous)
 
 
 def test_a_request_naming_an_address_is_logged_without_it(

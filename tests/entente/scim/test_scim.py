@@ -276,3 +276,37 @@ def test_the_admins_page_makes_shows_once_and_revokes_the_token(
     assert Directory(tenant_a, raw).call("get", "/Users").status_code == 401
     agent = make_user(tenant=tenant_a, role=Role.AGENT)
     assert client_for(tenant_a, agent).get("/equipe/provisionnement/").status_code == 403
+
+
+def test_the_other_admins_hear_of_a_new_token(
+    tenant_a: Tenant, make_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A token creates and removes people: an admin who did not make it is told."""
+    from entente.notifications.models import Notification
+
+    other = _admin(tenant_a, make_user)
+    maker = _admin(tenant_a, make_user)
+    with tenant_context(tenant_a), django_capture_on_commit_callbacks(execute=True):
+        services.new_token(maker, tenant_a)
+    notice = Notification.objects.get(user=other.user)
+    assert "jeton de provisionnement" in notice.title
+    assert notice.url.endswith("/equipe/provisionnement/")
+    assert not Notification.objects.filter(user=maker.user).exists()
+
+
+def test_the_api_makes_and_revokes_the_token(
+    tenant_a: Tenant, make_user: Any, client_for: Any
+) -> None:
+    admin = _admin(tenant_a, make_user)
+    api = client_for(tenant_a, admin.user)
+    assert api.get("/api/v1/team/scim-token/").json()["active"] is False
+    made = api.post("/api/v1/team/scim-token/")
+    assert made.status_code == 201
+    raw = made.json()["token"]
+    assert made.json()["scim_url"].endswith("/scim/v2")
+    assert "token" not in api.get("/api/v1/team/scim-token/").json()  # shown once
+    assert Directory(tenant_a, raw).call("get", "/Users").status_code == 200
+    assert api.delete("/api/v1/team/scim-token/").status_code == 204
+    assert Directory(tenant_a, raw).call("get", "/Users").status_code == 401
+    agent = make_user(tenant=tenant_a, role=Role.AGENT)
+    assert client_for(tenant_a, agent).post("/api/v1/team/scim-token/").status_code == 403
