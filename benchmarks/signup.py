@@ -167,23 +167,35 @@ def one_signup(code: str, process: subprocess.Popen[bytes], log: Path) -> dict[s
 
 
 def bench_signups(count: int) -> None:
+    """Both ways in one run: the click's request builds the tenant (the default), and its peer,
+    the worker alone (ENTENTE_SIGNUP_INLINE_PROVISIONING off), alternating sign-ups."""
+    from django.test import override_settings
+
     log = Path(tempfile.gettempdir()) / f"bench-signup-worker-{os.getpid()}.log"
     process = start_worker(log)
+    rows: dict[bool, list[dict[str, float]]] = {True: [], False: []}
     try:
         # Warm up the worker (Django's start-up and the first task) and this process.
-        warm = communes_to_sign_up(count + 1)
-        one_signup(warm[-1], process, log)
-        rows = [one_signup(code, process, log) for code in warm[:count]]
+        codes = communes_to_sign_up(2 * count + 2)
+        for inline, code in ((True, codes[-1]), (False, codes[-2])):
+            with override_settings(ENTENTE_SIGNUP_INLINE_PROVISIONING=inline):
+                one_signup(code, process, log)
+        for index, code in enumerate(codes[: 2 * count]):
+            inline = index % 2 == 0
+            with override_settings(ENTENTE_SIGNUP_INLINE_PROVISIONING=inline):
+                rows[inline].append(one_signup(code, process, log))
     finally:
         process.terminate()
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
-    print(f"\nConfirmation click → tenant usable, over {count} sign-ups (one after the other)")
-    print(f"  the click (POST, account, task sent): {summary([r['click'] for r in rows])}")
-    print(f"  click → sign-up READY (worker)       : {summary([r['ready'] for r in rows])}")
-    print(f"  click → welcome page 200 (usable)    : {summary([r['usable'] for r in rows])}")
+    for inline, label in ((True, "the click's request builds it"), (False, "the worker alone")):
+        done = rows[inline]
+        print(f"\nConfirmation click → tenant usable, {label}, over {count} sign-ups")
+        print(f"  the click (POST)                   : {summary([r['click'] for r in done])}")
+        print(f"  click → sign-up READY              : {summary([r['ready'] for r in done])}")
+        print(f"  click → welcome page 200 (usable)  : {summary([r['usable'] for r in done])}")
     print(f"  (state polled every {POLL_SECONDS * 1000:.0f} ms, as often as a page could)")
 
 

@@ -102,6 +102,7 @@ from tests.test_isolation_matrix import (
     PLATFORM_ROUTES,
     PLATFORM_URLCONF,
     SAMPLES,
+    SCIM_TOKEN,
     TENANT_ADMINS,
     TENANT_ROUTES,
     TENANT_STAFF,
@@ -148,6 +149,7 @@ OUTCOMES: dict[str, dict[str, str]] = {
     VENDOR_STAFF: dict.fromkeys((ANONYMOUS, OUTSIDER, FEDERATED, CITIZEN), REFUSED),
     MACHINE_TOKEN: dict.fromkeys((ANONYMOUS, OUTSIDER, FEDERATED, CITIZEN), REFUSED),
     WEBHOOK_SECRET: dict.fromkeys((ANONYMOUS, OUTSIDER, FEDERATED, CITIZEN), REFUSED),
+    SCIM_TOKEN: dict.fromkeys((ANONYMOUS, OUTSIDER, FEDERATED, CITIZEN), REFUSED),
 }
 
 # The spaces of the EPCI: key → visibility.

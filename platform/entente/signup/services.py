@@ -9,7 +9,8 @@ Views parse and call these; e-mails and tasks leave on commit. Every refusal is 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -21,7 +22,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -43,6 +44,8 @@ from .selectors import tenant_of_collectivity
 T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
+# pg_advisory_lock's first key: the sign-ups' provisioning (the second is the sign-up's id).
+PROVISIONING_LOCK = 7301
 
 SIGNUP_SALT = "entente.signup.confirm"
 # After the département, numbers: `lege`, `lege-44`, `lege-2`, … `lege-99`.
@@ -400,44 +403,73 @@ def _already_on_entente(signup: Signup, tenant: Tenant | None) -> SignupRefused:
 def provision_signup(signup_id: int) -> Signup | None:
     """Create the tenant of a confirmed sign-up and make its person the admin. Idempotent.
 
-    Runs in a Celery task (delivered at least once): a sign-up already READY is left alone; a
-    tenant left FAILED by an earlier run is built again. A failure marks the sign-up FAILED with
-    the reason, and the progress page tells the person.
+    Runs in the confirmation's request (`provision_now`) and in a Celery task, sent at the same
+    commit, that finishes what a request could not (delivered at least once): a sign-up already
+    READY is left alone; a tenant left FAILED by an earlier run is built again. Both take a
+    PostgreSQL advisory lock on the sign-up, so they never build it twice at once. A failure
+    marks the sign-up FAILED with the reason, and the progress page tells the person.
     """
-    with schema_context(get_public_schema_name()):
-        signup = Signup.objects.filter(pk=signup_id).select_related("user").first()
-        if signup is None or signup.state not in (SignupState.PROVISIONING, SignupState.FAILED):
-            return signup
-        if signup.user is None:
-            return signup
-        try:
-            tenant = Tenant.objects.filter(slug=signup.slug).first()
-            if tenant is None:
-                tenant = create_tenant(
-                    name=signup.collectivity_name,
-                    kind=signup.kind,
-                    official_code=signup.official_code,
-                    slug=signup.slug,
-                    population=signup.population,
-                    departement=signup.departement,
-                    state=TenantState.TRIAL,
-                )
-            elif tenant.official_code != signup.official_code or tenant.kind != signup.kind:
-                raise ValidationError("slug taken by another collectivity", code="taken_slug")
-            elif tenant.state == TenantState.FAILED:
-                retry_provisioning(tenant, final_state=TenantState.TRIAL)
-            _finish(signup, tenant)
-        except Exception as error:
-            logger.exception("Sign-up %s: provisioning failed", signup.pk)
-            failed = Tenant.objects.filter(slug=signup.slug).first()
-            Signup.objects.filter(pk=signup.pk).update(
-                state=SignupState.FAILED,
-                failure_reason=f"{type(error).__name__}: {error}",
-                tenant=failed if failed and failed.official_code == signup.official_code else None,
-            )
-            raise
-        signup.refresh_from_db()
+    with schema_context(get_public_schema_name()), _provisioning_lock(signup_id):
+        return _provision_signup(signup_id)
+
+
+@contextmanager
+def _provisioning_lock(signup_id: int) -> Iterator[None]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [PROVISIONING_LOCK, signup_id])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [PROVISIONING_LOCK, signup_id])
+
+
+def provision_now(signup_id: int) -> Signup | None:
+    """The confirmation's request builds the tenant itself (~0.1 s): no queue round trip before
+    the welcome page (issue 17). If it fails, the sign-up is FAILED and the Celery task sent at
+    the confirmation's commit builds it again; the progress page says so meanwhile."""
+    if not settings.ENTENTE_SIGNUP_INLINE_PROVISIONING:
+        return None
+    try:
+        return provision_signup(signup_id)
+    except Exception:  # recorded on the sign-up (FAILED, with the reason) and logged
+        return Signup.objects.filter(pk=signup_id).first()
+
+
+def _provision_signup(signup_id: int) -> Signup | None:
+    signup = Signup.objects.filter(pk=signup_id).select_related("user").first()
+    if signup is None or signup.state not in (SignupState.PROVISIONING, SignupState.FAILED):
         return signup
+    if signup.user is None:
+        return signup
+    try:
+        tenant = Tenant.objects.filter(slug=signup.slug).first()
+        if tenant is None:
+            tenant = create_tenant(
+                name=signup.collectivity_name,
+                kind=signup.kind,
+                official_code=signup.official_code,
+                slug=signup.slug,
+                population=signup.population,
+                departement=signup.departement,
+                state=TenantState.TRIAL,
+            )
+        elif tenant.official_code != signup.official_code or tenant.kind != signup.kind:
+            raise ValidationError("slug taken by another collectivity", code="taken_slug")
+        elif tenant.state == TenantState.FAILED:
+            retry_provisioning(tenant, final_state=TenantState.TRIAL)
+        _finish(signup, tenant)
+    except Exception as error:
+        logger.exception("Sign-up %s: provisioning failed", signup.pk)
+        failed = Tenant.objects.filter(slug=signup.slug).first()
+        Signup.objects.filter(pk=signup.pk).update(
+            state=SignupState.FAILED,
+            failure_reason=f"{type(error).__name__}: {error}",
+            tenant=failed if failed and failed.official_code == signup.official_code else None,
+        )
+        raise
+    signup.refresh_from_db()
+    return signup
 
 
 @transaction.atomic

@@ -163,6 +163,9 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         return _after_second_click(request, signup)
     assert signup.user is not None
     login(request, signup.user, backend=LOGIN_BACKEND)
+    built = services.provision_now(signup.pk)
+    if built is not None and built.state == SignupState.READY:
+        return redirect(_status_context(built)["welcome_url"])  # straight in: it is there
     return redirect("signup:progress", public_id=signup.public_id)
 
 

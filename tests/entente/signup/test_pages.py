@@ -131,12 +131,38 @@ def test_a_collectivity_already_here_offers_a_join_request(
     assert not Tenant.objects.filter(official_code="44081").exclude(pk=tenant_a.pk).exists()
 
 
-def test_the_link_asks_for_a_click_then_logs_in_and_shows_the_progress(
+def test_the_click_builds_the_tenant_and_goes_straight_to_its_welcome(
     start: Callable[..., Signup],
     sent_tasks: list[int],
     fresh_ip: str,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
+    """No queue round trip before the welcome page (issue 17): the request builds the tenant;
+    the task sent at the same commit finds it READY and does nothing."""
+    signup = start()
+    path = link_in(str(mail.outbox[0].body)).split("localhost", 1)[1]
+    client = _client(fresh_ip)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(path)
+    signup.refresh_from_db()
+    assert signup.state == SignupState.READY
+    assert signup.tenant is not None
+    assert response["Location"] == signup.tenant.url("/bienvenue/")
+    assert sent_tasks == [signup.pk]  # still sent: it finishes what a request could not
+    from entente.signup import services
+
+    assert services.provision_signup(signup.pk) == signup  # the task's run: nothing to do
+    assert Tenant.objects.filter(slug=signup.slug).count() == 1
+
+
+def test_the_link_asks_for_a_click_then_logs_in_and_shows_the_progress(
+    start: Callable[..., Signup],
+    sent_tasks: list[int],
+    fresh_ip: str,
+    django_capture_on_commit_callbacks: Any,
+    settings: Any,
+) -> None:
+    settings.ENTENTE_SIGNUP_INLINE_PROVISIONING = False  # the worker alone builds it
     signup = start()
     path = link_in(str(mail.outbox[0].body)).split("localhost", 1)[1]
     client = _client(fresh_ip)
@@ -167,8 +193,9 @@ def test_the_link_asks_for_a_click_then_logs_in_and_shows_the_progress(
 
 
 def test_the_status_fragment_redirects_to_the_welcome_once_ready(
-    start: Callable[..., Signup], sent_tasks: list[int], fresh_ip: str
+    start: Callable[..., Signup], sent_tasks: list[int], fresh_ip: str, settings: Any
 ) -> None:
+    settings.ENTENTE_SIGNUP_INLINE_PROVISIONING = False  # the worker builds it, later
     signup = start()
     client = _client(fresh_ip)
     client.post(f"/inscription/confirmer/{services.signup_token(signup)}/")

@@ -513,6 +513,11 @@ ENTENTE_SALES_EMAIL: str = env("ENTENTE_SALES_EMAIL", default=f"contact@{ENTENTE
 # -- Sign-up for a free trial (entente.signup) ----------------------------------------------------
 # Hours a confirmation link stays valid; an unconfirmed sign-up then expires and frees its slug.
 SIGNUP_CONFIRMATION_HOURS: int = env.int("SIGNUP_CONFIRMATION_HOURS", default=48)
+# The confirmation's request builds the new tenant itself (~0.1 s), the Celery task sent at the
+# same commit finishing what it could not; off, the worker alone builds it (signup.services).
+ENTENTE_SIGNUP_INLINE_PROVISIONING: bool = env.bool(
+    "ENTENTE_SIGNUP_INLINE_PROVISIONING", default=True
+)
 # Days an invitation of a citizen to a public project stays valid (entente.citizens).
 ENTENTE_CITIZEN_INVITATION_DAYS: int = env.int("ENTENTE_CITIZEN_INVITATION_DAYS", default=14)
 # Days an invitation of a colleague into the collectivité stays valid (entente.team).
