@@ -280,6 +280,10 @@ def create_user(tenant: Tenant, data: Person) -> User:
         EmailAddress.objects.create(user=user, email=email, verified=False, primary=True)
         transaction.on_commit(lambda: _send_welcome(tenant, user))
     membership = Membership.objects.filter(tenant=tenant, user=user).first()
+    if membership is not None and membership.role not in STAFF_ROLES:
+        # A citizen invited to a public project, now staff: the directory makes them an agent.
+        membership.role = Role.AGENT
+        membership.save(update_fields=["role"])
     record = ScimUser.objects.create(
         tenant=tenant,
         user=user,

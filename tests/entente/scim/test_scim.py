@@ -201,6 +201,10 @@ def test_an_existing_account_keeps_its_name_and_joins(
     )
     person.refresh_from_db()
     assert person.full_name == "Agnès Paulx"
+    citizen = make_user("citoyen@exemple.fr", tenant=tenant_a, role=Role.GUEST)
+    hired = directory.call("post", "/Users", _new_user(citizen.email, external_id="0042"))
+    assert hired.json()["groups"] == [{"value": "agent", "display": "Agents"}]
+    assert Membership.objects.get(user=citizen, tenant=tenant_a).role == Role.AGENT
     moved = directory.call(
         "patch",
         f"/Users/{person.pk}",
