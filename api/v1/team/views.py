@@ -150,7 +150,17 @@ class InvitationResend(_Team):
         return Response(ColleagueInvitationSerializer(sent.invitation).data)
 
 
-class Security(_Team):
+class _TeamAdmins(_Team):
+    """The collectivité's security settings: its admins only."""
+
+    def _require_admin(self, request: Request) -> None:
+        if not permissions.may_manage_team(membership_of(request)):
+            raise PermissionDenied(
+                _("Seuls les administrateurs choisissent les règles de sécurité.")
+            )
+
+
+class Security(_TeamAdmins):
     """The two-factor rule (admins): who must use it, and who it covers without one yet;
     PATCH `{"mfa_required_for": …}` changes it."""
 
@@ -162,12 +172,6 @@ class Security(_Team):
                 "lacking_second_factor": selectors.colleagues_lacking_second_factor(tenant),
             }
         ).data
-
-    def _require_admin(self, request: Request) -> None:
-        if not permissions.may_manage_team(membership_of(request)):
-            raise PermissionDenied(
-                _("Seuls les administrateurs choisissent les règles de sécurité.")
-            )
 
     @extend_schema(responses=SecuritySerializer)
     def get(self, request: Request) -> Response:
@@ -185,16 +189,10 @@ class Security(_Team):
         return Response(self._body())
 
 
-class Saml(_Team):
+class Saml(_TeamAdmins):
     """The collectivité's SAML directory (admins): what its IT declares (`service_provider`),
     its values; PUT sets them (`metadata`, the directory's XML, may stand for its entity ID,
     addresses and certificate); DELETE removes it."""
-
-    def _require_admin(self, request: Request) -> None:
-        if not permissions.may_manage_team(membership_of(request)):
-            raise PermissionDenied(
-                _("Seuls les administrateurs choisissent les règles de sécurité.")
-            )
 
     def _body(self) -> Any:
         tenant = self.tenant()
@@ -234,15 +232,9 @@ class Saml(_Team):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class ScimTokenView(_Team):
+class ScimTokenView(_TeamAdmins):
     """The collectivité's SCIM token (admins): whether one is active; POST makes a new one
     (the previous stops) and answers it, this once; DELETE revokes it."""
-
-    def _require_admin(self, request: Request) -> None:
-        if not permissions.may_manage_team(membership_of(request)):
-            raise PermissionDenied(
-                _("Seuls les administrateurs choisissent les règles de sécurité.")
-            )
 
     def _body(self, token: str | None = None) -> Any:
         tenant = self.tenant()

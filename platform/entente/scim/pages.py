@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from entente.accounts.models import Membership, Role
+from entente.team.permissions import require_team_admin
 
 from . import resources, services
 from .models import ScimToken, ScimUser
@@ -19,10 +18,8 @@ from .models import ScimToken, ScimUser
 @never_cache  # the new token is shown once, on the answer to the POST
 @require_http_methods(["GET", "POST"])
 def settings_page(request: HttpRequest) -> HttpResponse:
-    membership: Membership | None = getattr(request, "membership", None)
-    if membership is None or membership.role != Role.ADMIN:
-        raise PermissionDenied(_("Seuls les administrateurs choisissent les règles de sécurité."))
     tenant = request.tenant  # type: ignore[attr-defined]
+    membership = require_team_admin(getattr(request, "membership", None), tenant)
     new_token = None
     if request.method == "POST":
         if "revoke" in request.POST:

@@ -21,7 +21,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
@@ -35,6 +35,7 @@ from entente.activity.services import record_activity
 from entente.core.events import Event, publish_on_commit
 from entente.core.mail import one_line
 from entente.spaces.models import SpaceMembership
+from entente.team.permissions import require_team_admin
 from tenants.models import Tenant
 
 from .models import ScimToken, ScimUser
@@ -67,17 +68,11 @@ def _hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _require_admin(membership: Membership | None, tenant: Tenant) -> Membership:
-    if membership is None or membership.tenant_id != tenant.pk or membership.role != Role.ADMIN:
-        raise PermissionDenied(_("Seuls les administrateurs choisissent les règles de sécurité."))
-    return membership
-
-
 @transaction.atomic
 def new_token(membership: Membership | None, tenant: Tenant) -> str:
     """A new token for the collectivité's directory (the previous one stops at once); shown
     this once, kept as a hash."""
-    acting = _require_admin(membership, tenant)
+    acting = require_team_admin(membership, tenant)
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     ScimToken.objects.update_or_create(
         tenant=tenant,
@@ -111,7 +106,7 @@ def _announce(tenant: Tenant, acting: Membership, *, made: bool) -> None:
 
 @transaction.atomic
 def revoke_token(membership: Membership | None, tenant: Tenant) -> None:
-    acting = _require_admin(membership, tenant)
+    acting = require_team_admin(membership, tenant)
     if ScimToken.objects.filter(tenant=tenant).delete()[0]:
         record_activity(
             actor=acting.user,

@@ -12,15 +12,16 @@ from urllib.parse import urlsplit
 
 from cryptography import x509
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
 
-from entente.accounts.models import Membership, Role
+from entente.accounts.models import Membership
 from entente.activity.services import record_activity
 from entente.core.events import Event, publish_on_commit
+from entente.team.permissions import require_team_admin
 from tenants.models import Tenant
 
 from .models import SamlConnection
@@ -51,12 +52,6 @@ class SamlSettings:
     first_name_attribute: str = ""
     last_name_attribute: str = ""
     enabled: bool = True
-
-
-def _require_admin(membership: Membership | None, tenant: Tenant) -> Membership:
-    if membership is None or membership.tenant_id != tenant.pk or membership.role != Role.ADMIN:
-        raise PermissionDenied(_("Seuls les administrateurs choisissent les règles de sécurité."))
-    return membership
 
 
 def _check_url(value: str, field: str) -> str:
@@ -162,7 +157,7 @@ def set_saml_connection(
     membership: Membership | None, tenant: Tenant, values: SamlSettings
 ) -> SamlConnection:
     """Creates or changes the collectivité's directory (admins only)."""
-    acting = _require_admin(membership, tenant)
+    acting = require_team_admin(membership, tenant)
     data = clean(values)
     connection, created = SamlConnection.objects.select_for_update().get_or_create(
         tenant=tenant, defaults={**data, "updated_by": acting.user}
@@ -201,7 +196,7 @@ def set_saml_connection(
 @transaction.atomic
 def remove_saml_connection(membership: Membership | None, tenant: Tenant) -> None:
     """Removes the directory; the accounts it linked keep their password and other ways in."""
-    acting = _require_admin(membership, tenant)
+    acting = require_team_admin(membership, tenant)
     connection = SamlConnection.objects.filter(tenant=tenant).first()
     if connection is None:
         return

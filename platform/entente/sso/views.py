@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from allauth.socialaccount.models import SocialAccount
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from onelogin.saml2.settings import OneLogin_Saml2_Settings
 
-from entente.accounts.models import Membership, Role
+from entente.accounts.models import Membership
+from entente.team.permissions import require_team_admin
 from tenants.models import Tenant
 
 from . import saml, services
@@ -24,10 +25,8 @@ from .models import SamlConnection
 
 
 def _admin(request: HttpRequest) -> tuple[Membership, Tenant]:
-    membership: Membership | None = getattr(request, "membership", None)
-    if membership is None or membership.role != Role.ADMIN:
-        raise PermissionDenied(_("Seuls les administrateurs choisissent les règles de sécurité."))
-    return membership, request.tenant  # type: ignore[attr-defined]
+    tenant: Tenant = request.tenant  # type: ignore[attr-defined]
+    return require_team_admin(getattr(request, "membership", None), tenant), tenant
 
 
 def _settings_from(form: SamlConnectionForm) -> services.SamlSettings:

@@ -6,8 +6,12 @@ from the acting membership it is given.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
 from entente.accounts.actors import is_support_reader
 from entente.accounts.models import Membership, Role
+from tenants.models import Tenant
 
 
 def may_see_team(membership: Membership | None) -> bool:
@@ -40,3 +44,11 @@ def may_manage_team(membership: Membership | None) -> bool:
         and membership.role == Role.ADMIN
         and not is_support_reader(membership)
     )
+
+
+def require_team_admin(membership: Membership | None, tenant: Tenant) -> Membership:
+    """The acting admin of `tenant`, for its security settings (two-factor rule, SAML directory,
+    SCIM token); anyone else: PermissionDenied."""
+    if membership is None or membership.tenant_id != tenant.pk or not may_manage_team(membership):
+        raise PermissionDenied(_("Seuls les administrateurs choisissent les règles de sécurité."))
+    return membership

@@ -19,6 +19,7 @@ import requests
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django_tenants.utils import tenant_context
 
@@ -321,7 +322,7 @@ def test_pasted_text_that_is_no_metadata_is_explained(
 def test_only_admins_set_the_directory(tenant_a: Tenant, make_user: Any, client_for: Any) -> None:
     agent = make_user(tenant=tenant_a, role=Role.AGENT)
     assert client_for(tenant_a, agent).get("/equipe/connexion-unique/").status_code == 403
-    with tenant_context(tenant_a), pytest.raises(services.PermissionDenied):
+    with tenant_context(tenant_a), pytest.raises(PermissionDenied):
         services.remove_saml_connection(Membership.objects.get(user=agent), tenant_a)
 
 
