@@ -34,17 +34,7 @@ class SamlConnectionForm(forms.ModelForm):
 
     class Meta:
         model = SamlConnection
-        fields = [
-            "label",
-            "idp_entity_id",
-            "sso_url",
-            "slo_url",
-            "x509cert",
-            "email_attribute",
-            "first_name_attribute",
-            "last_name_attribute",
-            "enabled",
-        ]
+        fields = list(SamlConnection.SETTINGS_FIELDS)
         widgets = {
             "x509cert": forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
         }

@@ -12,6 +12,19 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SamlConnection(models.Model):
+    # What an admin sets (form, API, export): the directory's values and the switch.
+    TEXT_FIELDS = (
+        "label",
+        "idp_entity_id",
+        "sso_url",
+        "slo_url",
+        "x509cert",
+        "email_attribute",
+        "first_name_attribute",
+        "last_name_attribute",
+    )
+    SETTINGS_FIELDS = (*TEXT_FIELDS, "enabled")
+
     tenant = models.OneToOneField(
         "tenants.Tenant", on_delete=models.CASCADE, related_name="saml_connection"
     )

@@ -185,17 +185,7 @@ def tenant_of(sociallogin: SocialLogin) -> Tenant | None:
     return Tenant.objects.filter(slug=slug).first() if slug else None
 
 
-EXPORTED_FIELDS = (
-    "label",
-    "idp_entity_id",
-    "sso_url",
-    "slo_url",
-    "x509cert",
-    "email_attribute",
-    "first_name_attribute",
-    "last_name_attribute",
-    "enabled",
-)
+EXPORTED_FIELDS = SamlConnection.SETTINGS_FIELDS
 SETTINGS_KEY = "sso.saml"
 
 

@@ -27,16 +27,7 @@ from tenants.models import Tenant
 from .models import SamlConnection
 
 SAML_CHANGED = "sso.saml_changed"
-TEXT_FIELDS = (
-    "label",
-    "idp_entity_id",
-    "sso_url",
-    "slo_url",
-    "x509cert",
-    "email_attribute",
-    "first_name_attribute",
-    "last_name_attribute",
-)
+TEXT_FIELDS = SamlConnection.TEXT_FIELDS
 LOOPBACK_SUFFIXES = (".localhost",)
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
