@@ -283,6 +283,15 @@ def admin_ids(tenant: Tenant) -> set[int]:
     )
 
 
+def other_admin_ids(tenant: Tenant, actor: User | None) -> set[int]:
+    """The tenant's admins but the one who acted: who hears of a change to its security
+    settings they did not make (the first sign of a hijacked admin account)."""
+    recipients = admin_ids(tenant)
+    if actor is not None:
+        recipients.discard(actor.pk)
+    return recipients
+
+
 @dataclass(frozen=True)
 class Occurrence:
     """One event as a handler sees it, with the helpers every handler needs.

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from entente.notifications.models import NotificationKind
 from entente.notifications.registry import EventHandler
-from entente.notifications.services import Draft, Notice, Occurrence, admin_ids, who
+from entente.notifications.services import Draft, Notice, Occurrence, other_admin_ids, who
 
 from .services import TOKEN_CHANGED
 
@@ -14,9 +14,7 @@ from .services import TOKEN_CHANGED
 def _token_changed(event: Occurrence) -> list[Notice]:
     """A token creates and removes people: the other admins hear of a new one or its end."""
     admin = event.person("changed_by")
-    recipients = admin_ids(event.tenant)
-    if admin is not None:
-        recipients.discard(admin.pk)
+    recipients = other_admin_ids(event.tenant, admin)
     if not recipients:
         return []
     title = (

@@ -83,18 +83,21 @@ def new_token(membership: Membership | None, tenant: Tenant) -> str:
             "last_used_at": None,
         },
     )
-    record_activity(
-        actor=acting.user,
-        verb="scim.token_created",
-        object_type="tenant",
-        object_id=tenant.pk,
-        summary=_("a créé un jeton de provisionnement SCIM"),
-    )
-    _announce(tenant, acting, made=True)
+    _record_token_change(tenant, acting, made=True)
     return raw
 
 
-def _announce(tenant: Tenant, acting: Membership, *, made: bool) -> None:
+def _record_token_change(tenant: Tenant, acting: Membership, *, made: bool) -> None:
+    """In the activity log, and told to the other admins (`notifications`)."""
+    record_activity(
+        actor=acting.user,
+        verb="scim.token_created" if made else "scim.token_revoked",
+        object_type="tenant",
+        object_id=tenant.pk,
+        summary=_("a créé un jeton de provisionnement SCIM")
+        if made
+        else _("a révoqué le jeton de provisionnement SCIM"),
+    )
     publish_on_commit(
         Event(
             TOKEN_CHANGED,
@@ -108,14 +111,7 @@ def _announce(tenant: Tenant, acting: Membership, *, made: bool) -> None:
 def revoke_token(membership: Membership | None, tenant: Tenant) -> None:
     acting = require_team_admin(membership, tenant)
     if ScimToken.objects.filter(tenant=tenant).delete()[0]:
-        record_activity(
-            actor=acting.user,
-            verb="scim.token_revoked",
-            object_type="tenant",
-            object_id=tenant.pk,
-            summary=_("a révoqué le jeton de provisionnement SCIM"),
-        )
-        _announce(tenant, acting, made=False)
+        _record_token_change(tenant, acting, made=False)
 
 
 def token_opens(tenant: Tenant, raw: str) -> bool:

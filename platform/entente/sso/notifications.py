@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from entente.notifications.models import NotificationKind
 from entente.notifications.registry import EventHandler
-from entente.notifications.services import Draft, Notice, Occurrence, admin_ids, who
+from entente.notifications.services import Draft, Notice, Occurrence, other_admin_ids, who
 
 from .services import SAML_CHANGED
 
@@ -15,9 +15,7 @@ def _saml_changed(event: Occurrence) -> list[Notice]:
     """Who may sign in to the collectivité changed: its other admins hear of it (a change they
     did not make is the first sign of a hijacked admin account)."""
     admin = event.person("changed_by")
-    recipients = admin_ids(event.tenant)
-    if admin is not None:
-        recipients.discard(admin.pk)
+    recipients = other_admin_ids(event.tenant, admin)
     if not recipients:
         return []
     label = str(event.payload.get("label") or "")
