@@ -97,7 +97,8 @@ def test_from_the_landing_page_to_my_new_tenant(
 
         page.get_by_label("Choisissez un mot de passe").fill("un-mot-de-passe-solide-2026")
         page.get_by_role("button", name="Enregistrer le mot de passe").click()
-        assert "Votre mot de passe est enregistré." in page.content()
+        # The form posts and the page reloads: wait for the new page, not the old one's content.
+        page.get_by_text("Votre mot de passe est enregistré.").wait_for()
         page.get_by_role("link", name="Aller à l'accueil").click()
         assert page.locator("h1").first.inner_text().strip() == "Machecoul-Saint-Même"
 
@@ -126,7 +127,7 @@ def test_asking_to_join_a_tenant_already_here(
         # Without JavaScript's help: the plain search form and its result links.
         page.goto(f"{base}/inscription/?q=44650")
         page.get_by_role("link", name=re.compile("Legé")).click()
-        assert "Legé est déjà sur Entente" in page.content()
+        page.get_by_text("Legé est déjà sur Entente").first.wait_for()
         page.get_by_label("Vos prénom et nom").fill("Paul Girard")
         page.get_by_label("Votre adresse e-mail professionnelle").fill(email)
         page.get_by_label("Votre fonction").fill("Adjoint aux travaux")
