@@ -29,13 +29,13 @@ from collections import defaultdict
 from collections.abc import Coroutine, Iterable
 from typing import TYPE_CHECKING, Any
 
-from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from entente.core.db import recycle_connections_if_needed
 from entente.core.events import Event
 
 from . import payloads
+from .db import hop
 from .payloads import encode
 
 if TYPE_CHECKING:
@@ -261,7 +261,7 @@ class Hub:
         if not user_ids or not ids:
             return
         started = time.time()
-        by_user = await database_sync_to_async(payloads.notifications_for)(ids, user_ids)
+        by_user = await hop(payloads.notifications_for)(ids, user_ids)
         logger.debug("Live hub: notifications loaded in %.1f ms", (time.time() - started) * 1000)
         for user_id, items in by_user.items():
             consumers = list(self.people.get(user_id, ()))
@@ -290,7 +290,7 @@ class Hub:
             return
         tenant = item.get("tenant")
         if tenant is not None:
-            allowed = await database_sync_to_async(payloads.reaching)(
+            allowed = await hop(payloads.reaching)(
                 [user_id for user_id, _ in recipients], int(tenant["id"])
             )
             recipients = [(user_id, pk) for user_id, pk in recipients if user_id in allowed]
@@ -307,7 +307,7 @@ class Hub:
         user_ids = [pk for pk in message.get("user_ids", ()) if self.people.get(pk)]
         if not user_ids:
             return
-        counts = await database_sync_to_async(payloads.unread_counts)(user_ids)  # one query
+        counts = await hop(payloads.unread_counts)(user_ids)  # one query
         for user_id, count in counts.items():
             text = encode({"type": "unread", "count": count})
             for consumer in list(self.people.get(user_id, ())):
@@ -321,7 +321,7 @@ class Hub:
         watchers = list(self.spaces.get((schema, space_id), ()))
         if not watchers:
             return
-        item, allowed = await database_sync_to_async(payloads.activity_for_watchers)(
+        item, allowed = await hop(payloads.activity_for_watchers)(
             schema, space_id, int(entry_id), [(c.user, c.tenant) for c in watchers]
         )
         if item is None:
@@ -334,10 +334,11 @@ class Hub:
 async def recycle_connections() -> None:
     """Close the database thread's connections that visited too many schemas (`core.db`).
 
-    In that thread (its connections are per thread), between units of work: an event handled,
-    a consumer's message; never inside a transaction (none is open there then).
+    In that thread (its connections are per thread), between units of work: an event handled
+    (a consumer's message does it in its own hop, `db.unit`); never inside a transaction (none
+    is open there then).
     """
-    await database_sync_to_async(recycle_connections_if_needed)()
+    await hop(recycle_connections_if_needed)()
 
 
 def _discard(registry: dict[Any, set[LiveConsumer]], key: Any, consumer: LiveConsumer) -> None:
