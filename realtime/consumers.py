@@ -29,11 +29,13 @@ import json
 from collections import deque
 from typing import Any
 
-from channels.db import database_sync_to_async
+from channels.consumer import get_handler_name
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from . import payloads
-from .hub import hub, recycle_connections
+from .db import unit
+from .hub import hub
 from .middleware import CLOSE_BAD_MESSAGE
 from .payloads import encode
 
@@ -73,6 +75,21 @@ class LiveConsumer(AsyncWebsocketConsumer):
     # The hub, not each socket, talks to the channel layer (hub.py): no layer channel here.
     channel_layer_alias = "__no_layer__"
 
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Channels' dispatch without its hop to the database thread before every message
+        (`aclose_old_connections()`, for consumers that query with Django's async ORM): this
+        one queries only through `db.hop`/`db.unit`, which close old connections around each
+        hop. That hop cost a thread switch per message, a ping's too (subsystems/real-time.md)."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        """Channels' own, without its hop (as `dispatch`) and its groups (this has none)."""
+        await self.disconnect(message["code"])
+        raise StopConsumer()
+
     async def connect(self) -> None:
         self.user = self.scope["user"]
         self.tenant = self.scope["tenant"]
@@ -98,13 +115,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self._hello(
                 _optional_id(message.get("last_notification_id")), _ids(message.get("seen"))
             )
-            # Once the message's queries are done (no transaction open): close the database
-            # thread's connections that visited too many schemas (core.db). Messages that
-            # touch no database (ping, unwatch) skip the thread hop.
-            await recycle_connections()
         elif kind == "watch":
             await self._watch(message)
-            await recycle_connections()
         elif kind == "unwatch":
             space_id = _optional_id(message.get("space_id"))
             if space_id is not None and self.watched.pop(space_id, None) is not None:
@@ -118,9 +130,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
     # -- Notifications --------------------------------------------------------------------------
 
     async def _hello(self, last_id: int | None, seen: frozenset[int]) -> None:
-        missed, unread, newest = await database_sync_to_async(payloads.catch_up)(
-            self.user, last_id, seen
-        )
+        # One hop: the catch-up, then (no transaction open) the close of the database thread's
+        # connections that visited too many schemas (`db.unit`, core.db).
+        missed, unread, newest = await unit(payloads.catch_up)(self.user, last_id, seen)
         await self._send_new(self.notifications, missed)
         await self.send_json({"type": "ready", "unread": unread, "last_notification_id": newest})
         await self._finish_catch_up(self.notifications)
@@ -140,7 +152,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         stream = Stream()
         self.watched[space_id] = stream
         hub.watch(self, self.tenant.schema_name, space_id)  # before reading: nothing slips by
-        missed = await database_sync_to_async(payloads.watch)(
+        missed = await unit(payloads.watch)(
             self.user, self.tenant, space_id, _optional_id(message.get("last_activity_id"))
         )
         if missed is None:

@@ -5,8 +5,8 @@ Every websocket route must be listed in tests/test_isolation_matrix.py (WEBSOCKE
 
 from typing import Any
 
-from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
+from channels.sessions import SessionMiddlewareStack
 from django.urls import path
 
 from .consumers import LiveConsumer
@@ -21,7 +21,8 @@ def build_application(django_asgi_app: Any) -> ProtocolTypeRouter:
     return ProtocolTypeRouter(
         {
             "http": django_asgi_app,
-            # Session first (the same cookie as the pages), then the tenant and membership gate.
-            "websocket": AuthMiddlewareStack(TenantGate(URLRouter(websocket_urlpatterns))),
+            # The session (the same cookie as the pages), read by the gate with the tenant and
+            # the membership, in one hop to the database thread (middleware.py).
+            "websocket": SessionMiddlewareStack(TenantGate(URLRouter(websocket_urlpatterns))),
         }
     )
