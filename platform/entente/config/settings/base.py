@@ -186,6 +186,26 @@ TEMPLATES = [
 # -- Data stores --------------------------------------------------------------------------------
 read_embedded_env()
 DATABASES = {"default": database_config(env("DATABASE_URL", default="postgres:///entente"))}
+
+# -- Database connections -----------------------------------------------------------------------
+# Django's own pool by default (DATABASE_POOL): under ASGI every request runs its queries in a
+# thread of its own, so "persistent" connections are one per request in flight, left open until
+# the thread's objects are collected: the load run (benchmarks/load.py) ran PostgreSQL out of
+# connections at 40 simulated people. The pool bounds them per process and makes a request wait
+# (DATABASE_POOL_TIMEOUT) instead of failing. django-tenants sets the search_path again on every
+# connection taken from the pool. DATABASE_POOL=false: persistent connections
+# (DATABASE_CONN_MAX_AGE), behind nothing or PgBouncer in *session* mode. Never PgBouncer in
+# transaction mode: a later transaction could run with another tenant's search_path.
+DATABASE_POOL: bool = env.bool("DATABASE_POOL", default=True)
+if DATABASE_POOL:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django's pool requires it
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
+        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
+        "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
+        # A connection caches the catalog of every schema it touched (PERFORMANCE.md): renew it.
+        "max_lifetime": env.int("DATABASE_POOL_MAX_LIFETIME", default=600),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A connection is closed (between requests, tasks or messages) once it has visited more
 # schemas than this: each keeps ~0.12 MiB of catalog cache in its server process (0: never).

@@ -8,7 +8,7 @@ infra/.env.example. `manage.py check --deploy --fail-level WARNING` passes with 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, DATABASES, DEBUG, ENTENTE_DOMAIN, METRICS_TOKEN, SECRET_KEY, env
+from .base import ALLOWED_HOSTS, DEBUG, ENTENTE_DOMAIN, METRICS_TOKEN, SECRET_KEY, env
 
 UNSAFE_SECRET_KEYS = {
     "",
@@ -71,22 +71,6 @@ CSRF_TRUSTED_ORIGINS = env.list(
     default=[f"https://{ENTENTE_DOMAIN}", f"https://*.{ENTENTE_DOMAIN}"],
 )
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
-
-# -- Database connections -----------------------------------------------------------------------
-# Tenancy relies on `SET search_path` lasting for the connection's session. Either keep
-# persistent connections (DATABASE_CONN_MAX_AGE, the default) behind nothing or behind PgBouncer
-# in *session* mode, or use Django's own pool (DATABASE_POOL=true): django-tenants sets the
-# search_path again on every connection taken from the pool. Never PgBouncer in transaction
-# mode: a later transaction could run with another tenant's search_path.
-if env.bool("DATABASE_POOL", default=False):
-    DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django's pool requires it
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
-        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
-        "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
-        # A connection caches the catalog of every schema it touched (PERFORMANCE.md): renew it.
-        "max_lifetime": env.int("DATABASE_POOL_MAX_LIFETIME", default=600),
-    }
 
 # -- Error reporting ----------------------------------------------------------------------------
 SENTRY_DSN = env("SENTRY_DSN", default="")
