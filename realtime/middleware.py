@@ -133,7 +133,8 @@ def session_user(session: SessionBase) -> User | None:
     keeps (the backend, the hash of the password; a wrong hash ends the session).
 
     Not Django's `auth.get_user`: for a hash made with an old `SECRET_KEY` it cycles the
-    session's key, and a websocket cannot send the new cookie back to the browser.
+    session's key, and a websocket cannot send the new cookie back to the browser. Such a hash
+    (one of `SECRET_KEY_FALLBACKS`) is accepted here as it stands; the next page cycles it.
     """
     try:
         user_id = get_user_model()._meta.pk.to_python(session[SESSION_KEY])
@@ -146,10 +147,15 @@ def session_user(session: SessionBase) -> User | None:
     if not isinstance(user, User):
         return None
     session_hash = session.get(HASH_SESSION_KEY)
-    if not (session_hash and constant_time_compare(session_hash, user.get_session_auth_hash())):
-        session.flush()
-        return None
-    return user
+    if session_hash and constant_time_compare(session_hash, user.get_session_auth_hash()):
+        return user
+    if session_hash and any(
+        constant_time_compare(session_hash, fallback)
+        for fallback in user.get_session_auth_fallback_hash()
+    ):
+        return user
+    session.flush()
+    return None
 
 
 async def refuse(receive: Any, send: Any, code: int | None) -> None:
