@@ -43,6 +43,7 @@ WHITENOISE_AUTOREFRESH = True
 # Parallel runs on one server (several developers, or xdist) each take their own test database.
 DATABASES["default"]["TEST"] = {"NAME": env("ENTENTE_TEST_DATABASE", default="test_entente")}
 # The suite keeps one persistent connection per thread (its transactions roll back each test's
-# writes on that connection); the pool has its own test (test_production_settings).
-if DATABASES["default"].get("OPTIONS", {}).pop("pool", None) is not None:
+# writes on that connection); the pool has its own test (test_production_settings). A benchmark
+# that runs servers on these settings asks for the pool by setting DATABASE_POOL itself.
+if "DATABASE_POOL" not in os.environ and DATABASES["default"].get("OPTIONS", {}).pop("pool", None):
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
