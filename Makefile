@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 EMBEDDED := $(PY) -m infra.embedded
 export PYTHONPATH := $(CURDIR):$(CURDIR)/platform
 
-.PHONY: run test lint audit fuzz bench install browser services stop reset clean
+.PHONY: run test lint audit fuzz bench load install browser services stop reset clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON_BOOTSTRAP) -m venv $(VENV)
@@ -62,7 +62,14 @@ fuzz: $(STAMP)
 ## bench: every benchmark, printing its figures and conditions (the scripts with a main: not
 ## benchmarks/_common.py nor the settings and URL modules the API benchmark's servers load)
 bench: $(STAMP)
-	$(EMBEDDED) run -- sh -c 'for b in $$(grep -l __main__ benchmarks/*.py); do $(PY) $$b || exit 1; done'
+	$(EMBEDDED) run -- sh -c 'for b in $$(grep -l __main__ benchmarks/*.py | grep -v load.py); do $(PY) $$b || exit 1; done'
+
+## load: a working day at rising load on `make run`'s servers (locust, installed here and not a
+## dependency of the product): the knee of the curve, then a 30-minute soak of the memory.
+## LOAD_ARGS passes options (`--steps 5,10,20 --soak-minutes 0`; `--help` lists them).
+load: $(STAMP)
+	$(PY) -m pip install --quiet locust==2.47.0
+	$(EMBEDDED) run -- $(PY) benchmarks/load.py $(LOAD_ARGS)
 
 services: $(STAMP)
 	$(EMBEDDED) up
