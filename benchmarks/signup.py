@@ -5,10 +5,11 @@ database of its own (`bench_signup`, on the server of the Django settings): migr
 the official communes and EPCI, starts a real Celery worker (one prefork process) on a queue of
 its own, then:
 
-1. for each of N communes, records a sign-up, and times the click on "Confirmer et créer
-   l'espace" (a POST through Django's full middleware stack, which enqueues the provisioning
-   task) until the new tenant's welcome page answers 200 to its new admin. In between, it
-   polls the sign-up's state as the progress page does (every 20 ms);
+1. for each of N communes and each way of building the tenant (MODES: a spare schema
+   renamed, the template replayed, the worker alone), records a sign-up, and times the click
+   on "Confirmer et créer l'espace" (a POST through Django's full middleware stack) until the
+   new tenant's welcome page answers 200 to its new admin. In between, it polls the sign-up's
+   state as the progress page does (every 20 ms);
 2. times the picker's HTMX endpoint (`/inscription/recherche/?q=…`, the whole request) and its
    selector alone, over typical queries typed by people.
 
@@ -60,7 +61,8 @@ from entente.reference.services import ensure_reference_data  # noqa: E402
 from entente.signup import services  # noqa: E402
 from entente.signup.models import Signup, SignupState  # noqa: E402
 from entente.signup.selectors import collectivity_by_code, search_choices  # noqa: E402
-from tenants.models import Tenant  # noqa: E402
+from tenants import spares  # noqa: E402
+from tenants.models import SpareSchema, Tenant  # noqa: E402
 
 BENCH_DATABASE = "bench_signup"
 TARGET_AUTOCOMPLETE_P95_MS = 100.0
@@ -93,6 +95,9 @@ def start_worker(log: Path) -> subprocess.Popen[bytes]:
         "DATABASE_URL": database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "platform")]),
+        # The spares are made here, untimed, before the sign-ups that take one (MODES): the
+        # worker's refill after a claim would otherwise run beside the next timed sign-up.
+        "ENTENTE_SPARE_SCHEMAS": "0",
     }
     with log.open("wb") as output:
         return subprocess.Popen(
@@ -166,32 +171,50 @@ def one_signup(code: str, process: subprocess.Popen[bytes], log: Path) -> dict[s
     }
 
 
+MODES = {
+    "spare": "the click's request renames a spare schema (the default)",
+    "replay": "the click's request replays the template (no spare left)",
+    "worker": "the worker alone (ENTENTE_SIGNUP_INLINE_PROVISIONING off)",
+}
+
+
+def prepare_spares(mode: str) -> None:
+    """One spare ready for the `spare` sign-ups (as the worker leaves one between two real
+    sign-ups), none for the others."""
+    if mode == "spare":
+        spares.refill(1)
+        return
+    for spare in SpareSchema.objects.all():
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP SCHEMA IF EXISTS "{spare.name}" CASCADE')
+        spare.delete()
+
+
 def bench_signups(count: int) -> None:
-    """Both ways in one run: the click's request builds the tenant (the default), and its peer,
-    the worker alone (ENTENTE_SIGNUP_INLINE_PROVISIONING off), alternating sign-ups."""
+    """The three ways in one run, alternating sign-ups (MODES)."""
     from django.test import override_settings
 
     log = Path(tempfile.gettempdir()) / f"bench-signup-worker-{os.getpid()}.log"
     process = start_worker(log)
-    rows: dict[bool, list[dict[str, float]]] = {True: [], False: []}
+    rows: dict[str, list[dict[str, float]]] = {mode: [] for mode in MODES}
     try:
         # Warm up the worker (Django's start-up and the first task) and this process.
-        codes = communes_to_sign_up(2 * count + 2)
-        for inline, code in ((True, codes[-1]), (False, codes[-2])):
-            with override_settings(ENTENTE_SIGNUP_INLINE_PROVISIONING=inline):
-                one_signup(code, process, log)
-        for index, code in enumerate(codes[: 2 * count]):
-            inline = index % 2 == 0
-            with override_settings(ENTENTE_SIGNUP_INLINE_PROVISIONING=inline):
-                rows[inline].append(one_signup(code, process, log))
+        codes = communes_to_sign_up(len(MODES) * (count + 1))
+        for index, code in enumerate(codes):
+            mode = list(MODES)[index % len(MODES)]
+            prepare_spares(mode)
+            with override_settings(ENTENTE_SIGNUP_INLINE_PROVISIONING=mode != "worker"):
+                figures = one_signup(code, process, log)
+            if index >= len(MODES):
+                rows[mode].append(figures)
     finally:
         process.terminate()
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
-    for inline, label in ((True, "the click's request builds it"), (False, "the worker alone")):
-        done = rows[inline]
+    for mode, label in MODES.items():
+        done = rows[mode]
         print(f"\nConfirmation click → tenant usable, {label}, over {count} sign-ups")
         print(f"  the click (POST)                   : {summary([r['click'] for r in done])}")
         print(f"  click → sign-up READY              : {summary([r['ready'] for r in done])}")

@@ -298,3 +298,19 @@ class SchemaMigrationState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.schema_name}: {self.status} ({self.fingerprint[:12]})"
+
+
+class SpareSchema(models.Model):
+    """A schema replayed from the template ahead of time, waiting to become a tenant's
+    (tenants/spares.py). Not a tenant: its name (`spare_<hex>`) cannot be a tenant's schema."""
+
+    name = models.CharField(_("schéma"), max_length=63, unique=True)
+    fingerprint = models.CharField(_("empreinte des migrations"), max_length=64, db_index=True)
+    created_at = models.DateTimeField(_("préparé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("schéma d'avance")
+        verbose_name_plural = _("schémas d'avance")
+
+    def __str__(self) -> str:
+        return self.name

@@ -23,6 +23,9 @@ tenant_restored = Signal()
 # that keep one of the tenant's settings in the public schema (entente.sso's SAML directory)
 # add it under their label; `tenant_restored` hands the same dict back (`settings=`).
 tenant_exporting = Signal()
+# Sent after a sign-up's schema was a spare (tenants/spares.py), once committed: the sign-up
+# (entente.signup) asks its worker for a new one.
+spare_claimed = Signal()
 
 
 def exported_settings(tenant: Tenant) -> dict[str, Any]:

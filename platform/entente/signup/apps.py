@@ -1,3 +1,5 @@
+import logging
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -25,3 +27,18 @@ class SignupConfig(AppConfig):
         from . import navigation
 
         navigation.register()  # its entries in the menus (entente.core.navigation)
+
+        from tenants.signals import spare_claimed
+
+        spare_claimed.connect(_refill_in_the_background, dispatch_uid="signup-refill-spares")
+
+
+def _refill_in_the_background(**kwargs: object) -> None:
+    """A spare became a tenant: the worker makes the next one (a broker down only delays it:
+    beat's refill runs every minute)."""
+    from .tasks import refill_spare_schemas
+
+    try:
+        refill_spare_schemas.delay()
+    except Exception:  # the sign-up is done; beat's refill comes within a minute
+        logging.getLogger(__name__).warning("Could not ask for a new spare schema", exc_info=True)

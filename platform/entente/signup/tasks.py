@@ -17,3 +17,12 @@ def provision_signup_task(signup_id: int) -> None:
 def expire_signups() -> int:
     """Periodic (CELERY_BEAT_SCHEDULE): frees the slugs of sign-ups nobody confirmed."""
     return services.expire_signups()
+
+
+@shared_task(ignore_result=True)
+def refill_spare_schemas() -> int:
+    """Periodic (CELERY_BEAT_SCHEDULE) and after each claim: keeps ENTENTE_SPARE_SCHEMAS spare
+    schemas ready, so that the next sign-up renames one instead of replaying the template."""
+    from tenants import spares
+
+    return spares.refill()

@@ -545,6 +545,9 @@ ENTENTE_COLLEAGUE_INVITATION_DAYS: int = env.int("ENTENTE_COLLEAGUE_INVITATION_D
 # Days the élus' link in e-mails opens « Mes séances » without a password (entente.meetings).
 ENTENTE_ELECTED_LINK_DAYS: int = env.int("ENTENTE_ELECTED_LINK_DAYS", default=30)
 # Sign-ups and join requests allowed per client IP address, and per e-mail address, per window.
+# Schemas replayed from the template ahead of time, renamed when a collectivité signs up
+# (tenants/spares.py): the sign-up's wait without the replay. 0: none, every sign-up replays.
+ENTENTE_SPARE_SCHEMAS: int = env.int("ENTENTE_SPARE_SCHEMAS", default=2)
 SIGNUP_RATE_LIMIT_PER_IP: int = env.int("SIGNUP_RATE_LIMIT_PER_IP", default=10)
 SIGNUP_RATE_LIMIT_PER_EMAIL: int = env.int("SIGNUP_RATE_LIMIT_PER_EMAIL", default=3)
 SIGNUP_RATE_LIMIT_WINDOW_SECONDS: int = env.int("SIGNUP_RATE_LIMIT_WINDOW_SECONDS", default=3600)
@@ -585,6 +588,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "trials-apply-dates": {
         "task": "entente.trials.tasks.apply_trial_dates",
         "schedule": 15 * 60.0,
+    },
+    # Spare schemas for the next sign-ups (tenants/spares.py): stale ones dropped, new made.
+    "signup-refill-spare-schemas": {
+        "task": "entente.signup.tasks.refill_spare_schemas",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
     },
     # Frees the slugs of sign-ups nobody confirmed (the confirmation checks expiry as well).
     "signup-expire-unconfirmed": {
