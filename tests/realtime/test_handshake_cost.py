@@ -8,7 +8,10 @@ message): 9 hops, 4 queries with the membership cached, a `SELECT 1` in each hop
 
 from __future__ import annotations
 
+import functools
 import json
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +20,7 @@ from asgiref.sync import SyncToAsync, async_to_sync
 from asgiref.testing import ApplicationCommunicator
 from django.conf import settings
 from django.core.asgi import get_asgi_application
-from django.db import connection
+from django.db import connection, connections
 from django.db.backends.postgresql.base import DatabaseWrapper
 from django.test.utils import CaptureQueriesContext
 
@@ -81,6 +84,32 @@ def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     return now
 
 
+def in_a_thread_of_its_own(test: Callable[..., None]) -> Callable[..., None]:
+    """Run the test's body in a new thread: `async_to_sync` refuses a thread with a running
+    event loop (Playwright's, when a browser test ran before in this process), and the
+    thread-sensitive hops then run in that thread, whose connection `connection` names."""
+
+    @functools.wraps(test)
+    def run(*args: Any, **kwargs: Any) -> None:
+        failure: list[BaseException] = []
+
+        def body() -> None:
+            try:
+                test(*args, **kwargs)
+            except BaseException as error:  # handed to the test's own thread
+                failure.append(error)
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=body)
+        thread.start()
+        thread.join()
+        if failure:
+            raise failure[0]
+
+    return run
+
+
 async def _socket(host: str, cookie: str, *messages: dict[str, Any]) -> list[dict[str, Any]]:
     """Open a socket as a page of `host` does, send `messages`, one answer each, close."""
     scope = {
@@ -114,6 +143,7 @@ async def _socket(host: str, cookie: str, *messages: dict[str, Any]) -> list[dic
 HELLO: dict[str, Any] = {"type": "hello", "last_notification_id": None, "seen": []}
 
 
+@in_a_thread_of_its_own
 def test_a_handshake_and_hello_cost_two_hops_three_queries_and_no_repeated_check(
     committed_user: Any, tenant_a: Any, cost: Cost, frozen_clock: list[float]
 ) -> None:
@@ -141,6 +171,7 @@ def test_a_handshake_and_hello_cost_two_hops_three_queries_and_no_repeated_check
     assert '"accounts_membership"' in queries.captured_queries[2]["sql"]
 
 
+@in_a_thread_of_its_own
 def test_a_ping_costs_no_hop(committed_user: Any, tenant_a: Any, cost: Cost) -> None:
     alice = committed_user({"tenant_a": "agent"})
     cookie = session_cookie(alice)
@@ -156,6 +187,7 @@ def _query() -> int:
         return int(cursor.fetchone()[0])
 
 
+@in_a_thread_of_its_own
 def test_the_health_check_runs_at_most_once_a_second_per_connection(
     cost: Cost, frozen_clock: list[float]
 ) -> None:
