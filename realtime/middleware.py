@@ -147,12 +147,8 @@ def session_user(session: SessionBase) -> User | None:
     if not isinstance(user, User):
         return None
     session_hash = session.get(HASH_SESSION_KEY)
-    if session_hash and constant_time_compare(session_hash, user.get_session_auth_hash()):
-        return user
-    if session_hash and any(
-        constant_time_compare(session_hash, fallback)
-        for fallback in user.get_session_auth_fallback_hash()
-    ):
+    valid = [user.get_session_auth_hash(), *user.get_session_auth_fallback_hash()]
+    if session_hash and any(constant_time_compare(session_hash, each) for each in valid):
         return user
     session.flush()
     return None

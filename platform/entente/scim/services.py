@@ -226,6 +226,17 @@ def _keep_an_admin(tenant: Tenant, user: User) -> None:
         )
 
 
+def _log_directory_action(user: User, verb: str, summary: str) -> None:
+    """The tenant's activity log: the directory (no actor) did `verb` to `user`."""
+    record_activity(
+        actor=None,
+        verb=verb,
+        object_type="person",
+        object_id=user.pk,
+        summary=summary % {"name": user.display_name},
+    )
+
+
 def _set_active(tenant: Tenant, record: ScimUser, active: bool) -> None:
     user = record.user
     if active:
@@ -233,12 +244,8 @@ def _set_active(tenant: Tenant, record: ScimUser, active: bool) -> None:
             tenant=tenant, user=user, defaults={"role": record.role}
         )
         if created:
-            record_activity(
-                actor=None,
-                verb="scim.user_activated",
-                object_type="person",
-                object_id=user.pk,
-                summary=_("l'annuaire a donné accès à %(name)s") % {"name": user.display_name},
+            _log_directory_action(
+                user, "scim.user_activated", _("l'annuaire a donné accès à %(name)s")
             )
     else:
         current = Membership.objects.filter(tenant=tenant, user=user).first()
@@ -247,12 +254,8 @@ def _set_active(tenant: Tenant, record: ScimUser, active: bool) -> None:
             record.role = current.role
             SpaceMembership.objects.filter(user_id=user.pk).delete()
             current.delete()  # post_delete tells every process's membership cache
-            record_activity(
-                actor=None,
-                verb="scim.user_deactivated",
-                object_type="person",
-                object_id=user.pk,
-                summary=_("l'annuaire a retiré l'accès de %(name)s") % {"name": user.display_name},
+            _log_directory_action(
+                user, "scim.user_deactivated", _("l'annuaire a retiré l'accès de %(name)s")
             )
     record.active = active
     record.save()
@@ -282,13 +285,7 @@ def create_user(tenant: Tenant, data: Person) -> User:
         role=membership.role if membership else Role.AGENT,
         active=membership is not None,
     )
-    record_activity(
-        actor=None,
-        verb="scim.user_provisioned",
-        object_type="person",
-        object_id=user.pk,
-        summary=_("l'annuaire a ajouté %(name)s") % {"name": user.display_name},
-    )
+    _log_directory_action(user, "scim.user_provisioned", _("l'annuaire a ajouté %(name)s"))
     _set_active(tenant, record, data.active is not False)
     return user
 
