@@ -111,6 +111,11 @@ def command(*args: str) -> list[str]:
     return [sys.executable, str(ROOT / "manage.py"), "migrate_tenants", *args]
 
 
+def deploy_environment() -> dict[str, str]:
+    """As production runs it: with Django's connection pool, forking its workers."""
+    return server_environment(DATABASE_POOL="true")
+
+
 def schema_args(tenants: list[Tenant]) -> list[str]:
     return [arg for t in tenants for arg in ("--schema", t.schema_name)]
 
@@ -137,7 +142,7 @@ def test_a_failing_schema_is_reported_and_the_others_are_migrated(make_tenants) 
     try:
         result = subprocess.run(
             command("--workers", "2", "--lock-timeout", "500ms", *schema_args(tenants)),
-            env=server_environment(),
+            env=deploy_environment(),
             capture_output=True,
             text=True,
             timeout=300,
@@ -161,7 +166,7 @@ def test_a_failing_schema_is_reported_and_the_others_are_migrated(make_tenants) 
     # Once the lock is gone, running it again fixes the failed one.
     again = subprocess.run(
         command("--workers", "2", *schema_args(tenants)),
-        env=server_environment(),
+        env=deploy_environment(),
         capture_output=True,
         text=True,
         timeout=300,
@@ -180,7 +185,7 @@ def test_an_interrupted_deploy_resumes_where_it_stopped(make_tenants) -> None:
     holder = lock_schema(last)
     run = subprocess.Popen(
         command("--workers", "1", "--lock-timeout", "5min", *schema_args(tenants)),
-        env=server_environment(),
+        env=deploy_environment(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -210,7 +215,7 @@ def test_an_interrupted_deploy_resumes_where_it_stopped(make_tenants) -> None:
 
     result = subprocess.run(
         command("--workers", "2", *schema_args(tenants)),
-        env=server_environment(),
+        env=deploy_environment(),
         capture_output=True,
         text=True,
         timeout=300,
@@ -274,6 +279,77 @@ def test_a_connection_is_recycled_once_past_the_bound(make_tenants, settings) ->
     new_pid = visit(third)
     assert new_pid != pid
     assert db.schemas_touched() == 2  # a new session counts from scratch
+
+
+@pytest.fixture
+def pooled_wrapper(committed: None) -> Iterator[Any]:
+    """A connection alias of its own through Django's pool, as production's settings make it."""
+    from django.db import connections
+
+    options = {**connection.settings_dict["OPTIONS"], "pool": {"min_size": 1, "max_size": 1}}
+    connections.settings[POOLED] = {
+        **connection.settings_dict,
+        "CONN_MAX_AGE": 0,
+        "OPTIONS": options,
+    }
+    wrapper = connections[POOLED]
+    try:
+        yield wrapper
+    finally:
+        wrapper.close()
+        wrapper.close_pool()
+        del connections[POOLED]
+        del connections.settings[POOLED]
+
+
+POOLED = "pooled-test"
+
+
+def pooled_visit(wrapper: Any, schema: str) -> int:
+    wrapper.set_schema(schema)
+    with wrapper.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return int(cursor.fetchone()[0])
+
+
+def test_with_the_pool_a_recycled_session_ends_instead_of_going_back(
+    make_tenants, pooled_wrapper, settings, caplog
+) -> None:
+    settings.ENTENTE_DB_MAX_SCHEMAS_PER_CONNECTION = 2
+    first, second, third = make_tenants(3)
+    pid = pooled_visit(pooled_wrapper, first.schema_name)  # first, public
+    pooled_wrapper.close()  # as at the end of a request: the session goes back to the pool
+    assert pooled_visit(pooled_wrapper, second.schema_name) == pid  # and is handed out again
+    assert db.schemas_touched(pooled_wrapper) == 3  # counted on the session, across handouts
+
+    assert db.recycle(pooled_wrapper)
+
+    assert pooled_visit(pooled_wrapper, third.schema_name) != pid
+    assert db.schemas_touched(pooled_wrapper) == 2  # a new session counts from scratch
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [pid])
+        assert cursor.fetchone() == (0,)  # the old session has ended, its catalog cache too
+    assert "discarding closed connection" not in caplog.text
+
+
+def test_no_pool_crosses_a_fork(pooled_wrapper) -> None:
+    """A forked child gets pools of its own; the parent's session is untouched by it."""
+    pid = pooled_visit(pooled_wrapper, "public")
+    pooled_wrapper.close()
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover (the child reports through the pipe)
+        try:
+            os.write(writer, str(pooled_visit(pooled_wrapper, "public")).encode())
+        finally:
+            os._exit(0)
+    os.close(writer)
+    os.waitpid(child, 0)
+    child_pid = int(os.read(reader, 32) or b"0")
+    os.close(reader)
+
+    assert child_pid not in (0, pid)  # the child opened its own session
+    assert pooled_visit(pooled_wrapper, "public") > 0  # and the parent still works
 
 
 def test_recycling_can_be_turned_off(make_tenants, settings) -> None:
