@@ -270,7 +270,7 @@ class Hub:
                 {int(item["id"]): encode(item) for item in items} if len(consumers) > 1 else None
             )
             for consumer in consumers:
-                await consumer.deliver_notifications(items, texts)
+                await _safely(consumer.deliver_notifications(items, texts))
 
     async def _carried_notifications(self, live: dict[str, Any]) -> None:
         """The event carries the message (`notifications.services._announce`): no row to read.
@@ -301,7 +301,7 @@ class Hub:
             entry = {"type": "notification", "id": pk, **rest}
             texts = {pk: f"{head}{pk}{tail}"}
             for consumer in list(self.people.get(user_id, ())):
-                await consumer.deliver_notifications([entry], texts)
+                await _safely(consumer.deliver_notifications([entry], texts))
 
     async def _unread_counts(self, message: dict[str, Any]) -> None:
         user_ids = [pk for pk in message.get("user_ids", ()) if self.people.get(pk)]
@@ -311,7 +311,7 @@ class Hub:
         for user_id, count in counts.items():
             text = encode({"type": "unread", "count": count})
             for consumer in list(self.people.get(user_id, ())):
-                await consumer.send(text_data=text)
+                await _safely(consumer.send(text_data=text))
 
     async def _activity(self, message: dict[str, Any]) -> None:
         schema, space_id = message.get("tenant_schema"), message.get("space_id")
@@ -328,7 +328,23 @@ class Hub:
             return
         for consumer, ok in zip(watchers, allowed, strict=True):
             if ok:
-                await consumer.deliver_activity(space_id, [item])
+                await _safely(consumer.deliver_activity(space_id, [item]))
+
+
+async def _safely(sending: Coroutine[Any, Any, None]) -> None:
+    """One socket's send, which must not stop the others'.
+
+    A socket closing while an event is delivered is still in the registry until its
+    disconnect runs: its send raises (uvicorn's ClientDisconnected, an OSError; Channels'
+    RuntimeError after a close). Found by `benchmarks/realtime.py --spike`: without this, one
+    such socket ended the delivery for every person after it on the process.
+    """
+    try:
+        await sending
+    except (OSError, RuntimeError):
+        logger.debug("Live hub: a socket left during a delivery", exc_info=True)
+    except Exception:
+        logger.exception("Live hub: delivering to one socket failed; the others go on")
 
 
 async def recycle_connections() -> None:
