@@ -14,6 +14,14 @@ keeps it). Then, for Entente and for a bare `websockets` server measured the sam
    hello and waiting for the server's answer (for Entente: the session, tenant, origin and
    membership checks and the catch-up query have run). Reported: sockets held, failures,
    time to open them, RSS of each server process before and after, RSS per socket.
+   A third server, `channels-floor`, is measured the same way: Entente's uvicorn command line
+   and ASGI stack (Django set up by `get_asgi_application`, Channels' `ProtocolTypeRouter` and
+   `URLRouter`, the Redis channel layer) with `floor_application` below (`uvicorn --factory`):
+   a consumer that accepts, joins its process's one channel-layer subscription as
+   realtime.hub does (one layer channel per process in one group, none per socket), answers
+   hello with `ready`, and does nothing else: no session, tenant, origin or membership check,
+   no catch-up query, no database hop. Entente / floor is what Entente's own checks cost per
+   socket; floor / bare what Channels and uvicorn cost over a bare `websockets` server.
 2. Delay: one socket per person (`--people`, default 1,000) spread over the servers. Each round
    makes one notification for every person and publishes it (Entente: rows inserted in one
    transaction, then `notification.created` through entente.core.events → the channel layer →
@@ -26,12 +34,23 @@ keeps it). Then, for Entente and for a bare `websockets` server measured the sam
    per socket. `--sockets 0` skips the capacity part.
    With `--service-rounds`, also through entente.notifications.services.notify (active
    people, dedup, preferences, then every row in one INSERT … ON CONFLICT DO NOTHING).
+   With `--spike N`, every delay run (Entente, bare, service) is made under a load spike, the
+   9 o'clock storm of people logging in: from before the warm-up rounds to the end of the last
+   round's deliveries, a separate client process keeps N more sockets in flight against the
+   same servers, each opened with a person's session cookie (the people's own; the gate
+   accepts several sockets per person), saying hello, waiting for `ready` as in the capacity
+   part, then closed, and the next one opened at once (after a failure, 0.1 s later). Reported
+   beside the delays: the spike's handshakes completed per second during the measured rounds,
+   how many failed, and their time from opening to `ready`. Without `--spike` (0, the
+   default) the output is as before.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import itertools
 import json
 import multiprocessing
 import os
@@ -61,6 +80,11 @@ from benchmarks._common import (  # noqa: E402
 DB_NAME = "bench_realtime"
 TENANT_SLUG = "direct"
 BARE_CHANNEL = "bench-realtime:bare"
+FLOOR_GROUP = "bench-realtime.floor"
+"""The channel-layer group of the floor servers' processes (as realtime.hub.LIVE_GROUP)."""
+FLOOR_APPLICATION = "benchmarks.realtime:floor_application"
+SPIKE_TIMEOUT = 60.0
+"""A spike socket not `ready` this long after it started opening counts as failed."""
 CALL_MS: list[float] = []
 """How long each service call itself took (insert, commit, publish), for the report."""
 CALL_ENDS: dict[str, float] = {}
@@ -140,9 +164,15 @@ def servers(kind: str, count: int) -> Iterator[list[tuple[int, subprocess.Popen[
     try:
         for _ in range(count):
             port = free_port()
-            if kind == "entente":
+            if kind in ("entente", "channels-floor"):
+                # The floor: the same command line, only the application differs (a factory).
+                application = (
+                    ["entente.config.asgi:application"]
+                    if kind == "entente"
+                    else [FLOOR_APPLICATION, "--factory"]
+                )
                 args = [
-                    sys.executable, "-m", "uvicorn", "entente.config.asgi:application",
+                    sys.executable, "-m", "uvicorn", *application,
                     "--host", "127.0.0.1", "--port", str(port), "--ws", "websockets-sansio",
                     "--lifespan", "off", "--backlog", "4096", "--no-access-log",
                     "--ws-per-message-deflate", "false",
@@ -204,6 +234,98 @@ def bare_server(port: int) -> None:
             await relay()
 
     asyncio.run(main())
+
+
+class FloorHub:
+    """The floor's stand-in for realtime.hub.Hub: this process's sockets and its one layer
+    channel, in one group, joined before the first socket's `connect` returns."""
+
+    def __init__(self) -> None:
+        self.sockets: set[Any] = set()
+        self._task: asyncio.Task[None] | None = None
+        self._joined: asyncio.Event | None = None
+
+    async def join(self, consumer: Any) -> None:
+        self.sockets.add(consumer)
+        if self._task is None or self._task.done():
+            self._joined = asyncio.Event()
+            self._task = asyncio.get_running_loop().create_task(self._listen(self._joined))
+        assert self._joined is not None
+        await self._joined.wait()
+
+    async def _listen(self, joined: asyncio.Event) -> None:
+        from channels.layers import get_channel_layer
+
+        layer = get_channel_layer()
+        assert layer is not None, "CHANNEL_LAYERS must configure a default layer"
+        channel = await layer.new_channel("floor")
+        await layer.group_add(FLOOR_GROUP, channel)
+        joined.set()
+        while True:  # nothing is published to the group here; relayed to every socket if so
+            message = await layer.receive(channel)
+            for consumer in list(self.sockets):
+                with contextlib.suppress(Exception):
+                    await consumer.send(text_data=message.get("text", ""))
+
+
+floor_hub = FloorHub()
+
+
+def floor_application() -> Any:
+    """The `channels-floor` server's ASGI application (`uvicorn --factory`, see `servers`).
+
+    Set up as entente.config.asgi (Django's ASGI handler for HTTP, the same settings module,
+    inherited), websockets through Channels' router to a consumer without Entente's checks:
+    accept, join the process's layer subscription, answer hello with `ready`. Its dispatch and
+    disconnect skip Channels' hop to the database thread, as realtime.consumers.LiveConsumer's
+    do: the floor has no database work at all.
+    """
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "entente.config.settings.local")
+    from django.core.asgi import get_asgi_application
+
+    django_asgi_app = get_asgi_application()
+
+    from channels.consumer import get_handler_name
+    from channels.exceptions import StopConsumer
+    from channels.generic.websocket import AsyncWebsocketConsumer
+    from channels.routing import ProtocolTypeRouter, URLRouter
+    from django.urls import path
+
+    ready = json.dumps({"type": "ready", "unread": 0, "last_notification_id": 0})
+
+    class FloorConsumer(AsyncWebsocketConsumer):
+        channel_layer_alias = "__no_layer__"  # no layer channel per socket (as LiveConsumer)
+
+        async def dispatch(self, message: dict[str, Any]) -> None:
+            await getattr(self, get_handler_name(message))(message)
+
+        async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+            await self.disconnect(message["code"])
+            raise StopConsumer()
+
+        async def connect(self) -> None:
+            await self.accept()
+            await floor_hub.join(self)
+
+        async def disconnect(self, code: int) -> None:
+            floor_hub.sockets.discard(self)
+
+        async def receive(
+            self, text_data: str | None = None, bytes_data: bytes | None = None
+        ) -> None:
+            try:
+                kind = json.loads(text_data or "").get("type")
+            except (ValueError, AttributeError):
+                return
+            if kind == "hello":
+                await self.send(text_data=ready)
+
+    return ProtocolTypeRouter(
+        {
+            "http": django_asgi_app,
+            "websocket": URLRouter([path("ws/live/", FloorConsumer.as_asgi())]),
+        }
+    )
 
 
 # -- Clients (separate processes) ---------------------------------------------------------------
@@ -294,6 +416,104 @@ def clients(
             process.join(timeout=30)
             if process.is_alive():
                 process.kill()
+
+
+def spike_process(pipe: Any, targets: list[tuple[int, str, str]], host: str, size: int) -> None:
+    """The load spike: `size` sockets in flight, each opened, hello → ready, closed, again."""
+    raise_fd_limit()
+    asyncio.run(_spike(pipe, targets, host, size))
+
+
+async def _spike(pipe: Any, targets: list[tuple[int, str, str]], host: str, size: int) -> None:
+    from websockets.asyncio.client import connect
+
+    loop = asyncio.get_running_loop()
+    order = itertools.cycle(targets)
+    completed: list[tuple[float, float]] = []  # (ready at, seconds from opening to ready)
+    failed: list[float] = []  # failed at
+    samples: list[str] = []
+    first = asyncio.Event()
+    hello = json.dumps({"type": "hello", "last_notification_id": None})
+
+    async def once(port: int, origin: str, cookie: str) -> None:
+        started = time.time()
+        try:
+            async with asyncio.timeout(SPIKE_TIMEOUT):
+                ws = await connect(
+                    f"ws://{host}:{port}/ws/live/",
+                    host="127.0.0.1",
+                    port=port,
+                    origin=origin,  # type: ignore[arg-type]
+                    additional_headers={"Cookie": cookie},
+                    open_timeout=SPIKE_TIMEOUT,
+                    ping_interval=None,
+                )
+                try:
+                    await ws.send(hello)
+                    while json.loads(await ws.recv()).get("type") != "ready":
+                        pass
+                    now = time.time()
+                    completed.append((now, now - started))
+                finally:
+                    with contextlib.suppress(Exception):
+                        await ws.close()
+        except Exception as error:
+            failed.append(time.time())
+            if len(samples) < 5:
+                samples.append(f"{type(error).__name__}: {error}"[:200])
+            await asyncio.sleep(0.1)  # a server that refuses at once: no busy loop
+        first.set()
+
+    stopping = asyncio.Event()
+
+    async def worker() -> None:
+        while not stopping.is_set():
+            await once(*next(order))
+
+    workers = [loop.create_task(worker()) for _ in range(size)]
+    await first.wait()
+    pipe.send("started")
+    await loop.run_in_executor(None, pipe.recv)  # "stop"
+    # The sockets in flight end as the others did (ready, then a clean close): a socket cut
+    # in the middle would show as an error in the servers' logs, not in these counts.
+    stopping.set()
+    _done, pending = await asyncio.wait(workers, timeout=SPIKE_TIMEOUT + 15)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    pipe.send((completed, failed, samples))
+
+
+class Spike:
+    """The spike's client process: started (its first handshake done), then stopped for its
+    counts; stopped anyway on leaving the `with` block."""
+
+    def __init__(self, size: int, targets: list[tuple[int, str, str]], host: str) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.pipe, child = context.Pipe()
+        self.process = context.Process(target=spike_process, args=(child, targets, host, size))
+        self.result: tuple[list[tuple[float, float]], list[float], list[str]] | None = None
+
+    def __enter__(self) -> Spike:
+        self.process.start()
+        if not self.pipe.poll(120):
+            self.process.kill()
+            raise RuntimeError("the load spike did not start within 120 s")
+        self.pipe.recv()
+        return self
+
+    def stop(self) -> tuple[list[tuple[float, float]], list[float], list[str]]:
+        if self.result is None:
+            self.pipe.send("stop")
+            self.result = self.pipe.recv() if self.pipe.poll(120) else ([], [], [])
+        return self.result
+
+    def __exit__(self, *exc: object) -> None:
+        with contextlib.suppress(Exception):
+            self.stop()
+        self.process.join(timeout=30)
+        if self.process.is_alive():
+            self.process.kill()
 
 
 def spread(
@@ -404,14 +624,21 @@ def delays(
     with servers(kind, args.servers) as running:
         ports = [port for port, _ in running]
         groups = spread(people, ports, data["cookies"], data["host"], args.client_processes)
-        with clients(groups, data["host"]) as (pipes, reports):
+        storm: contextlib.AbstractContextManager[Spike | None] = contextlib.nullcontext()
+        if args.spike:
+            every = spread(people * len(ports), ports, data["cookies"], data["host"], 1)[0]
+            storm = Spike(args.spike, every, data["host"])
+        with clients(groups, data["host"]) as (pipes, reports), storm as spike:
             held = sum(report[1] for report in reports)
             sent: dict[str, float] = {}
             CALL_MS.clear()
             CALL_ENDS.clear()
             rounds = args.service_rounds if how == "service" else args.rounds
+            measured_from = time.time()
             for round_no in range(-args.warmup_rounds, rounds):
                 title = f"bench {round_no}"
+                if round_no == 0:
+                    measured_from = time.time()
                 if kind == "bare":
                     sent[title] = publish_bare(round_no)
                 elif how == "service":
@@ -421,6 +648,8 @@ def delays(
                 CALL_ENDS[title] = time.time()
                 time.sleep(args.pause)
             time.sleep(max(2.0, 4 * args.pause))  # the last round's deliveries
+            measured_to = time.time()
+            storm_counts = spike.stop() if spike is not None else None
             for pipe in pipes:
                 pipe.send("collect")
             received = [item for pipe in pipes for item in pipe.recv()]
@@ -442,7 +671,32 @@ def delays(
         "expected": expected,
         "call": call,
         "after_call": after_call,
+        "spike": (
+            spike_figures(storm_counts, measured_from, measured_to) if storm_counts else None
+        ),
     }
+
+
+def spike_figures(
+    counts: tuple[list[tuple[float, float]], list[float], list[str]], start: float, end: float
+) -> dict[str, Any]:
+    """The spike's handshakes during the measured rounds (`start` to `end`, deliveries done)."""
+    completed, failed, samples = counts
+    during = sorted(seconds * 1000 for at, seconds in completed if start <= at <= end)
+    return {
+        "completed": len(during),
+        "per_second": len(during) / (end - start) if end > start else float("nan"),
+        "failed": sum(1 for at in failed if start <= at <= end),
+        "failed_in_all": len(failed),
+        "completed_in_all": len(completed),
+        "p50": percentile(during, 0.5),
+        "p99": percentile(during, 0.99),
+        "samples": samples,
+    }
+
+
+def quotient(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator else float("nan")
 
 
 # -- Main ---------------------------------------------------------------------------------------
@@ -471,6 +725,13 @@ def main() -> None:
     parser.add_argument("--warmup-rounds", type=int, default=2)
     parser.add_argument("--service-rounds", type=int, default=5)
     parser.add_argument("--pause", type=float, default=0.5, help="seconds between rounds")
+    parser.add_argument(
+        "--spike",
+        type=int,
+        default=0,
+        metavar="N",
+        help="delays under a load spike: N more sockets kept opening and closing (0: none)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
     if args.bare_server:
@@ -503,7 +764,7 @@ def main() -> None:
         held: dict[str, dict[str, Any]] = {}
         if args.sockets:
             print(f"\n1. Capacity: {args.sockets} sockets over {args.servers} server processes")
-        for kind in ("entente", "bare") if args.sockets else ():
+        for kind in ("entente", "channels-floor", "bare") if args.sockets else ():
             result = capacity(kind, args, data)
             held[kind] = result
             mib = [
@@ -521,13 +782,34 @@ def main() -> None:
         if held:
             ratio = held["entente"]["per_socket"] / held["bare"]["per_socket"]
             print(f"  memory per socket, Entente / bare: {ratio:.2f}")
+            entente, floor, bare = held["entente"], held["channels-floor"], held["bare"]
+            print(
+                "  memory per socket, Entente / channels-floor: "
+                f"{quotient(entente['per_socket'], floor['per_socket']):.2f}, "
+                f"channels-floor / bare: {quotient(floor['per_socket'], bare['per_socket']):.2f}"
+            )
+            # Wall-clock time to open them all, per socket held (the opening is concurrent).
+            e, f, b = (
+                result["seconds"] / max(result["held"], 1) for result in (entente, floor, bare)
+            )
+            print(
+                f"  time to open per socket, Entente / channels-floor: {quotient(e, f):.2f}, "
+                f"channels-floor / bare: {quotient(f, b):.2f}, Entente / bare: {quotient(e, b):.2f}"
+            )
 
         print(
             f"\n2. Delay, service call → message read by the client: {args.people} people "
             f"connected (1 socket each), {args.rounds} rounds after {args.warmup_rounds} "
             f"of warm-up, {args.pause} s apart"
         )
+        if args.spike:
+            print(
+                f"  LOAD SPIKE ON: {args.spike} more sockets kept in flight by another client "
+                "process during every run below (open with a person's session, hello → ready, "
+                "close, open the next)"
+            )
         figures: dict[str, tuple[float, float]] = {}
+        lost: dict[str, int] = {}
         scenarios = [("entente", "direct"), ("bare", "direct")]
         if args.service_rounds:
             scenarios.append(("entente", "service"))
@@ -536,8 +818,9 @@ def main() -> None:
             values = result["values"]
             p50, p99 = percentile(values, 0.5), percentile(values, 0.99)
             label = {"direct": kind, "service": "entente via notifications.services.notify"}[how]
-            if how == "direct":
-                figures[kind] = (p50, p99)
+            key = kind if how == "direct" else "service"
+            figures[key] = (p50, p99)
+            lost[key] = result["expected"] - len(values)
             print(
                 f"  {label:<8} p50 {p50:.1f} ms, p99 {p99:.1f} ms, max "
                 f"{(values[-1] if values else float('nan')):.1f} ms; delivered "
@@ -549,11 +832,32 @@ def main() -> None:
                 f"  {'':<8} after the call returned (commit done, event published): p50 "
                 f"{percentile(after, 0.5):.1f} ms, p99 {percentile(after, 0.99):.1f} ms"
             )
+            storm = result["spike"]
+            if storm:
+                print(
+                    f"  {'':<8} spike ({args.spike} in flight): {storm['completed']} handshakes "
+                    f"completed during the rounds, {storm['per_second']:.1f}/s, "
+                    f"{storm['failed']} failed; opening → ready p50 {storm['p50']:.0f} ms, "
+                    f"p99 {storm['p99']:.0f} ms; lost {result['expected'] - len(values)} "
+                    f"(whole spike: {storm['completed_in_all']} completed, "
+                    f"{storm['failed_in_all']} failed)"
+                )
+                for sample in storm["samples"]:
+                    print(f"           e.g. {sample}")
         e50, e99 = figures["entente"]
         b50, b99 = figures["bare"]
+        # The target is the issue's: p99 from notify() (the service run when there is one),
+        # and nothing lost in any of Entente's runs.
+        judged = "service" if "service" in figures else "entente"
+        j99 = figures[judged][1]
+        lost_entente = lost["entente"] + lost.get("service", 0)
+        met = j99 <= 250 and lost_entente == 0
         print(
-            f"  Entente / bare: p50 ×{e50 / b50:.1f}, p99 ×{e99 / b99:.1f}; "
-            f"target p99 ≤ 250 ms: {'met' if e99 <= 250 else 'NOT met'} ({e99:.0f} ms)"
+            f"  Entente / bare: p50 ×{e50 / b50:.1f}, p99 ×{e99 / b99:.1f}; target p99 ≤ 250 ms "
+            f"({'via notify()' if judged == 'service' else 'direct'}) and 0 lost: "
+            f"{'met' if met else 'NOT met'} ({j99:.0f} ms, {lost_entente} lost"
+            + (f", under a load spike of {args.spike} sockets" if args.spike else "")
+            + ")"
         )
 
 
