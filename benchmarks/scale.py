@@ -245,7 +245,9 @@ def touch_every_tenant(recycle: bool) -> tuple[float, float, int]:
         for m in apps.get_models()
         if m._meta.app_label in {"spaces", "tasks", "discussions", "checklists", "activity"}
     ][:8]
-    connections.close_all()
+    # Each phase from fresh sessions: the pool would otherwise hand the previous phase's
+    # sessions out again, catalog caches and all.
+    db.close_connections_and_pools()
     schemas = list(Tenant.objects.values_list("schema_name", flat=True))
     peak, pid, opened = 0.0, -1, 0
     for index, schema in enumerate(schemas):

@@ -8,6 +8,7 @@ notifications went out): 48 of 150 notifications lost in one run.
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from uvicorn.protocols.utils import ClientDisconnected
@@ -50,7 +51,9 @@ def test_a_socket_that_left_does_not_stop_the_others() -> None:
     people: dict[int, set[Any]] = {1: {left, closed, broken, stays, other_tab}, 2: {someone_else}}
     hub.people.update(people)
 
-    asyncio.run(hub.dispatch(carried((1, 101), (2, 102))))
+    # In a thread of its own: after a browser test, Playwright's loop runs in pytest's thread.
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, hub.dispatch(carried((1, 101), (2, 102)))).result()
 
     assert stays.received == [[101]]
     assert other_tab.received == [[101]]

@@ -51,8 +51,12 @@ def test_database_url() -> str:
 
 
 def server_environment(**extra: str) -> dict[str, str]:
+    """A server or worker process of the test run, connected as production's are: through
+    Django's pool (the suite's own process keeps one connection per thread for its rolled-back
+    transactions, settings/test.py)."""
     return {
         **os.environ,
+        "DATABASE_POOL": "true",
         "DJANGO_SETTINGS_MODULE": "entente.config.settings.test",
         "DATABASE_URL": test_database_url(),
         "REDIS_URL": settings.REDIS_URL,

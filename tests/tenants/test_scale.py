@@ -111,11 +111,6 @@ def command(*args: str) -> list[str]:
     return [sys.executable, str(ROOT / "manage.py"), "migrate_tenants", *args]
 
 
-def deploy_environment() -> dict[str, str]:
-    """As production runs it: with Django's connection pool, forking its workers."""
-    return server_environment(DATABASE_POOL="true")
-
-
 def schema_args(tenants: list[Tenant]) -> list[str]:
     return [arg for t in tenants for arg in ("--schema", t.schema_name)]
 
@@ -142,7 +137,7 @@ def test_a_failing_schema_is_reported_and_the_others_are_migrated(make_tenants) 
     try:
         result = subprocess.run(
             command("--workers", "2", "--lock-timeout", "500ms", *schema_args(tenants)),
-            env=deploy_environment(),
+            env=server_environment(),
             capture_output=True,
             text=True,
             timeout=300,
@@ -166,7 +161,7 @@ def test_a_failing_schema_is_reported_and_the_others_are_migrated(make_tenants) 
     # Once the lock is gone, running it again fixes the failed one.
     again = subprocess.run(
         command("--workers", "2", *schema_args(tenants)),
-        env=deploy_environment(),
+        env=server_environment(),
         capture_output=True,
         text=True,
         timeout=300,
@@ -185,7 +180,7 @@ def test_an_interrupted_deploy_resumes_where_it_stopped(make_tenants) -> None:
     holder = lock_schema(last)
     run = subprocess.Popen(
         command("--workers", "1", "--lock-timeout", "5min", *schema_args(tenants)),
-        env=deploy_environment(),
+        env=server_environment(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -215,7 +210,7 @@ def test_an_interrupted_deploy_resumes_where_it_stopped(make_tenants) -> None:
 
     result = subprocess.run(
         command("--workers", "2", *schema_args(tenants)),
-        env=deploy_environment(),
+        env=server_environment(),
         capture_output=True,
         text=True,
         timeout=300,
