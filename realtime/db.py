@@ -1,11 +1,18 @@
-"""The live connection's hops to the database thread, and what each one costs.
+"""The live connection's hops to the database threads, and what each one costs.
 
-Every socket's gate, hello and watch, and every delivery of the hub, runs its queries in
-Channels' one database thread (`database_sync_to_async`, thread-sensitive). Channels runs
-`close_old_connections()` around each hop, as Django does around a request, and with
-`CONN_HEALTH_CHECKS` the first query of each hop is preceded by a `SELECT 1`: while 10,000
-sockets open, that thread's one connection was checked twice per socket, milliseconds after
-its previous query had succeeded (19 % of the server's samples in a profile taken during
+Every socket's gate, hello and watch, and every delivery of the hub, runs its queries in a
+thread (`hop()`). Not Channels' one database thread (`database_sync_to_async`,
+thread-sensitive): every hop of a process then waited for the one before it, three round trips
+to PostgreSQL each, and 10,000 sockets took 35.7 s to open where Channels with no query of its
+own took 10.3 s (`benchmarks/realtime.py`, the `channels-floor` server). The hops run in
+`executor`, `THREADS` threads a process: each has its own connection (from the pool, or a
+persistent one), a hop's queries run in one of them, and a socket's hops follow each other
+(each is awaited). 27.9 s for the same 10,000 sockets.
+
+Channels runs `close_old_connections()` around each hop, as Django does around a request, and
+with `CONN_HEALTH_CHECKS` the first query of each hop is preceded by a `SELECT 1`: while 10,000
+sockets open, a thread's connection was checked twice per socket, milliseconds after its
+previous query had succeeded (19 % of the server's samples in a profile taken during
 benchmarks/realtime.py).
 
 `hop()` keeps Channels' hop (`close_old_connections()` before and after: the age limit,
@@ -21,6 +28,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ParamSpec, TypeVar
 
 from asgiref.sync import SyncToAsync
@@ -31,6 +39,11 @@ from entente.core.db import recycle_connections_if_needed
 P = ParamSpec("P")
 R = TypeVar("R")
 
+THREADS = 4
+"""Database threads of a process's live connections: below the pool's size per process
+(`DATABASE_POOL_MAX_SIZE`, 10), so pages keep connections of their own."""
+executor = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="live-db")
+"""Where hops run (tests may put a one-thread executor in its place)."""
 HEALTH_CHECK_SECONDS = 1.0
 """A connection checked (or opened) less than this long ago is not checked again."""
 clock: Callable[[], float] = time.monotonic
@@ -81,8 +94,8 @@ def _note_checks(trusted: set[str], started: float) -> None:
 
 
 def hop(function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
-    """`function` run in the database thread (`database_sync_to_async`, checked as above)."""
-    return _Hop(function)
+    """`function` run in one of the database threads (checked as above)."""
+    return _Hop(function, thread_sensitive=False, executor=executor)
 
 
 def unit(function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
@@ -95,4 +108,4 @@ def unit(function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
         finally:
             recycle_connections_if_needed()
 
-    return _Hop(work)
+    return _Hop(work, thread_sensitive=False, executor=executor)

@@ -1,9 +1,10 @@
 """What opening a live socket costs the database: queries, hops to the database thread, checks.
 
-Measured in process (the ASGI application the server runs, driven by asgiref's communicator):
-the thread-sensitive hops then run on this test's thread, with its connection, so every query
-is seen. Counts, never time. Before (Channels' AuthMiddlewareStack, a hop per lookup and per
-message): 9 hops, 4 queries with the membership cached, a `SELECT 1` in each hop that queried.
+Measured in process (the ASGI application the server runs, driven by asgiref's communicator),
+with one database thread (`one_database_thread`) so that a connection's checks are counted as
+they happen; every statement is seen, whatever the thread. Counts, never time. Before
+(Channels' AuthMiddlewareStack, a hop per lookup and per message): 9 hops, 4 queries with the
+membership cached, a `SELECT 1` in each hop that queried.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 import functools
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +24,7 @@ from django.conf import settings
 from django.core.asgi import get_asgi_application
 from django.db import connection, connections
 from django.db.backends.postgresql.base import DatabaseWrapper
-from django.test.utils import CaptureQueriesContext
+from django.db.backends.utils import CursorWrapper
 
 from entente.accounts.acting import memberships
 from realtime import db
@@ -74,6 +76,30 @@ def cost(monkeypatch: pytest.MonkeyPatch) -> Cost:
     monkeypatch.setattr(DatabaseWrapper, "is_usable", counted_check)
     monkeypatch.setattr(hub_module.Hub, "_ensure_listening", listening)
     return seen
+
+
+@pytest.fixture
+def one_database_thread(monkeypatch: pytest.MonkeyPatch) -> Iterator[ThreadPoolExecutor]:
+    """The hops in one thread (production has `db.THREADS`), closed with its connection."""
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-db-test")
+    monkeypatch.setattr(db, "executor", executor)
+    yield executor
+    executor.submit(connections.close_all).result()
+    executor.shutdown()
+
+
+@pytest.fixture
+def statements(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every statement sent through Django's cursors, from any thread, in order."""
+    sent: list[str] = []
+    execute = CursorWrapper._execute_with_wrappers  # type: ignore[attr-defined]  # not in stubs
+
+    def recorded(self: Any, sql: str, *args: Any, **kwargs: Any) -> Any:
+        sent.append(sql)
+        return execute(self, sql, *args, **kwargs)
+
+    monkeypatch.setattr(CursorWrapper, "_execute_with_wrappers", recorded)
+    return sent
 
 
 @pytest.fixture
@@ -145,7 +171,12 @@ HELLO: dict[str, Any] = {"type": "hello", "last_notification_id": None, "seen": 
 
 @in_a_thread_of_its_own
 def test_a_handshake_and_hello_cost_two_hops_three_queries_and_no_repeated_check(
-    committed_user: Any, tenant_a: Any, cost: Cost, frozen_clock: list[float]
+    committed_user: Any,
+    tenant_a: Any,
+    cost: Cost,
+    frozen_clock: list[float],
+    one_database_thread: ThreadPoolExecutor,
+    statements: list[str],
 ) -> None:
     alice = committed_user({"tenant_a": "agent"})
     cookie = session_cookie(alice)
@@ -153,26 +184,30 @@ def test_a_handshake_and_hello_cost_two_hops_three_queries_and_no_repeated_check
     async_to_sync(_socket)(host, cookie, HELLO)  # the tenant and membership caches warm
 
     cost.reset()
-    with CaptureQueriesContext(connection) as queries:
-        [ready] = async_to_sync(_socket)(host, cookie, HELLO)
+    statements.clear()
+    [ready] = async_to_sync(_socket)(host, cookie, HELLO)
     assert ready == {"type": "ready", "unread": 0, "last_notification_id": 0}
     assert cost.hops == ["admission", "unit.<locals>.work"]
-    assert len(queries.captured_queries) == len(QUERIES), queries.captured_queries
-    for sql, table in zip(queries.captured_queries, QUERIES, strict=True):
-        assert f'"{table}"' in sql["sql"]
+    queries = [sql for sql in statements if "search_path" not in sql]
+    assert len(queries) == len(QUERIES), statements
+    for sql, table in zip(queries, QUERIES, strict=True):
+        assert f'"{table}"' in sql
     assert cost.health_checks == 0  # checked by the first socket less than a second ago
 
     memberships.evict(None)  # a person's first socket in this process: one query more
     cost.reset()
-    with CaptureQueriesContext(connection) as queries:
-        async_to_sync(_socket)(host, cookie, HELLO)
+    statements.clear()
+    async_to_sync(_socket)(host, cookie, HELLO)
+    queries = [sql for sql in statements if "search_path" not in sql]
     assert len(cost.hops) == HOPS
-    assert len(queries.captured_queries) == len(QUERIES) + 1
-    assert '"accounts_membership"' in queries.captured_queries[2]["sql"]
+    assert len(queries) == len(QUERIES) + 1
+    assert '"accounts_membership"' in queries[2]
 
 
 @in_a_thread_of_its_own
-def test_a_ping_costs_no_hop(committed_user: Any, tenant_a: Any, cost: Cost) -> None:
+def test_a_ping_costs_no_hop(
+    committed_user: Any, tenant_a: Any, cost: Cost, one_database_thread: ThreadPoolExecutor
+) -> None:
     alice = committed_user({"tenant_a": "agent"})
     cookie = session_cookie(alice)
     cost.reset()
@@ -189,10 +224,15 @@ def _query() -> int:
 
 @in_a_thread_of_its_own
 def test_the_health_check_runs_at_most_once_a_second_per_connection(
-    cost: Cost, frozen_clock: list[float]
+    cost: Cost, frozen_clock: list[float], one_database_thread: ThreadPoolExecutor
 ) -> None:
     run = async_to_sync(db.hop(_query))
-    connection.close()
+
+    def close_the_threads_connection() -> None:
+        # `connection` named in the database thread: that thread's own.
+        one_database_thread.submit(lambda: connection.close()).result()
+
+    close_the_threads_connection()
     assert run() == 2  # a new connection: healthy, not checked
     assert cost.health_checks == 0
     frozen_clock[0] += db.HEALTH_CHECK_SECONDS - 0.01
@@ -206,6 +246,13 @@ def test_the_health_check_runs_at_most_once_a_second_per_connection(
     assert cost.health_checks == 1
     assert run() == 2
     assert cost.health_checks == 2
-    connection.close()  # another server connection: its own count
+    close_the_threads_connection()  # another server connection: its own count
     assert run() == 2
     assert cost.health_checks == 2
+
+
+def test_hops_run_in_the_database_threads_not_one_after_another() -> None:
+    """Production's executor: several threads, so one socket's round trips do not wait for
+    every other socket's (Channels' one database thread did)."""
+    assert db.THREADS > 1
+    assert db.executor._max_workers == db.THREADS
