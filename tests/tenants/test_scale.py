@@ -292,7 +292,7 @@ def pooled_wrapper(committed: None) -> Iterator[Any]:
         yield wrapper
     finally:
         wrapper.close()
-        wrapper.close_pool()
+        wrapper.close_pool()  # type: ignore[attr-defined]  # PostgreSQL's wrapper has it
         del connections[POOLED]
         del connections.settings[POOLED]
 
