@@ -76,6 +76,7 @@ from benchmarks.realtime_peers import (  # noqa: E402
     BARE_CHANNEL,
     Spike,
     bare_server,
+    open_and_greet,
     raise_fd_limit,
     rss,
     servers,
@@ -142,7 +143,6 @@ def client_process(pipe: Any, targets: list[tuple[int, str, str]], host: str) ->
 
 
 async def _clients(pipe: Any, targets: list[tuple[int, str, str]], host: str) -> None:
-    from websockets.asyncio.client import connect
 
     loop = asyncio.get_running_loop()
     gate = asyncio.Semaphore(64)
@@ -164,18 +164,7 @@ async def _clients(pipe: Any, targets: list[tuple[int, str, str]], host: str) ->
     async def one(port: int, origin: str, cookie: str) -> None:
         try:
             async with gate:
-                ws = await connect(
-                    f"ws://{host}:{port}/ws/live/",
-                    host="127.0.0.1",
-                    port=port,
-                    origin=origin,  # type: ignore[arg-type]
-                    additional_headers={"Cookie": cookie},
-                    open_timeout=120,
-                    ping_interval=None,
-                )
-                await ws.send(json.dumps({"type": "hello", "last_notification_id": None}))
-                while json.loads(await ws.recv()).get("type") != "ready":
-                    pass
+                ws = await open_and_greet(host, port, origin, cookie, 120)
             sockets.append(ws)
             listeners.append(loop.create_task(listen(ws)))
         except Exception as error:

@@ -236,6 +236,34 @@ def floor_application() -> Any:
     )
 
 
+# -- Clients ------------------------------------------------------------------------------------
+
+
+async def open_and_greet(host: str, port: int, origin: str, cookie: str, timeout: float) -> Any:
+    """A live socket opened as a page of `host` does (through 127.0.0.1:`port`), its hello
+    answered with `ready`: what the capacity part and the spike both count as one socket."""
+    from websockets.asyncio.client import connect
+
+    ws = await connect(
+        f"ws://{host}:{port}/ws/live/",
+        host="127.0.0.1",
+        port=port,
+        origin=origin,  # type: ignore[arg-type]
+        additional_headers={"Cookie": cookie},
+        open_timeout=timeout,
+        ping_interval=None,
+    )
+    try:
+        await ws.send(json.dumps({"type": "hello", "last_notification_id": None}))
+        while json.loads(await ws.recv()).get("type") != "ready":
+            pass
+    except BaseException:
+        with contextlib.suppress(Exception):
+            await ws.close()
+        raise
+    return ws
+
+
 # -- The load spike (a client process) ----------------------------------------------------------
 
 
@@ -246,38 +274,22 @@ def spike_process(pipe: Any, targets: list[tuple[int, str, str]], host: str, siz
 
 
 async def _spike(pipe: Any, targets: list[tuple[int, str, str]], host: str, size: int) -> None:
-    from websockets.asyncio.client import connect
-
     loop = asyncio.get_running_loop()
     order = itertools.cycle(targets)
     completed: list[tuple[float, float]] = []  # (ready at, seconds from opening to ready)
     failed: list[float] = []  # failed at
     samples: list[str] = []
     first = asyncio.Event()
-    hello = json.dumps({"type": "hello", "last_notification_id": None})
 
     async def once(port: int, origin: str, cookie: str) -> None:
         started = time.time()
         try:
             async with asyncio.timeout(SPIKE_TIMEOUT):
-                ws = await connect(
-                    f"ws://{host}:{port}/ws/live/",
-                    host="127.0.0.1",
-                    port=port,
-                    origin=origin,  # type: ignore[arg-type]
-                    additional_headers={"Cookie": cookie},
-                    open_timeout=SPIKE_TIMEOUT,
-                    ping_interval=None,
-                )
-                try:
-                    await ws.send(hello)
-                    while json.loads(await ws.recv()).get("type") != "ready":
-                        pass
-                    now = time.time()
-                    completed.append((now, now - started))
-                finally:
-                    with contextlib.suppress(Exception):
-                        await ws.close()
+                ws = await open_and_greet(host, port, origin, cookie, SPIKE_TIMEOUT)
+                now = time.time()
+                completed.append((now, now - started))
+                with contextlib.suppress(Exception):
+                    await ws.close()
         except Exception as error:
             failed.append(time.time())
             if len(samples) < 5:
