@@ -69,6 +69,7 @@ class _Capture:
         self.conn = conn
         self.schema = schema
         self.qualified_schema = _quote(schema)
+        self.sequence_rows: dict[int, tuple[Any, ...]] = {}
 
     def rows(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         return self.conn.execute(sql, params).fetchall()
@@ -109,6 +110,7 @@ class _Capture:
         columns = self.columns(table_oids)
         not_null_names = self.not_null_names(table_oids)
         owners = self.sequence_owners(sorted(sequences))
+        self.read_sequences(sorted(sequences))
         constraints = self.rows(
             """
             SELECT conrelid, conname, contype, pg_get_constraintdef(oid), conindid
@@ -271,21 +273,27 @@ class _Capture:
         }
 
     def sequence_options(self, sequence: int, *, with_type: bool) -> str:
-        row = self.rows(
-            """
-            SELECT format_type(seqtypid, NULL), seqstart, seqincrement, seqmin, seqmax,
-                   seqcache, seqcycle
-            FROM pg_sequence WHERE seqrelid = %s
-            """,
-            [sequence],
-        )[0]
-        type_name, start, increment, minimum, maximum, cache, cycle = row
+        type_name, start, increment, minimum, maximum, cache, cycle = self.sequence_rows[sequence]
         options = f"AS {type_name} " if with_type else ""
         options += (
             f"START WITH {start} INCREMENT BY {increment} MINVALUE {minimum} "
             f"MAXVALUE {maximum} CACHE {cache} {'CYCLE' if cycle else 'NO CYCLE'}"
         )
         return options
+
+    def read_sequences(self, sequences: list[int]) -> None:
+        """Every sequence's options in one query (`sequence_options` reads them from here)."""
+        self.sequence_rows = {
+            row[0]: row[1:]
+            for row in self.rows(
+                """
+                SELECT seqrelid, format_type(seqtypid, NULL), seqstart, seqincrement, seqmin,
+                       seqmax, seqcache, seqcycle
+                FROM pg_sequence WHERE seqrelid = ANY(%s)
+                """,
+                [sequences],
+            )
+        }
 
     def standalone_sequences(
         self, sequences: dict[int, str], owners: dict[int, tuple[int, int, str]]

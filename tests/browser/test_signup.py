@@ -60,6 +60,9 @@ def test_from_the_landing_page_to_my_new_tenant(
         base = f"http://entente.localhost:{port}"
         page.goto(f"{base}/")
         page.get_by_role("link", name="Essayer gratuitement").click()
+        # htmx listens from DOMContentLoaded on: typed earlier, the input asks for nothing (a
+        # CI run on a busy machine timed out so).
+        page.wait_for_load_state()
 
         # The combobox, with the keyboard: type, arrow down to the first option, Enter.
         combobox = page.get_by_role("combobox", name=re.compile("code postal"))
