@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import json
-import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from realtime import hub as hub_module
 from realtime.middleware import allowed_origins
 from realtime.routing import build_application
 from tests.support.live import LIVE_DB
+from tests.support.threads import run_in_a_thread
 
 from .live_client import WAIT_SECONDS, session_cookie
 
@@ -111,27 +111,12 @@ def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 
 
 def in_a_thread_of_its_own(test: Callable[..., None]) -> Callable[..., None]:
-    """Run the test's body in a new thread: `async_to_sync` refuses a thread with a running
-    event loop (Playwright's, when a browser test ran before in this process), and the
-    thread-sensitive hops then run in that thread, whose connection `connection` names."""
+    """Run the test's body in a new thread (tests.support.threads): `async_to_sync` refuses a
+    thread with a running event loop (Playwright's, when a browser test ran before)."""
 
     @functools.wraps(test)
     def run(*args: Any, **kwargs: Any) -> None:
-        failure: list[BaseException] = []
-
-        def body() -> None:
-            try:
-                test(*args, **kwargs)
-            except BaseException as error:  # handed to the test's own thread
-                failure.append(error)
-            finally:
-                connections.close_all()
-
-        thread = threading.Thread(target=body)
-        thread.start()
-        thread.join()
-        if failure:
-            raise failure[0]
+        run_in_a_thread(lambda: test(*args, **kwargs))
 
     return run
 

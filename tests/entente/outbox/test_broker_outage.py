@@ -10,7 +10,6 @@ one sweep (what beat sends every OUTBOX_SWEEP_SECONDS) makes every notification,
 from __future__ import annotations
 
 import subprocess
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -29,6 +28,7 @@ from entente.outbox.tasks import relay_outbox
 from tenants.models import Tenant
 from tests.entente.outbox.conftest import broker_away
 from tests.entente.test_celery_worker import send_ping, wait_for_answers
+from tests.support.threads import run_in_a_thread
 
 pytestmark = pytest.mark.django_db
 EVENTS = 20
@@ -58,21 +58,7 @@ def admin(
 
 def _committed(write: Callable[[], None]) -> None:
     """Run `write` on a connection of its own, outside the test's transaction: it commits."""
-    failures: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            write()
-        except BaseException as error:
-            failures.append(error)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if failures:
-        raise failures[0]
+    run_in_a_thread(write)
 
 
 def _reminders(user: User) -> int:
