@@ -73,9 +73,14 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     own transaction, and roll them back: about a second of PostgreSQL per test.
     """
     result = yield
-    if _flushes(item) and connection.settings_dict["NAME"].startswith("test"):
+    if not connection.settings_dict["NAME"].startswith("test"):
+        return result
+    if _flushes(item):
         with item.config.stash[blocking_manager_key].unblock():
             ensure_session_tenants()
+    if nextitem is not None and "official_data" in getattr(nextitem, "fixturenames", ()):
+        with item.config.stash[blocking_manager_key].unblock():
+            _ensure_official_data()
     return result
 
 
@@ -198,18 +203,33 @@ def committed_user(django_db_setup: None, django_db_blocker: Any) -> Iterator[Ca
         User.objects.filter(pk__in=[user.pk for user in made]).delete()
 
 
-@pytest.fixture
-def official_data(django_db_setup: None, django_db_blocker: Any) -> None:
-    """The official communes and EPCI (entente.reference), committed once for the session.
-
-    Use it with `pytestmark = pytest.mark.usefixtures("official_data")`: it then runs before
-    the test's transaction opens, so the import (about a second) is committed and paid once,
-    and again only if a `transaction=True` test's flush emptied the tables.
-    """
+def _ensure_official_data() -> None:
     from entente.reference.services import ensure_reference_data
 
+    ensure_reference_data()
+
+
+@pytest.fixture(scope="session")
+def _official_data_committed(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The import, committed: a session fixture runs before the first test's transaction."""
     with django_db_blocker.unblock():
-        ensure_reference_data()
+        _ensure_official_data()
+
+
+@pytest.fixture
+def official_data(_official_data_committed: None, django_db_blocker: Any) -> None:
+    """The official communes and EPCI (entente.reference), committed once for the session.
+
+    Use it with `pytestmark = pytest.mark.usefixtures("official_data")`. The import (about two
+    seconds) is committed by `_official_data_committed` before the first test that asks for it,
+    and again, if a `transaction=True` test's flush emptied the tables, at the end of the test
+    before one that asks for it (`pytest_runtest_teardown`). This fixture runs inside the
+    test's transaction (pytest-django opens it first): importing here, as it once did, paid
+    the import in every test and rolled it back. It only checks, and imports (rolled back)
+    if the tables are still empty.
+    """
+    with django_db_blocker.unblock():
+        _ensure_official_data()
 
 
 # The longest files (a minute or more of one core each, measured with --durations=0), handed to
