@@ -106,7 +106,7 @@ class _State:
 _state = _State()
 _epochs = itertools.count(1)  # next() is atomic under the GIL, `+= 1` is not
 _sync_lock = threading.Lock()
-_evictors: dict[str, Evictor] = {}
+_evictors: dict[str, list[Evictor]] = {}
 _shared: BaseCache | None = None
 
 
@@ -220,9 +220,12 @@ def use_schema_of(tenant: Tenant | None) -> None:
 def register_local_cache(kind: str, evict: Evictor) -> None:
     """Have `evict(keys)` called when changes of this kind are noted, here or elsewhere.
 
-    `keys` is a frozenset of strings, or None (EVERYTHING) when the whole cache must go.
+    `keys` is a frozenset of strings, or None (EVERYTHING) when the whole cache must go. A kind
+    may have several listeners, and a cache may listen to several kinds.
     """
-    _evictors[kind] = evict
+    registered = _evictors.setdefault(kind, [])
+    if evict not in registered:
+        registered.append(evict)
 
 
 def note_change(changes: Changes | None = EVERYTHING) -> None:
@@ -253,7 +256,7 @@ def clear_local() -> None:
         _state.checked_at = float("-inf")
         _state.epoch = next(_epochs)
         _state.unsent = []
-    for evict in list(_evictors.values()):
+    for evict in _all_evictors():
         evict(EVERYTHING)
 
 
@@ -316,7 +319,7 @@ def _evict(payload: Mapping[str, list[str]] | None) -> None:
     if payload is None:
         _state.hosts = {}
         _state.unknown = {}
-        for evict in list(_evictors.values()):
+        for evict in _all_evictors():
             evict(EVERYTHING)
         return
     hosts = set(payload.get(HOST, ()))
@@ -329,9 +332,13 @@ def _evict(payload: Mapping[str, list[str]] | None) -> None:
         _state.hosts.pop(host, None)
         _state.unknown.pop(host, None)
     for kind, keys in payload.items():
-        evictor = _evictors.get(kind)
-        if evictor is not None and keys:
-            evictor(frozenset(keys))
+        if keys:
+            for evictor in list(_evictors.get(kind, ())):
+                evictor(frozenset(keys))
+
+
+def _all_evictors() -> list[Evictor]:
+    return [evict for registered in list(_evictors.values()) for evict in registered]
 
 
 def _publish(payload: dict[str, list[str]] | None) -> None:

@@ -10,6 +10,7 @@ from django_tenants.utils import tenant_context
 
 from entente.accounts.models import Role
 from entente.accounts.services import add_member
+from entente.federation.reach import reaches
 from entente.spaces.services import create_space
 from tenants.models import Tenant
 from tests.support.acting import seeding
@@ -165,11 +166,14 @@ def test_switcher_is_not_shown_to_a_person_with_a_single_tenant(
 def test_switcher_costs_one_query_whatever_the_number_of_tenants(
     tenant_a: Tenant, tenant_b: Tenant, tenant_epci: Tenant, make_user, client_for
 ) -> None:
-    """The header's list of tenants is one query joining the tenants, never one per tenant."""
+    """The header's list of tenants is one query joining the tenants, never one per tenant,
+    when the reaches are not cached yet (entente.federation.reach); none once they are."""
 
-    def home_queries(user) -> list[str]:
+    def home_queries(user, *, reaches_cached: bool = False) -> list[str]:
         client = client_for(tenant_a, user)
         client.get("/")  # warm up: routing and membership caches
+        if not reaches_cached:
+            reaches.clear()
         with CaptureQueriesContext(connection) as captured:
             assert client.get("/").status_code == 200
         return [query["sql"] for query in captured.captured_queries]
@@ -190,3 +194,8 @@ def test_switcher_costs_one_query_whatever_the_number_of_tenants(
 
     assert len(counts) == 1, counts
     assert len(switcher_queries) == 1
+    assert not [
+        sql
+        for sql in home_queries(three, reaches_cached=True)
+        if 'FROM "accounts_membership" INNER JOIN "tenants_tenant"' in sql
+    ]

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from entente.accounts.acting import note_federation_change
 from entente.accounts.models import Role
 from entente.accounts.services import add_member
 from entente.checklists.models import Checklist
@@ -433,5 +434,6 @@ def test_my_calendar_gathers_the_federation_spaces_of_an_epci_i_reach(
     assert tenant_epci.name in text
     assert "Commission voirie" not in text
     FederationLink.objects.filter(epci=tenant_epci).update(state=FederationState.ENDED)
+    note_federation_change(epci_ids=[tenant_epci.pk])  # as the federation's services do
     page = actors.client("reader").get(f"/mon-calendrier/?mois={month}&vue=liste")
     assert "Atelier PLUi" not in page.content.decode()

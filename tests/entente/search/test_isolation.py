@@ -29,6 +29,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django_tenants.utils import tenant_context
 
+from entente.accounts.acting import note_federation_change
 from entente.accounts.models import Membership, Role, User
 from entente.accounts.services import add_member
 from entente.citizens.services import set_open_sections
@@ -241,6 +242,7 @@ def test_ending_the_federation_link_ends_the_finding_at_once(world: World) -> No
     with transaction.atomic():
         link = world.links["federated"]
         FederationLink.objects.filter(pk=link.pk).update(state=FederationState.ENDED)
+        note_federation_change(epci_ids=[link.epci_id])  # as the federation's services do
         answer = search(federated, SearchQuery(text="canari", limit=100))
         transaction.set_rollback(True)
     assert (answer.found, answer.total) == ([], 0)
