@@ -27,6 +27,13 @@ from tenants.template import ensure_template
 
 pytest_plugins = ["tests.support.browser", "tests.support.smtp"]
 
+
+def pytest_configure(config: pytest.Config) -> None:
+    from tests.support import login
+
+    login.install()  # force_login without Django's throwaway session (tests/support/login.py)
+
+
 SESSION_TENANTS = {
     "tenant_a": {"name": "Legé", "kind": TenantKind.COMMUNE, "official_code": "44081"},
     "tenant_b": {"name": "Paulx", "kind": TenantKind.COMMUNE, "official_code": "44119"},
