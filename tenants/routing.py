@@ -338,7 +338,8 @@ def _evict(payload: Mapping[str, list[str]] | None) -> None:
 
 
 def _all_evictors() -> list[Evictor]:
-    return [evict for registered in list(_evictors.values()) for evict in registered]
+    """Each listener once, though it may listen to several kinds."""
+    return list(dict.fromkeys(e for registered in list(_evictors.values()) for e in registered))
 
 
 def _publish(payload: dict[str, list[str]] | None) -> None:
