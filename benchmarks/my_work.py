@@ -300,6 +300,7 @@ def main() -> None:
         pg_version = server_version()
         server_side = explain_times(person, runs=min(args.runs, 50))
         load_before = load_average()
+
         def cold(fn: Callable[[], Any]) -> Callable[[], Any]:
             """`fn` with the person's reaches forgotten first, as after a change or a minute."""
 

@@ -118,9 +118,7 @@ def test_a_change_published_by_another_process_is_seen_within_one_recheck(
     assert names(agent) == ["Legé", "Paulx"]
 
 
-def test_a_federation_change_elsewhere_drops_every_entry(
-    people: People, clock: FakeClock
-) -> None:
+def test_a_federation_change_elsewhere_drops_every_entry(people: People, clock: FakeClock) -> None:
     routing.refresh()
     names(people.commune_agent)
     names(people.outsider)
