@@ -41,8 +41,6 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models.base import ModelState
-
 from tenants import routing
 from tenants.models import Tenant, TenantKind
 
@@ -177,7 +175,8 @@ class MembershipCache:
                 self._store(key, entry)
         if entry.membership is None:
             return None
-        return _copy(entry.membership, user, tenant)
+        # A private copy, its person and tenant those of the request (no query to reach them).
+        return routing.copy_instance(entry.membership, user=user, tenant=tenant)
 
     def cached_members(self, tenant_id: int, user_ids: Iterable[int]) -> tuple[set[int], set[int]]:
         """(members, not known to be) among `user_ids`, from the cache alone: never a query.
@@ -207,18 +206,6 @@ class MembershipCache:
             except (StopIteration, RuntimeError):  # changed by another thread meanwhile
                 break
         entries[key] = entry
-
-
-def _copy(membership: Membership, user: User, tenant: Tenant) -> Membership:
-    """A private copy, its person and tenant those of the request (no query to reach them)."""
-    clone = Membership.__new__(Membership)
-    clone.__dict__.update(membership.__dict__)
-    state = ModelState()
-    state.db = membership._state.db
-    state.adding = False
-    state.fields_cache = {"user": user, "tenant": tenant}
-    clone._state = state
-    return clone
 
 
 # -- The federated cache ------------------------------------------------------------------------

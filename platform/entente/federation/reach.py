@@ -25,10 +25,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
-
-from django.db.models import Model
-from django.db.models.base import ModelState
 
 from entente.accounts.acting import FEDERATION, MAX_AGE_SECONDS
 from entente.accounts.models import Membership, Role, User
@@ -38,7 +34,6 @@ from tenants import routing
 from tenants.models import Tenant
 
 MAX_ENTRIES = 100_000
-M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -155,25 +150,14 @@ class ReachCache:
         return self._forget(lambda pk, entry: tenant_ids.isdisjoint(entry.tenant_ids))
 
 
-def _copy(instance: M, **related: Model) -> M:
-    """A shallow copy of a cached instance, its related objects those given (no query)."""
-    clone = type(instance).__new__(type(instance))
-    clone.__dict__.update(instance.__dict__)
-    state = ModelState()
-    state.db = instance._state.db
-    state.adding = False
-    state.fields_cache = dict(instance._state.fields_cache, **related)
-    clone._state = state
-    return clone
-
-
 def _copy_reach(reach: Reach, user: User) -> Reach:
-    tenant = _copy(reach.tenant)
+    copy = routing.copy_instance
+    tenant = copy(reach.tenant)
     membership = reach.membership
     return Reach(
         tenant=tenant,
-        membership=_copy(membership, user=user, tenant=tenant) if membership else None,
-        via=tuple(_copy(commune) for commune in reach.via),
+        membership=copy(membership, user=user, tenant=tenant) if membership else None,
+        via=tuple(copy(commune) for commune in reach.via),
     )
 
 
