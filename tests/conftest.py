@@ -25,7 +25,7 @@ from tenants.models import Tenant, TenantKind
 from tenants.provisioning import create_tenant, drop_schema, schema_name_for, slug_for
 from tenants.template import ensure_template
 
-pytest_plugins = ["tests.support.browser", "tests.support.smtp"]
+pytest_plugins = ["tests.support.browser", "tests.support.routing", "tests.support.smtp"]
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -30,6 +30,7 @@ from tenants import routing
 from tenants.middleware import request_host
 from tenants.models import Domain, Tenant, TenantState
 from tests.support.acting import seeding
+from tests.support.routing import FakeClock, publish_from_another_process
 
 # -- Views served by this module's URLconf ------------------------------------------------------
 
@@ -84,24 +85,6 @@ urlpatterns = [
 # -- Fixtures -----------------------------------------------------------------------------------
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock()
-    monkeypatch.setattr(routing, "clock", fake)
-    return fake
-
-
 @pytest.fixture
 def routed(settings: Any) -> None:
     """This module's views behind the routing middleware only (no login, no membership)."""
@@ -122,15 +105,6 @@ def statements(context: CaptureQueriesContext) -> list[str]:
 
 def set_statements(context: CaptureQueriesContext) -> list[str]:
     return [sql for sql in statements(context) if sql.upper().startswith("SET SEARCH_PATH")]
-
-
-def publish_from_another_process(changes: dict[str, list[str]] | None) -> None:
-    """What another process writes to the shared cache once its change commits."""
-    shared = routing._shared_cache()
-    shared.add(routing.GENERATION_KEY, 0, timeout=None)
-    generation = shared.incr(routing.GENERATION_KEY)
-    if changes is not None:
-        shared.set(routing.CHANGES_KEY.format(generation=generation), changes, timeout=60)
 
 
 def get(tenant_or_host: Tenant | str, url: str, client: Client | None = None) -> Any:

@@ -15,18 +15,11 @@ from entente.accounts.services import add_member, remove_member
 from entente.federation.reach import reachable_tenants, reaches
 from tenants import routing
 from tenants.models import FederationLink, Tenant
-from tests.tenants.test_routing_cache import FakeClock, publish_from_another_process
+from tests.support.routing import FakeClock, publish_from_another_process
 
 from .conftest import People
 
 pytestmark = [pytest.mark.usefixtures("official_data"), pytest.mark.django_db]
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock()
-    monkeypatch.setattr(routing, "clock", fake)
-    return fake
 
 
 def names(user: User) -> list[str]:
